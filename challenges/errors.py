@@ -1,0 +1,47 @@
+"""The domain's own exceptions. Each carries a message fit to show the person who caused it.
+
+Adapters (Slack now, Teams later) show `str(error)` privately; `field` names the
+input at fault so a form can show the message beside it.
+"""
+
+
+class LairError(Exception):
+    """Something the user can fix or should know; never a bug."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(LairError):
+    """One or more inputs are wrong; `errors` maps field name to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        first_field, first_message = next(iter(self.errors.items()))
+        super().__init__(first_message, field=first_field)
+
+
+class NotFound(LairError):
+    pass
+
+
+class NotAllowed(LairError):
+    pass
+
+
+class NotACoordinator(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only challenge coordinators can do that. Ask a coordinator to grant you the role, "
+            "or use `/idea` to take part."
+        )
+
+
+class WrongStage(LairError):
+    pass
+
+
+class StageChanged(WrongStage):
+    """A compare-and-set on a challenge's stage found it already moved on."""

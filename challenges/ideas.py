@@ -1,0 +1,230 @@
+"""Submitting, editing and withdrawing ideas."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from challenges import audit, outbox
+from challenges.context import Context
+from challenges.errors import InvalidInput, NotAllowed, NotFound, WrongStage
+from challenges.inputs import IdeaDraft
+from challenges.money import format_pounds
+from challenges.setup import get as get_challenge
+from challenges.stages import Stage
+from storage.models import Ballot, Challenge, Idea, IdeaMember, Vote
+
+WITHDRAWN = "withdrawn"
+SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class IdeaView:
+    """An idea with what is needed to show it: its challenge and team."""
+
+    idea: Idea
+    challenge: Challenge
+    team: list[str]
+
+
+def get(session: Session, idea_id: int) -> Idea:
+    idea = session.get(Idea, idea_id)
+    if idea is None:
+        raise NotFound(f"There is no idea {idea_id}. `/idea mine` lists your ideas.")
+    return idea
+
+
+def team_of(session: Session, idea_id: int) -> list[str]:
+    """Team members other than the author, in the order they were named."""
+    return list(
+        session.exec(
+            select(IdeaMember.user_id).where(
+                IdeaMember.idea_id == idea_id, IdeaMember.role == "member"
+            )
+        )
+    )
+
+
+def members_of(session: Session, idea_id: int) -> set[str]:
+    """Author and team."""
+    return set(session.exec(select(IdeaMember.user_id).where(IdeaMember.idea_id == idea_id)))
+
+
+def _check_against_challenge(challenge: Challenge, draft: IdeaDraft) -> None:
+    errors = {}
+    if draft.funding_requested > challenge.max_award:
+        errors["funding_requested"] = (
+            f"This challenge awards at most {format_pounds(challenge.max_award)} to one idea. "
+            f"Ask for {format_pounds(challenge.max_award)} or less."
+        )
+    if draft.theme and challenge.themes and draft.theme not in challenge.themes:
+        errors["theme"] = "Choose one of the challenge's themes."
+    if draft.anonymous and not challenge.allow_anonymous:
+        errors["anonymous"] = "This challenge does not take anonymous ideas."
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _require_taking_ideas(challenge: Challenge) -> None:
+    if challenge.stage != Stage.SUBMISSIONS:
+        raise WrongStage(
+            f"“{challenge.title}” is not taking ideas now (it is at “{Stage(challenge.stage).label}”). "
+            "`/idea` shows the challenges that are open."
+        )
+
+
+def _set_team(session: Session, idea: Idea, team: list[str]) -> None:
+    session.execute(
+        delete(IdeaMember).where(IdeaMember.idea_id == idea.id, IdeaMember.role == "member")
+    )
+    for user in team:
+        if user != idea.author_id:
+            session.add(IdeaMember(idea_id=idea.id, user_id=user, role="member"))
+
+
+def submit_idea(
+    ctx: Context,
+    actor: str,
+    challenge_id: int,
+    draft: IdeaDraft,
+    *,
+    source_permalink: str | None = None,
+) -> IdeaView:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        challenge = get_challenge(session, challenge_id)
+        _require_taking_ideas(challenge)
+        _check_against_challenge(challenge, draft)
+        idea = Idea(
+            challenge_id=challenge.id, author_id=actor, title=draft.title, problem=draft.problem,
+            proposal=draft.proposal, benefit=draft.benefit, funding_requested=draft.funding_requested,
+            partners=draft.partners, theme=draft.theme, anonymous=draft.anonymous,
+            source_permalink=source_permalink, created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(idea)
+        session.flush()
+        session.add(IdeaMember(idea_id=idea.id, user_id=actor, role="author"))
+        _set_team(session, idea, draft.team)
+        audit.record(
+            session, actor=actor, action="idea.submitted", at=now, challenge_id=challenge.id,
+            subject=f"idea:{idea.id}", title=draft.title, funding_requested=draft.funding_requested,
+        )  # fmt: skip
+        outbox.enqueue(
+            session, key=f"idea:{idea.id}:card", kind=outbox.MessageKind.IDEA_CARD,
+            target=challenge.channel_id, payload={"idea_id": idea.id}, now=now,
+            challenge_id=challenge.id,
+        )  # fmt: skip
+        return IdeaView(idea, challenge, team_of(session, idea.id))
+
+
+def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
+    idea = get(session, idea_id)
+    if idea.author_id != actor:
+        raise NotAllowed("Only the person who submitted an idea can change or withdraw it.")
+    if idea.status == WITHDRAWN:
+        raise WrongStage(
+            "That idea has been withdrawn. Submit it again with `/idea` if the challenge is still open."
+        )
+    return idea
+
+
+def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        idea = _own_idea(session, actor, idea_id)
+        challenge = get_challenge(session, idea.challenge_id)
+        if challenge.stage != Stage.SUBMISSIONS:
+            raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+        _check_against_challenge(challenge, draft)
+        changed = [
+            name for name in ("title", "problem", "proposal", "benefit", "funding_requested", "partners", "theme", "anonymous")
+            if getattr(idea, name) != getattr(draft, name)
+        ]  # fmt: skip
+        for name in changed:
+            setattr(idea, name, getattr(draft, name))
+        if sorted(team_of(session, idea.id)) != sorted(u for u in draft.team if u != actor):
+            changed.append("team")
+            _set_team(session, idea, draft.team)
+        idea.updated_at = now
+        audit.record(
+            session, actor=actor, action="idea.edited", at=now, challenge_id=challenge.id,
+            subject=f"idea:{idea.id}", fields=changed,
+        )  # fmt: skip
+        return IdeaView(idea, challenge, team_of(session, idea.id))
+
+
+def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
+    """Withdraw an idea; any votes it had go back to their voters' budgets."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        idea = _own_idea(session, actor, idea_id)
+        challenge = get_challenge(session, idea.challenge_id)
+        if challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING):
+            raise WrongStage(
+                "An idea can only be withdrawn while the challenge is taking ideas or voting. "
+                "Ask the coordinator if you need it taken off the shortlist."
+            )
+        voters = list(session.exec(select(Vote.voter_id).where(Vote.idea_id == idea.id)))
+        for voter in voters:
+            ballot = session.get(Ballot, (challenge.id, voter), with_for_update=True)
+            if ballot is not None:
+                ballot.votes_used = max(0, ballot.votes_used - 1)
+                ballot.updated_at = now
+        session.execute(delete(Vote).where(Vote.idea_id == idea.id))
+        idea.status = WITHDRAWN
+        idea.shortlisted = False
+        idea.updated_at = now
+        audit.record(
+            session, actor=actor, action="idea.withdrawn", at=now, challenge_id=challenge.id,
+            subject=f"idea:{idea.id}", votes_released=len(voters),
+        )  # fmt: skip
+        return IdeaView(idea, challenge, team_of(session, idea.id))
+
+
+def load(ctx: Context, idea_id: int) -> IdeaView:
+    with ctx.db.transaction() as session:
+        idea = get(session, idea_id)
+        return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
+
+
+def load_own(ctx: Context, actor: str, idea_id: int) -> IdeaView:
+    with ctx.db.transaction() as session:
+        idea = _own_idea(session, actor, idea_id)
+        return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
+
+
+@dataclass(frozen=True)
+class MyIdea:
+    idea: Idea
+    challenge: Challenge
+    role: str
+    votes: int | None  # None while the tally is hidden
+
+
+def ideas_of(ctx: Context, user_id: str) -> list[MyIdea]:
+    """Ideas the user authored or is on the team of, newest first."""
+    with ctx.db.transaction() as session:
+        rows = session.exec(
+            select(Idea, Challenge, IdeaMember.role)
+            .join(IdeaMember, IdeaMember.idea_id == Idea.id)
+            .join(Challenge, Challenge.id == Idea.challenge_id)
+            .where(IdeaMember.user_id == user_id)
+            .order_by(Idea.id.desc())
+        ).all()
+        result = []
+        for idea, challenge, role in rows:
+            votes = None
+            if tallies_visible(challenge):
+                votes = session.exec(
+                    select(func.count()).select_from(Vote).where(Vote.idea_id == idea.id)
+                ).one()
+            result.append(MyIdea(idea, challenge, role, votes))
+        return result
+
+
+def tallies_visible(challenge: Challenge) -> bool:
+    """Vote counts are shown once voting has closed, or live if the challenge says so."""
+    order = list(Stage)
+    return challenge.show_tallies_live or order.index(Stage(challenge.stage)) >= order.index(
+        Stage.PANEL
+    )

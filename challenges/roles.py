@@ -1,0 +1,47 @@
+"""Who may do what: coordinators come from configuration or a stored grant."""
+
+from sqlmodel import Session, select
+
+from challenges import audit
+from challenges.context import Context
+from challenges.errors import NotACoordinator
+from storage.models import Coordinator
+
+
+def is_coordinator(session: Session, ctx: Context, user_id: str) -> bool:
+    if user_id in ctx.coordinators:
+        return True
+    return session.get(Coordinator, user_id) is not None
+
+
+def require_coordinator(session: Session, ctx: Context, user_id: str) -> None:
+    if not is_coordinator(session, ctx, user_id):
+        raise NotACoordinator()
+
+
+def check_coordinator(ctx: Context, user_id: str) -> bool:
+    with ctx.db.transaction() as session:
+        return is_coordinator(session, ctx, user_id)
+
+
+def grant_coordinator(ctx: Context, actor: str, user_id: str) -> bool:
+    """Make `user_id` a coordinator. Returns False if they already were one."""
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        if is_coordinator(session, ctx, user_id):
+            return False
+        session.add(Coordinator(user_id=user_id, granted_by=actor, granted_at=ctx.now()))
+        audit.record(
+            session,
+            actor=actor,
+            action="coordinator.granted",
+            at=ctx.now(),
+            subject=f"user:{user_id}",
+        )
+        return True
+
+
+def coordinators(ctx: Context) -> list[str]:
+    with ctx.db.transaction() as session:
+        stored = session.exec(select(Coordinator.user_id)).all()
+    return sorted(set(ctx.coordinators) | set(stored))

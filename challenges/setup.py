@@ -1,0 +1,210 @@
+"""Creating, editing and finding challenges."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from challenges import audit
+from challenges.context import Context
+from challenges.errors import NotFound, WrongStage
+from challenges.inputs import ChallengeDraft
+from challenges.roles import require_coordinator
+from challenges.stages import Stage
+from storage.models import Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
+
+_DRAFT_FIELDS = (
+    "title", "brief", "themes", "channel_id", "panel_channel_id", "fund_pot", "max_award",
+    "vote_budget", "shortlist_size", "timezone", "opens_at", "submissions_close_at",
+    "voting_close_at", "panel_close_at", "reminder_lead_hours", "allow_anonymous",
+    "show_tallies_live", "vote_during_submissions",
+)  # fmt: skip
+
+# Fields that may no longer change once the round reaches a stage (fairness: the rules
+# people voted or scored under stay the rules).
+_LOCKED_FROM = {
+    "channel_id": Stage.SUBMISSIONS,
+    "allow_anonymous": Stage.SUBMISSIONS,
+    "vote_budget": Stage.VOTING,
+    "vote_during_submissions": Stage.VOTING,
+    "shortlist_size": Stage.PANEL,
+    "criteria": Stage.PANEL,
+    "fund_pot": Stage.DECIDED,
+    "max_award": Stage.DECIDED,
+}
+
+_LABELS = {
+    "channel_id": "announcement channel", "allow_anonymous": "anonymous setting",
+    "vote_budget": "vote budget", "vote_during_submissions": "early-voting setting",
+    "shortlist_size": "shortlist size", "criteria": "scoring criteria",
+    "fund_pot": "fund pot", "max_award": "maximum award",
+}  # fmt: skip
+
+
+def get(session: Session, challenge_id: int) -> Challenge:
+    challenge = session.get(Challenge, challenge_id)
+    if challenge is None:
+        raise NotFound(
+            f"There is no challenge {challenge_id}. `/challenge list` shows the challenges and their numbers."
+        )
+    return challenge
+
+
+def criteria_of(session: Session, challenge_id: int) -> list[Criterion]:
+    return list(
+        session.exec(
+            select(Criterion)
+            .where(Criterion.challenge_id == challenge_id)
+            .order_by(Criterion.position)
+        )
+    )
+
+
+def _apply_draft(challenge: Challenge, draft: ChallengeDraft) -> None:
+    for name in _DRAFT_FIELDS:
+        setattr(challenge, name, getattr(draft, name))
+    challenge.learning_update_dates = [d.isoformat() for d in draft.learning_update_dates]
+
+
+def _replace_criteria(session: Session, challenge_id: int, draft: ChallengeDraft) -> None:
+    for old in criteria_of(session, challenge_id):
+        session.delete(old)
+    session.flush()
+    for position, spec in enumerate(draft.criteria):
+        session.add(
+            Criterion(
+                challenge_id=challenge_id,
+                position=position,
+                key=spec.key,
+                name=spec.name,
+                weight=spec.weight,
+                scale_min=1,
+                scale_max=draft.scale_max,
+            )
+        )
+
+
+def create_challenge(ctx: Context, actor: str, draft: ChallengeDraft) -> Challenge:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = Challenge(
+            title=draft.title, channel_id=draft.channel_id, fund_pot=draft.fund_pot,
+            max_award=draft.max_award, created_by=actor, created_at=now, updated_at=now,
+            stage_changed_at=now,
+        )  # fmt: skip
+        _apply_draft(challenge, draft)
+        session.add(challenge)
+        session.flush()
+        _replace_criteria(session, challenge.id, draft)
+        audit.record(
+            session, actor=actor, action="challenge.created", at=now,
+            challenge_id=challenge.id, subject=f"challenge:{challenge.id}", title=draft.title,
+        )  # fmt: skip
+        return challenge
+
+
+def draft_of(session: Session, challenge: Challenge) -> dict:
+    """The challenge's current settings as ChallengeDraft values (to pre-fill an edit form)."""
+    values = {name: getattr(challenge, name) for name in _DRAFT_FIELDS}
+    criteria = criteria_of(session, challenge.id)
+    values["criteria"] = [{"name": c.name, "weight": c.weight, "key": c.key} for c in criteria]
+    values["scale_max"] = criteria[0].scale_max if criteria else 5
+    values["learning_update_dates"] = list(challenge.learning_update_dates)
+    return values
+
+
+def edit_challenge(ctx: Context, actor: str, challenge_id: int, draft: ChallengeDraft) -> Challenge:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = get(session, challenge_id)
+        stage = Stage(challenge.stage)
+        if stage == Stage.CLOSED:
+            raise WrongStage("This challenge is closed, so it can no longer be edited.")
+        before = draft_of(session, challenge)
+        after = draft.model_dump()
+        after["criteria"] = [
+            {"name": c.name, "weight": c.weight, "key": c.key} for c in draft.criteria
+        ]
+        after["learning_update_dates"] = [d.isoformat() for d in draft.learning_update_dates]
+        changed = sorted(k for k in after if before.get(k) != after[k])
+        order = list(Stage)
+        for name in changed:
+            locked = _LOCKED_FROM.get("criteria" if name == "scale_max" else name)
+            if locked and order.index(stage) >= order.index(locked):
+                raise WrongStage(
+                    f"The {_LABELS.get(name, name)} cannot change once the challenge is at "
+                    f"“{locked.label}”. Leave it as it was and save again.",
+                    field=name,
+                )
+        _apply_draft(challenge, draft)
+        if "criteria" in changed or "scale_max" in changed:
+            _replace_criteria(session, challenge.id, draft)
+        challenge.updated_at = now
+        audit.record(
+            session, actor=actor, action="challenge.edited", at=now,
+            challenge_id=challenge.id, subject=f"challenge:{challenge.id}", fields=changed,
+        )  # fmt: skip
+        return challenge
+
+
+def load(ctx: Context, challenge_id: int) -> Challenge:
+    with ctx.db.transaction() as session:
+        return get(session, challenge_id)
+
+
+def load_with_draft(ctx: Context, challenge_id: int) -> tuple[Challenge, dict]:
+    with ctx.db.transaction() as session:
+        challenge = get(session, challenge_id)
+        return challenge, draft_of(session, challenge)
+
+
+def list_challenges(ctx: Context, *, include_closed: bool = False) -> list[Challenge]:
+    with ctx.db.transaction() as session:
+        query = select(Challenge).order_by(Challenge.id.desc())
+        if not include_closed:
+            query = query.where(Challenge.stage != Stage.CLOSED.value)
+        return list(session.exec(query))
+
+
+def taking_ideas(ctx: Context) -> list[Challenge]:
+    with ctx.db.transaction() as session:
+        return list(
+            session.exec(
+                select(Challenge)
+                .where(Challenge.stage == Stage.SUBMISSIONS.value)
+                .order_by(Challenge.id)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ChallengeNumbers:
+    ideas: int
+    withdrawn: int
+    voters: int
+    votes: int
+    panel_members: int
+    scorecards: int
+
+
+def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
+    def count(query) -> int:
+        return session.exec(query).one()
+
+    return ChallengeNumbers(
+        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != "withdrawn")),
+        withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
+        voters=count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
+        votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),
+        panel_members=count(select(func.count()).select_from(PanelMember).where(PanelMember.challenge_id == challenge_id)),
+        scorecards=count(select(func.count()).select_from(Scorecard).join(Idea, Idea.id == Scorecard.idea_id).where(Idea.challenge_id == challenge_id)),
+    )  # fmt: skip
+
+
+def status(ctx: Context, actor: str, challenge_id: int) -> tuple[Challenge, ChallengeNumbers]:
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = get(session, challenge_id)
+        return challenge, numbers(session, challenge_id)

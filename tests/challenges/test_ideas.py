@@ -78,7 +78,10 @@ def test_ideas_of_lists_authored_and_team(ctx):
 
 def test_advance_is_compare_and_set_and_announces_once(ctx):
     challenge = setup.create_challenge(ctx, COORDINATOR, challenge_draft())
-    assert advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.DRAFT) == Stage.SUBMISSIONS
+    assert (
+        advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.DRAFT)
+        == Stage.SUBMISSIONS
+    )
     with pytest.raises(WrongStage):
         advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.DRAFT)
     with ctx.db.transaction() as s:
@@ -91,5 +94,7 @@ def test_edit_challenge_locks_rules_once_running(ctx):
     with pytest.raises(WrongStage) as err:
         setup.edit_challenge(ctx, COORDINATOR, challenge.id, challenge_draft(channel_id="COTHER"))
     assert err.value.field == "channel_id"
-    edited = setup.edit_challenge(ctx, COORDINATOR, challenge.id, challenge_draft(title="New title"))
+    edited = setup.edit_challenge(
+        ctx, COORDINATOR, challenge.id, challenge_draft(title="New title")
+    )
     assert edited.title == "New title"

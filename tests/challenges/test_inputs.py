@@ -70,7 +70,10 @@ def test_challenge_numbers():
 
 
 def test_default_criteria_and_text_criteria():
-    assert [c.name for c in challenge_draft().criteria][:2] == ["Impact for residents", "Feasibility"]
+    assert [c.name for c in challenge_draft().criteria][:2] == [
+        "Impact for residents",
+        "Feasibility",
+    ]
     draft = challenge_draft(criteria="Impact: 2\nCost: 0.5")
     assert [(c.key, c.weight) for c in draft.criteria] == [("impact", 2.0), ("cost", 0.5)]
     with pytest.raises(InvalidInput) as err:

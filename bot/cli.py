@@ -1,0 +1,111 @@
+"""The `lair` command: run the bot, the clock, or maintenance tasks."""
+
+import argparse
+import contextlib
+import logging
+import signal
+import sys
+import threading
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("lair")
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # slack_sdk at DEBUG prints request details; keep it quiet so no token can reach the log.
+    logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _wait_for_signal() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def serve(settings: Settings, *, web: bool, clock: bool) -> None:
+    from bot.runtime import build_runtime
+
+    if web:
+        settings.require_slack()
+    runtime = build_runtime(settings)
+    stop = _wait_for_signal()
+    scheduler = None
+    if clock:
+        from bot.clock import build_scheduler
+
+        scheduler = build_scheduler(runtime)
+        scheduler.start()
+        log.info("clock started")
+    if web:
+        runtime.worker.start()
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+            handler.connect()
+            log.info("connected to Slack in Socket Mode")
+            stop.wait()
+            handler.close()
+        else:
+            from bot.server import make_server
+
+            server = make_server(runtime)
+            threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
+            log.info("HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
+            with contextlib.suppress(OSError):  # closed by the signal handler
+                server.run()
+    else:
+        stop.wait()
+    if scheduler:
+        scheduler.shutdown(wait=False)
+    runtime.close()
+
+
+def db_upgrade(settings: Settings) -> None:
+    from storage import Database
+    from storage.migrate import current_revision, upgrade
+
+    db = Database.from_url(settings.database_url)
+    upgrade(db.engine)
+    print(f"database is at revision {current_revision(db.engine)}")
+    db.dispose()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lair", description="Dragon's Lair innovation challenges in Slack."
+    )
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="web and clock in one process (the default)")
+    sub.add_parser("web", help="answer Slack only (HTTP or Socket Mode); run one clock beside it")
+    sub.add_parser("clock", help="the scheduler only: stage changes, reminders, the outbox")
+    db = sub.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=["upgrade"], help="apply migrations")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _logging()
+    try:
+        settings = load_settings()
+        command = args.command or "run"
+        if command == "run":
+            serve(settings, web=True, clock=True)
+        elif command == "web":
+            serve(settings, web=True, clock=False)
+        elif command == "clock":
+            serve(settings, web=False, clock=True)
+        elif command == "db":
+            db_upgrade(settings)
+    except ConfigError as exc:
+        print(f"lair: {exc}", file=sys.stderr)
+        return 2
+    return 0

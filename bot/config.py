@@ -1,0 +1,90 @@
+"""Settings from the environment or `.env` (see README, "Settings")."""
+
+from typing import Annotated
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from challenges.clock import valid_timezone
+from storage import normalise_url
+
+README_HINT = "See README.md, section “Settings”."
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line, fit to print."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///lair.db"
+    port: int = 3000
+    lair_timezone: str = "Europe/London"
+    lair_coordinators: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    @field_validator("lair_coordinators", mode="before")
+    @classmethod
+    def _split(cls, value) -> frozenset[str]:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return frozenset(value or ())
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        return normalise_url(value)
+
+    @field_validator("lair_timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        return valid_timezone(value)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Check what connecting to Slack needs; raise ConfigError naming the first gap."""
+        token = _secret(self.slack_bot_token)
+        if not token:
+            raise ConfigError(f"SLACK_BOT_TOKEN is not set. {README_HINT}")
+        if not token.startswith("xoxb-"):
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN should be a bot token starting xoxb-. {README_HINT}"
+            )
+        if self.socket_mode:
+            if not _secret(self.slack_app_token).startswith("xapp-"):
+                raise ConfigError(
+                    f"SLACK_APP_TOKEN should be an app-level token starting xapp-. {README_HINT}"
+                )
+        elif not _secret(self.slack_signing_secret):
+            raise ConfigError(
+                f"SLACK_SIGNING_SECRET is not set (needed in HTTP mode; set SLACK_APP_TOKEN for Socket Mode). {README_HINT}"
+            )
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
+
+
+def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "a setting"
+        raise ConfigError(
+            f"{name}: {err['msg'].removeprefix('Value error, ')}. {README_HINT}"
+        ) from None

@@ -1,0 +1,71 @@
+"""The one place errors become messages: domain errors as friendly private text,
+anything else logged with a reference the user can quote."""
+
+import logging
+import uuid
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.views.text import escape
+from challenges.errors import LairError
+
+log = logging.getLogger("lair.errors")
+
+
+def user_of(body: dict) -> str | None:
+    return (
+        (body.get("user") or {}).get("id")
+        or body.get("user_id")
+        or (body.get("event") or {}).get("user")
+    )
+
+
+def channel_of(body: dict) -> str | None:
+    return (
+        (body.get("channel") or {}).get("id")
+        or body.get("channel_id")
+        or (body.get("container") or {}).get("channel_id")
+        or (body.get("event") or {}).get("channel")
+    )
+
+
+def tell_privately(client: WebClient, body: dict, text: str, *, blocks=None, respond=None) -> None:
+    """Show `text` to the person behind `body` only: in place (response_url), as an
+    ephemeral message in the channel, or, failing both, in a DM from the app."""
+    user = user_of(body)
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+        try:
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            return
+        except Exception:  # response_url expired or unusable: fall through to the API
+            log.info("response_url failed; falling back to chat.postEphemeral")
+    channel = channel_of(body)
+    if channel and user:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            return
+        except SlackApiError as exc:
+            log.info(
+                "chat.postEphemeral failed (%s); sending a DM instead", exc.response.get("error")
+            )
+    if user:
+        client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
+def handle_error(error: Exception, body: dict, client: WebClient, respond) -> None:
+    """Bolt's global error handler."""
+    if isinstance(error, LairError):
+        tell_privately(client, body, f"⚠️ {escape(error.message)}", respond=respond)
+        return
+    ref = uuid.uuid4().hex[:8].upper()
+    log.error("unexpected error ref=%s type=%s", ref, body.get("type") or "command", exc_info=error)
+    try:
+        tell_privately(
+            client, body,
+            f"Sorry, something went wrong on our side and nothing was changed by that last step. "
+            f"If it happens again, tell your coordinator and quote reference *{ref}*.",
+            respond=respond,
+        )  # fmt: skip
+    except Exception:
+        log.exception("could not tell the user about error ref=%s", ref)

@@ -1,0 +1,65 @@
+"""Every callback_id, action_id and block_id, shared by the view builders and the listeners.
+
+Block ids of form inputs are the domain's field names, so a domain error's `field`
+lands beside the input it is about.
+"""
+
+from enum import StrEnum
+
+
+class Callback(StrEnum):
+    IDEA_SUBMIT = "idea_submit"
+    IDEA_EDIT = "idea_edit"
+    IDEA_PICK_CHALLENGE = "idea_pick_challenge"
+    CHALLENGE_CREATE = "challenge_create"
+    CHALLENGE_EDIT = "challenge_edit"
+    SHORTCUT_SUBMIT_AS_IDEA = "submit_as_idea"
+
+
+class Action(StrEnum):
+    SUBMIT_IDEA = "submit_idea"  # button on announcements; value = challenge id
+    PICK_CHALLENGE = "pick_challenge"  # select in the challenge picker modal
+    EDIT_IDEA = "edit_idea"  # value = idea id
+    WITHDRAW_IDEA = "withdraw_idea"  # value = idea id
+    VOTE = "vote"  # value = idea id
+    OPEN_LINK = "open_link"
+
+
+class Block(StrEnum):
+    # idea form
+    CHALLENGE = "challenge_id"
+    TITLE = "title"
+    PROBLEM = "problem"
+    PROPOSAL = "proposal"
+    BENEFIT = "benefit"
+    FUNDING = "funding_requested"
+    TEAM = "team"
+    PARTNERS = "partners"
+    THEME = "theme"
+    ANONYMOUS = "anonymous"
+    # challenge form
+    BRIEF = "brief"
+    THEMES = "themes"
+    CHANNEL = "channel_id"
+    PANEL_CHANNEL = "panel_channel_id"
+    FUND_POT = "fund_pot"
+    MAX_AWARD = "max_award"
+    VOTE_BUDGET = "vote_budget"
+    SHORTLIST_SIZE = "shortlist_size"
+    CRITERIA = "criteria"
+    SCALE_MAX = "scale_max"
+    TIMEZONE = "timezone"
+    OPENS_DATE = "opens_at"
+    OPENS_TIME = "opens_at_time"
+    SUBMISSIONS_CLOSE_DATE = "submissions_close_at"
+    SUBMISSIONS_CLOSE_TIME = "submissions_close_at_time"
+    VOTING_CLOSE_DATE = "voting_close_at"
+    VOTING_CLOSE_TIME = "voting_close_at_time"
+    PANEL_CLOSE_DATE = "panel_close_at"
+    PANEL_CLOSE_TIME = "panel_close_at_time"
+    REMINDER_LEAD = "reminder_lead_hours"
+    OPTIONS = "options"
+
+
+# Every form input's element uses the same action_id; the block id says which input it is.
+INPUT = "input"

@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot.listeners.commands import challenge, idea
+
+
+def register(app: App) -> None:
+    app.command("/idea")(idea.idea_command)
+    app.command("/challenge")(challenge.challenge_command)

@@ -1,0 +1,44 @@
+"""Global middleware: hand listeners the domain context, and drop redelivered requests."""
+
+import logging
+
+from slack_bolt import BoltResponse
+from slack_bolt.request import BoltRequest
+
+from challenges.context import Context
+from challenges.requests import first_time
+
+log = logging.getLogger(__name__)
+
+
+def request_key(body: dict) -> str | None:
+    """What identifies one user action across Slack's redeliveries, or None if nothing does."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("type") == "block_actions":
+        user = (body.get("user") or {}).get("id", "")
+        parts = [f"{a.get('action_id')}@{a.get('action_ts')}" for a in body.get("actions") or []]
+        if parts:
+            return f"action:{user}:{'|'.join(parts)}"
+    return None
+
+
+def inject(ctx: Context, outbox):
+    def middleware(req: BoltRequest, resp: BoltResponse, next):
+        req.context["lair"] = ctx
+        req.context["outbox"] = outbox
+        return next()
+
+    return middleware
+
+
+def deduplicate(ctx: Context):
+    def middleware(req: BoltRequest, resp: BoltResponse, next):
+        key = request_key(req.body)
+        if key is not None and not first_time(ctx, key):
+            retry = req.headers.get("x-slack-retry-num", [None])[0]
+            log.info("ignoring a repeated request (retry=%s)", retry)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,59 @@
+"""HTTP mode: Bolt behind a production WSGI server (waitress), plus a health check."""
+
+import json
+import logging
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from waitress.server import create_server
+
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def make_wsgi(runtime: Runtime):
+    slack = SlackRequestHandler(runtime.app, path=EVENTS_PATH)
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
+            "GET",
+            "HEAD",
+        ):
+            return _health(runtime, start_response)
+        return slack(environ, start_response)
+
+    return application
+
+
+def _health(runtime: Runtime, start_response):
+    try:
+        with runtime.ctx.db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        status, body = "200 OK", {"status": "ok"}
+    except Exception as exc:
+        log.warning("health check: database unreachable (%s)", type(exc).__name__)
+        status, body = "503 Service Unavailable", {"status": "database unreachable"}
+    payload = json.dumps(body).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+    )
+    return [payload]
+
+
+def make_server(
+    runtime: Runtime, *, host: str = "0.0.0.0", port: int | None = None, threads: int = 24
+):
+    """A waitress server for the app; `.run()` serves, `.close()` stops. Port 0 picks a free port."""
+    return create_server(
+        make_wsgi(runtime),
+        host=host,
+        port=runtime.settings.port if port is None else port,
+        threads=threads,
+        connection_limit=1000,
+        backlog=2048,
+        channel_timeout=30,
+        ident="lair",
+    )

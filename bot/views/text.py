@@ -1,0 +1,33 @@
+"""Text helpers for mrkdwn: escaping user text and keeping within Block Kit's limits."""
+
+from datetime import datetime
+
+from challenges.clock import format_local
+
+
+def escape(text: str | None) -> str:
+    """Escape the three mrkdwn control characters, so user text never becomes a mention or link."""
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def channel(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id else "not set"
+
+
+def when(moment: datetime | None, zone: str) -> str:
+    """A time for people: Slack's date token (shown in the reader's zone) with the challenge's zone as fallback."""
+    if moment is None:
+        return "not set"
+    fallback = format_local(moment, zone)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"

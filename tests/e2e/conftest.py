@@ -1,0 +1,66 @@
+"""A running Lair (waitress, real Bolt app) against the fake Slack Web API, per test."""
+
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
+from bot.server import make_server
+from tests.conftest import COORDINATOR
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class Lair:
+    slack: FakeSlack
+    send: SlackSender
+    runtime: Runtime
+    url: str
+
+    @property
+    def ctx(self):
+        return self.runtime.ctx
+
+    def last_view(self, method: str = "views.open") -> dict:
+        return self.slack.wait_for(method)[-1].args["view"]
+
+
+def start_lair(database_url: str, **settings) -> tuple[Lair, callable]:
+    slack = FakeSlack().start()
+    config = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SECRET,
+        slack_api_url=slack.url,
+        database_url=database_url,
+        lair_coordinators=COORDINATOR,
+        **settings,
+    )
+    runtime = build_runtime(config, outbox_interval=0.2)
+    runtime.worker.start()
+    server = make_server(runtime, host="127.0.0.1", port=0, threads=16)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    lair = Lair(
+        slack, SlackSender(f"{url}/slack/events", SECRET, slack.response_url()), runtime, url
+    )
+
+    def stop():
+        server.close()
+        runtime.close()
+        slack.stop()
+
+    return lair, stop
+
+
+@pytest.fixture
+def lair(database_url):
+    running, stop = start_lair(database_url)
+    yield running
+    stop()

@@ -1,0 +1,139 @@
+"""Issue 2 end to end: a coordinator sets up a challenge, staff submit ideas, bad input is refused."""
+
+import json
+import time
+
+from sqlmodel import func, select
+
+from storage.models import Challenge, Idea
+from tests.conftest import COORDINATOR
+
+STAFF = [f"USTAFF{n:04d}" for n in range(10)]
+
+CHALLENGE_FORM = {
+    "title": "How might we cut missed bin collections?",
+    "brief": "Missed bins are our top complaint.",
+    "themes": "Waste, Digital",
+    "channel_id": "CCHALLENGE",
+    "panel_channel_id": "CPANEL",
+    "fund_pot": "£20,000",
+    "max_award": "£5,000",
+}
+
+
+def idea_form(n: int, **overrides) -> dict:
+    values = {
+        "title": f"Idea {n}",
+        "problem": "Crews cannot see which bins are out.",
+        "proposal": "Fit sensors to the bins on the worst rounds.",
+        "funding_requested": "£1,500",
+    }
+    values.update(overrides)
+    return values
+
+
+def ideas_stored(lair) -> int:
+    with lair.ctx.db.transaction() as s:
+        return s.exec(select(func.count()).select_from(Idea)).one()
+
+
+def create_and_open(lair) -> int:
+    assert lair.send.command(COORDINATOR, "/challenge", "new", channel="CCHALLENGE").status == 200
+    view = lair.last_view()
+    assert view["callback_id"] == "challenge_create"
+    reply = lair.send.view_submission(COORDINATOR, view, CHALLENGE_FORM)
+    assert reply.status == 200 and not reply.body, reply.body
+    with lair.ctx.db.transaction() as s:
+        challenge = s.exec(select(Challenge)).one()
+    assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
+    return challenge.id
+
+
+def submit(lair, user: str, values: dict):
+    before = len(lair.slack.calls_to("views.open"))
+    assert lair.send.command(user, "/idea").status == 200
+    lair.slack.wait_for("views.open", before + 1)
+    view = lair.last_view()
+    assert view["callback_id"] == "idea_submit"
+    return lair.send.view_submission(user, view, values)
+
+
+def test_coordinator_creates_and_ten_staff_submit(lair):
+    challenge_id = create_and_open(lair)
+    announcement = lair.slack.wait_for("chat.postMessage", 2)  # DM confirmation + announcement
+    posted = [c.args for c in announcement if c.args["channel"] == "CCHALLENGE"]
+    assert posted and any(
+        e.get("action_id") == "submit_idea" and e.get("value") == str(challenge_id)
+        for b in posted[0]["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )  # fmt: skip
+
+    for n, user in enumerate(STAFF):
+        reply = submit(lair, user, idea_form(n, team=[STAFF[(n + 1) % 10]]))
+        assert reply.status == 200 and not reply.body, reply.body
+    assert ideas_stored(lair) == 10
+
+    # The outbox worker posts each idea's card in the challenge channel, once.
+    wait_until(lambda: len(idea_cards(lair)) >= 10)
+    cards = idea_cards(lair)
+    assert len(cards) == 10
+    assert sorted(c["text"] for c in cards) == sorted(f"New idea: Idea {n}" for n in range(10))
+    with lair.ctx.db.transaction() as s:
+        assert (
+            s.exec(select(func.count()).select_from(Idea).where(Idea.card_ts.is_not(None))).one()
+            == 10
+        )
+
+
+def idea_cards(lair) -> list[dict]:
+    return [
+        c.args for c in lair.slack.calls_to("chat.postMessage")
+        if c.args["channel"] == "CCHALLENGE" and c.args["text"].startswith("New idea")
+    ]  # fmt: skip
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_bad_input_is_refused_inline_and_nothing_stored(lair):
+    create_and_open(lair)
+    cases = {
+        "title": idea_form(1, title=""),
+        "title ": idea_form(1, title="x" * 101),
+        "funding_requested": idea_form(1, funding_requested="abc"),
+        "funding_requested ": idea_form(1, funding_requested="£5,001"),
+    }
+    for block, values in cases.items():
+        reply = submit(lair, "USTAFF0001", values)
+        assert reply.status == 200
+        body = reply.json()
+        assert body["response_action"] == "errors", body
+        assert block.strip() in body["errors"], body
+    assert ideas_stored(lair) == 0
+
+
+def test_non_coordinator_gets_a_polite_refusal_and_no_modal(lair):
+    reply = lair.send.command("USTAFF0001", "/challenge", "new")
+    assert reply.status == 200
+    refusal = lair.slack.wait_for("response_url")[0].args
+    assert refusal["response_type"] == "ephemeral" and "coordinator" in refusal["text"]
+    assert lair.slack.calls_to("views.open") == []
+
+
+def test_hostile_titles_are_kept_verbatim_and_shown_harmlessly(lair):
+    create_and_open(lair)
+    titles = ['=HYPERLINK("http://x","y")', "Ping <!channel> and <@U999> <https://x|y>"]
+    for n, title in enumerate(titles):
+        reply = submit(lair, f"USTAFF000{n}", idea_form(n, title=title))
+        assert reply.status == 200 and not reply.body, reply.body
+    with lair.ctx.db.transaction() as s:
+        assert sorted(s.exec(select(Idea.title)).all()) == sorted(titles)
+    wait_until(lambda: len(idea_cards(lair)) == 2)
+    sent = json.dumps([c.args for c in lair.slack.calls])
+    assert "<!channel>" not in sent and "<@U999>" not in sent and "<https://x|y>" not in sent
+    assert "&lt;!channel&gt;" in sent

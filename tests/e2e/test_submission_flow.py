@@ -77,11 +77,12 @@ def test_coordinator_creates_and_ten_staff_submit(lair):
     cards = idea_cards(lair)
     assert len(cards) == 10
     assert sorted(c["text"] for c in cards) == sorted(f"New idea: Idea {n}" for n in range(10))
+    wait_until(lambda: cards_recorded(lair) == 10)  # each card's ts is kept for later updates
+
+
+def cards_recorded(lair) -> int:
     with lair.ctx.db.transaction() as s:
-        assert (
-            s.exec(select(func.count()).select_from(Idea).where(Idea.card_ts.is_not(None))).one()
-            == 10
-        )
+        return s.exec(select(func.count()).select_from(Idea).where(Idea.card_ts.is_not(None))).one()
 
 
 def idea_cards(lair) -> list[dict]:

@@ -20,6 +20,7 @@ def _logging() -> None:
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _wait_for_signal() -> threading.Event:
@@ -30,10 +31,10 @@ def _wait_for_signal() -> threading.Event:
 
 
 def serve(settings: Settings, *, web: bool, clock: bool) -> None:
-    from bot.runtime import build_runtime
-
     if web:
         settings.require_slack()
+    from bot.runtime import build_runtime
+
     runtime = build_runtime(settings)
     stop = _wait_for_signal()
     scheduler = None

@@ -65,7 +65,7 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
                     style="danger",
                     confirm=ConfirmObject(
                         title="Withdraw this idea?",
-                        text=f"“{clip(idea.title, 100)}” will be taken out of the challenge and any votes returned.",
+                        text=f"“{escape(clip(idea.title, 100))}” will be taken out of the challenge and any votes returned.",
                         confirm="Withdraw",
                         deny="Keep it",
                     ),

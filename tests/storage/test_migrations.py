@@ -1,0 +1,39 @@
+"""The Alembic history builds exactly the tables the models describe, on each back end."""
+
+from alembic import command
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from storage import Database
+from storage.migrate import alembic_config, current_revision, upgrade
+
+
+def test_migrations_match_models(database_url):
+    db = Database.from_url(database_url)
+    upgrade(db.engine)
+    assert current_revision(db.engine) is not None
+    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert tables == set(SQLModel.metadata.tables)
+    cfg = alembic_config(db.engine)
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.check(cfg)  # raises if models and migrations differ
+    upgrade(db.engine)  # idempotent
+    db.dispose()
+
+
+def test_sqlite_pragmas(tmp_path):
+    db = Database.from_url(f"sqlite:///{tmp_path / 'x.db'}")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    db.dispose()
+
+
+def test_postgres_urls_are_normalised():
+    from storage import normalise_url
+
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///lair.db") == "sqlite:///lair.db"

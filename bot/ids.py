@@ -22,7 +22,7 @@ class Action(StrEnum):
     EDIT_IDEA = "edit_idea"  # value = idea id
     WITHDRAW_IDEA = "withdraw_idea"  # value = idea id
     VOTE = "vote"  # value = idea id
-    OPEN_LINK = "open_link"
+    SHOW_HELP = "show_help"  # value = which help
 
 
 class Block(StrEnum):

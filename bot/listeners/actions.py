@@ -7,6 +7,7 @@ from bot import forms
 from bot.errors import tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair, open_idea_form
+from bot.listeners.home import publish_home
 from bot.messages import idea_card_for
 from bot.views import idea_modal as modals
 from bot.views.text import escape
@@ -74,3 +75,4 @@ def withdraw_idea_button(ack: Ack, body: dict, action: dict, client: WebClient, 
         client.chat_update(
             channel=result.idea.card_channel, ts=result.idea.card_ts, text=text, blocks=blocks
         )
+    publish_home(client, ctx, body["user"]["id"])

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 from bot import forms
 from bot.ids import Block, Callback
 from bot.listeners.common import kick_outbox, lair
+from bot.listeners.home import publish_home
 from bot.messages import idea_card_for
 from bot.views.text import channel, escape
 from challenges import ideas, setup
@@ -50,6 +51,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
         f"*{escape(result.challenge.title)}*. It will appear in {channel(result.challenge.channel_id)} shortly. "
         "`/idea mine` shows your ideas and lets you edit them while ideas are open.",
     )
+    publish_home(client, ctx, user)
 
 
 def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:

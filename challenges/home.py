@@ -1,0 +1,135 @@
+"""What one person's App Home shows: open challenges, their ideas, votes left, scoring to do,
+and for coordinators the numbers of running challenges. Platform-neutral data."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from challenges.context import Context
+from challenges.ideas import MyIdea, ideas_of
+from challenges.roles import is_coordinator
+from challenges.setup import ChallengeNumbers, numbers
+from challenges.stages import Stage
+from storage.models import Challenge, Conflict, Decision, Idea, PanelMember, Scorecard, Vote
+
+_DEADLINE = {
+    Stage.DRAFT: ("opens", "opens_at"),
+    Stage.SUBMISSIONS: ("ideas close", "submissions_close_at"),
+    Stage.VOTING: ("voting closes", "voting_close_at"),
+    Stage.PANEL: ("panel closes", "panel_close_at"),
+}
+
+
+@dataclass(frozen=True)
+class OpenChallenge:
+    challenge: Challenge
+    deadline_label: str | None
+    deadline: datetime | None
+    votes_left: int | None  # only while the viewer can vote
+
+
+@dataclass(frozen=True)
+class ToScore:
+    idea: Idea
+    challenge: Challenge
+
+
+@dataclass(frozen=True)
+class CoordinatorView:
+    challenge: Challenge
+    numbers: ChallengeNumbers
+
+
+@dataclass(frozen=True)
+class Home:
+    user_id: str
+    open_challenges: list[OpenChallenge]
+    my_ideas: list[MyIdea]
+    outcomes: dict[int, Decision] = field(default_factory=dict)
+    to_score: list[ToScore] = field(default_factory=list)
+    coordinator: list[CoordinatorView] | None = None
+
+
+def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
+    label_attr = _DEADLINE.get(Stage(challenge.stage))
+    if not label_attr:
+        return None, None
+    label, attr = label_attr
+    return label, getattr(challenge, attr)
+
+
+def voting_open(challenge: Challenge) -> bool:
+    return challenge.stage == Stage.VOTING or (
+        challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
+    )
+
+
+def votes_left(session: Session, challenge: Challenge, user_id: str) -> int:
+    used = session.exec(
+        select(func.count())
+        .select_from(Vote)
+        .where(Vote.challenge_id == challenge.id, Vote.voter_id == user_id)
+    ).one()
+    return max(0, challenge.vote_budget - used)
+
+
+def _to_score(session: Session, user_id: str) -> list[ToScore]:
+    rows = session.exec(
+        select(Idea, Challenge)
+        .join(Challenge, Challenge.id == Idea.challenge_id)
+        .join(
+            PanelMember,
+            (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == user_id),
+        )
+        .where(Challenge.stage == Stage.PANEL.value, Idea.shortlisted, Idea.status != "withdrawn")
+        .order_by(Challenge.id, Idea.id)
+    ).all()
+    scored = set(session.exec(select(Scorecard.idea_id).where(Scorecard.member_id == user_id)))
+    conflicted = set(session.exec(select(Conflict.idea_id).where(Conflict.user_id == user_id)))
+    return [ToScore(i, c) for i, c in rows if i.id not in scored and i.id not in conflicted]
+
+
+def home_for(ctx: Context, user_id: str) -> Home:
+    mine = ideas_of(ctx, user_id)
+    with ctx.db.transaction() as session:
+        running = session.exec(
+            select(Challenge)
+            .where(
+                Challenge.stage.in_(
+                    [
+                        Stage.SUBMISSIONS.value,
+                        Stage.VOTING.value,
+                        Stage.PANEL.value,
+                        Stage.DECIDED.value,
+                    ]
+                )
+            )
+            .order_by(Challenge.id.desc())
+        ).all()
+        open_challenges = []
+        for challenge in running:
+            label, deadline = next_deadline(challenge)
+            left = votes_left(session, challenge, user_id) if voting_open(challenge) else None
+            open_challenges.append(OpenChallenge(challenge, label, deadline, left))
+        idea_ids = [m.idea.id for m in mine]
+        outcomes = (
+            {
+                d.idea_id: d
+                for d in session.exec(select(Decision).where(Decision.idea_id.in_(idea_ids)))
+            }
+            if idea_ids
+            else {}
+        )
+        coordinator = None
+        if is_coordinator(session, ctx, user_id):
+            everything = session.exec(
+                select(Challenge)
+                .where(Challenge.stage != Stage.CLOSED.value)
+                .order_by(Challenge.id.desc())
+            ).all()
+            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]
+        return Home(
+            user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator
+        )

@@ -35,6 +35,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._failures: dict[str, list[tuple[int, dict]]] = {}
         self.responses: dict[str, dict] = {}  # method -> extra fields for its response
+        self.files: dict[str, dict] = {}  # file id -> {"name", "content", "user", "channels"}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -61,6 +62,16 @@ class FakeSlack:
     ) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self._failures.setdefault(method, []).extend([(status, headers)] * times)
+
+    def add_file(self, content: bytes, name: str, *, user: str) -> str:
+        """A file as if `user` had uploaded it in Slack; returns its id."""
+        file_id = f"F{next(self._ts):08d}"
+        self.files[file_id] = {"name": name, "content": content, "user": user, "channels": []}
+        return file_id
+
+    def uploaded(self) -> list[dict]:
+        """Files the bot uploaded and shared (files.completeUploadExternal)."""
+        return [f for f in self.files.values() if f.get("shared_by_bot")]
 
     # reading ---------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -111,12 +122,53 @@ class FakeSlack:
         if method == "conversations.open":
             users = str(args.get("users", "U0"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            self.files[file_id] = {
+                "name": args.get("filename"),
+                "content": b"",
+                "user": BOT_USER,
+                "channels": [],
+            }
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.url[:-5]}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":
+            shared = (
+                json.loads(args["files"])
+                if isinstance(args.get("files"), str)
+                else args.get("files", [])
+            )
+            out = []
+            for item in shared:
+                record = self.files[item["id"]]
+                record.update(shared_by_bot=True, title=item.get("title"), channels=[args.get("channel_id")],
+                              initial_comment=args.get("initial_comment"))  # fmt: skip
+                out.append({"id": item["id"], "name": record["name"], "title": item.get("title")})
+            return {"ok": True, "files": out}
+        if method == "files.info":
+            record = self.files.get(args.get("file"))
+            if record is None:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": self._file_json(args["file"], record)}
         if method == "users.info":
             return {
                 "ok": True,
                 "user": {"id": args.get("user"), "tz": "Europe/London", "is_bot": False},
             }
         return {"ok": True}
+
+    def _file_json(self, file_id: str, record: dict) -> dict:
+        base = self.url[:-5]
+        return {
+            "id": file_id, "name": record["name"], "title": record.get("title") or record["name"],
+            "user": record["user"], "size": len(record["content"]),
+            "filetype": "xlsx" if str(record["name"]).endswith(".xlsx") else "binary",
+            "url_private": f"{base}/files/{file_id}", "url_private_download": f"{base}/files/{file_id}/download",
+            "channels": record["channels"],
+        }  # fmt: skip
 
     def _handler(self):
         fake = self
@@ -127,8 +179,37 @@ class FakeSlack:
             def log_message(self, *args):  # quiet
                 pass
 
+            def do_GET(self):
+                # url_private downloads need the bot token, as in Slack
+                if not self.path.startswith("/files/") or not self.headers.get(
+                    "Authorization", ""
+                ).startswith("Bearer xoxb-"):
+                    self._send(404, {"ok": False}, {})
+                    return
+                record = fake.files.get(self.path.split("/")[2])
+                if record is None:
+                    self._send(404, {"ok": False}, {})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(record["content"])))
+                self.end_headers()
+                self.wfile.write(record["content"])
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/upload/"):
+                    data = self.rfile.read(length)
+                    fake.files[self.path.split("/")[2]]["content"] = data
+                    with fake.lock:
+                        fake.calls.append(Call("upload", {"path": self.path, "size": len(data)}))
+                    payload = b"OK - " + str(len(data)).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
                 raw = self.rfile.read(length).decode() if length else ""
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     args = json.loads(raw or "{}")

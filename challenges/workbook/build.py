@@ -1,0 +1,202 @@
+"""The fund panel's workbook, written with openpyxl's write-only (streaming) mode.
+
+Sheets: Summary, Shortlist, All ideas, Panel scores, Conflicts, Audit. Headers styled,
+panes frozen, filters on, widths set, money as £, dates in the challenge's time zone,
+long text wrapped, landscape and fit to width for printing. Every text cell goes through
+`cells.cell`, so nothing a person typed can become a formula.
+"""
+
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from challenges.clock import utc_to_local
+from challenges.stages import Stage
+from challenges.workbook import cells
+from challenges.workbook.cells import DATE, HEADER, MONEY, TEXT, WRAP, cell
+from challenges.workbook.data import WorkbookData, is_secret
+
+SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
+MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, identifies the file
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    style: str | None = TEXT
+
+
+def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, freeze: str = "A2",
+           filters: bool = True) -> WriteOnlyWorksheet:  # fmt: skip
+    """A sheet with its header row written; `rows` (data rows to come) sizes the filter."""
+    ws = wb.create_sheet(title)
+    for i, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.freeze_panes = freeze
+    if filters:
+        ws.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(columns))}{rows + 1}")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.append([cell(ws, c.title, HEADER) for c in columns])
+    return ws
+
+
+def _rows(ws: WriteOnlyWorksheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
+    styles = [c.style for c in columns]
+    for row in rows:
+        ws.append(
+            [cell(ws, v, s) if v is not None else None for v, s in zip(row, styles, strict=True)]
+        )
+
+
+def local(data: WorkbookData, moment):
+    return utc_to_local(moment, data.challenge.timezone).replace(tzinfo=None) if moment else None
+
+
+def team_names(data: WorkbookData, members: list[str], anonymous: bool) -> str:
+    return "Anonymous" if anonymous else ", ".join(data.name(u) for u in members)
+
+
+def summary(wb: Workbook, data: WorkbookData, recommended_total: int | None) -> None:
+    c, n = data.challenge, data.numbers
+    columns = [Column("Item", 28, TEXT), Column("Value", 90, WRAP)]
+    rows: list[tuple[str, object, str | None]] = [
+        ("Challenge id", c.id, TEXT),
+        ("Challenge", c.title, WRAP),
+        ("Brief", c.brief, WRAP),
+        ("Stage", Stage(c.stage).label, TEXT),
+        ("Time zone", c.timezone, TEXT),
+        ("Opens", local(data, c.opens_at), DATE),
+        ("Ideas close", local(data, c.submissions_close_at), DATE),
+        ("Voting closes", local(data, c.voting_close_at), DATE),
+        ("Panel closes", local(data, c.panel_close_at), DATE),
+        ("Fund pot", c.fund_pot, MONEY),
+        ("Largest award", c.max_award, MONEY),
+        ("Ideas", n.ideas, TEXT),
+        ("Withdrawn ideas", n.withdrawn, TEXT),
+        ("People who voted", n.voters, TEXT),
+        ("Votes cast", n.votes, TEXT),
+        ("Panel members", len(data.panel), TEXT),
+        ("Recommended total", recommended_total, MONEY),
+        ("Criteria", "; ".join(f"{k.name} (weight {k.weight:g}, {k.scale_min}–{k.scale_max})" for k in data.criteria), WRAP),
+        ("Exported", local(data, data.exported_at), DATE),
+    ]  # fmt: skip
+    ws = wb.create_sheet("Summary")
+    ws.column_dimensions["A"].width = columns[0].width
+    ws.column_dimensions["B"].width = columns[1].width
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.freeze_panes = "A2"
+    ws.append([cell(ws, MARKER, HEADER), cell(ws, f"Dragon's Lair — {c.title}", HEADER)])
+    for label, value, style in rows:
+        ws.append([cell(ws, label, TEXT), cell(ws, value, style) if value is not None else None])
+
+
+IDEA_COLUMNS = [
+    Column("Idea id", 8), Column("Title", 36, WRAP), Column("Team", 28, WRAP), Column("Theme", 16),
+    Column("Status", 14), Column("Requested £", 14, MONEY), Column("Votes", 8), Column("Submitted", 17, DATE),
+    Column("Problem", 60, WRAP), Column("Proposal", 60, WRAP), Column("Expected benefit", 45, WRAP),
+    Column("Partners", 28, WRAP), Column("Decision", 12), Column("Award £", 12, MONEY),
+]  # fmt: skip
+
+DECISION_LABELS = {"fund": "fund", "dont_fund": "don't fund", "defer": "defer"}
+
+
+def all_ideas(wb: Workbook, data: WorkbookData) -> None:
+    ws = _sheet(wb, "All ideas", IDEA_COLUMNS, len(data.ideas), freeze="C2")
+    _rows(
+        ws,
+        IDEA_COLUMNS,
+        (
+            (
+                r.idea.id, r.idea.title, team_names(data, r.team, r.idea.anonymous), r.idea.theme,
+                "shortlisted" if r.idea.shortlisted and r.idea.status != "withdrawn" else r.idea.status,
+                r.idea.funding_requested, r.votes, local(data, r.idea.created_at), r.idea.problem,
+                r.idea.proposal, r.idea.benefit, r.idea.partners,
+                DECISION_LABELS.get(r.decision.outcome) if r.decision else None,
+                r.decision.award if r.decision else None,
+            )
+            for r in data.ideas
+        ),
+    )  # fmt: skip
+
+
+def panel_scores(wb: Workbook, data: WorkbookData) -> None:
+    columns = [Column("Idea id", 8), Column("Idea", 36, WRAP), Column("Panel member", 22)]
+    columns += [Column(f"{k.name} (×{k.weight:g})", 14) for k in data.criteria]
+    columns += [
+        Column("Comment", 60, WRAP),
+        Column("Shared with author", 10),
+        Column("Last changed", 17, DATE),
+    ]
+    ws = _sheet(wb, "Panel scores", columns, len(data.scorecards), freeze="D2")
+    _rows(
+        ws,
+        columns,
+        (
+            (
+                s.idea.id, s.idea.title, data.name(s.member_id),
+                *[s.values.get(k.id) for k in data.criteria],
+                s.comment, "yes" if s.share_comment else "no", local(data, s.updated_at),
+            )
+            for s in data.scorecards
+        ),
+    )  # fmt: skip
+
+
+def conflicts(wb: Workbook, data: WorkbookData) -> None:
+    columns = [Column("Idea id", 8), Column("Idea", 36, WRAP), Column("Panel member", 22), Column("Kind", 12),
+               Column("Reason", 50, WRAP), Column("Recorded", 17, DATE)]  # fmt: skip
+    ws = _sheet(wb, "Conflicts", columns, len(data.conflicts), freeze="C2")
+    _rows(ws, columns, ((i.id, i.title, data.name(c.user_id), c.kind, c.reason, local(data, c.declared_at))
+                        for i, c in data.conflicts))  # fmt: skip
+
+
+def audit(wb: Workbook, data: WorkbookData) -> None:
+    columns = [Column("When", 17, DATE), Column("Who", 22), Column("What", 22), Column("Subject", 16),
+               Column("Detail", 80, WRAP)]  # fmt: skip
+    ws = _sheet(wb, "Audit", columns, len(data.audit))
+    _rows(
+        ws,
+        columns,
+        (
+            (
+                local(data, e.at), "(secret ballot)" if is_secret(e) else data.name(e.actor_id), e.action,
+                e.subject, json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
+            )
+            for e in data.audit
+        ),
+    )  # fmt: skip
+
+
+def write(
+    data: WorkbookData, shortlist: Callable[[Workbook], None], recommended_total: int | None
+) -> bytes:
+    """The workbook as .xlsx bytes; `shortlist(wb)` writes the Shortlist sheet."""
+    wb = Workbook(write_only=True)
+    cells.add_styles(wb)
+    summary(wb, data, recommended_total)
+    shortlist(wb)
+    all_ideas(wb, data)
+    panel_scores(wb, data)
+    conflicts(wb, data)
+    audit(wb, data)
+    wb.properties.title = f"Dragon's Lair — {data.challenge.title}"[:250]
+    wb.properties.creator = "Lair"
+    wb.properties.keywords = f"lair-challenge-{data.challenge.id}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+"""Cells that are safe to hand to Excel or LibreOffice, and the workbook's styles."""
+
+from datetime import datetime
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# Text starting with one of these could be read as a formula (or DDE) by a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+MONEY_FORMAT = '"£"#,##0'
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+SCORE_FORMAT = "0.00"
+
+HEADER = "lair_header"
+TEXT = "lair_text"
+WRAP = "lair_wrap"
+MONEY = "lair_money"
+DATE = "lair_date"
+SCORE = "lair_score"
+TOTAL_MONEY = "lair_total_money"
+TOTAL_TEXT = "lair_total_text"
+
+
+def add_styles(workbook: Workbook) -> None:
+    thin = Side(style="thin", color="B7B7B7")
+    top = Alignment(vertical="top")
+    styles = [
+        NamedStyle(HEADER, font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="3B2F63"),
+                   alignment=Alignment(vertical="center", wrap_text=True), border=Border(bottom=thin)),
+        NamedStyle(TEXT, alignment=top),
+        NamedStyle(WRAP, alignment=Alignment(vertical="top", wrap_text=True)),
+        NamedStyle(MONEY, number_format=MONEY_FORMAT, alignment=top),
+        NamedStyle(DATE, number_format=DATE_FORMAT, alignment=top),
+        NamedStyle(SCORE, number_format=SCORE_FORMAT, alignment=top),
+        NamedStyle(TOTAL_MONEY, number_format=MONEY_FORMAT, font=Font(bold=True), border=Border(top=thin)),
+        NamedStyle(TOTAL_TEXT, font=Font(bold=True), border=Border(top=thin)),
+    ]  # fmt: skip
+    for style in styles:
+        workbook.add_named_style(style)
+
+
+def is_risky(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteOnlyCell | Any:
+    """A cell for a write-only sheet. Strings are always text, never formulas: one that starts
+    with a formula trigger is stored as a string with Excel's quote prefix, so the spreadsheet
+    shows it as typed and never evaluates it."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # callers pass local times; Excel has no zones
+    if style is None and not (isinstance(value, str) and is_risky(value)):
+        return value
+    c = WriteOnlyCell(ws, value=value)
+    if style is not None:
+        c.style = style
+    if isinstance(value, str) and is_risky(value):
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
+
+
+def formula(ws: WriteOnlyWorksheet, expression: str, style: str | None = None) -> WriteOnlyCell:
+    """A formula Lair itself writes (never user text)."""
+    c = WriteOnlyCell(ws, value=expression)
+    if style is not None:
+        c.style = style
+    return c

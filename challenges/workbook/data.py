@@ -1,0 +1,144 @@
+"""Everything the fund panel's workbook shows, read in one transaction. Counts only: no voter
+is ever named."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from challenges.setup import ChallengeNumbers, criteria_of, numbers
+from challenges.setup import get as get_challenge
+from storage.models import (
+    AuditEvent,
+    Challenge,
+    Conflict,
+    Criterion,
+    Decision,
+    Idea,
+    IdeaMember,
+    PanelMember,
+    Score,
+    Scorecard,
+    Vote,
+)
+
+# Audit actions whose actor is a voter: the ballot is secret, so the workbook hides who.
+SECRET_ACTIONS = ("vote",)
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    idea: Idea
+    team: list[str]  # author first
+    votes: int
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    idea: Idea
+    member_id: str
+    values: dict[int, int]  # criterion id -> value
+    comment: str
+    share_comment: bool
+    updated_at: datetime
+
+
+@dataclass
+class WorkbookData:
+    challenge: Challenge
+    criteria: list[Criterion]
+    numbers: ChallengeNumbers
+    ideas: list[IdeaRow]
+    scorecards: list[ScorecardRow]
+    conflicts: list[tuple[Idea, Conflict]]
+    panel: list[str]
+    audit: list[AuditEvent]
+    exported_at: datetime
+    people: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, user_id: str) -> str:
+        return self.people.get(user_id, user_id)
+
+
+def collect(
+    session: Session, challenge_id: int, *, now: datetime, people: Mapping[str, str] | None = None
+) -> WorkbookData:
+    challenge = get_challenge(session, challenge_id)
+    ideas = list(
+        session.exec(select(Idea).where(Idea.challenge_id == challenge_id).order_by(Idea.id))
+    )
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for idea_id, user_id, role in session.exec(
+        select(IdeaMember.idea_id, IdeaMember.user_id, IdeaMember.role)
+        .join(Idea, Idea.id == IdeaMember.idea_id)
+        .where(Idea.challenge_id == challenge_id)
+    ):
+        members[idea_id].append((role, user_id))
+    votes = dict(
+        session.exec(
+            select(Vote.idea_id, func.count())
+            .where(Vote.challenge_id == challenge_id)
+            .group_by(Vote.idea_id)
+        ).all()
+    )
+    decisions = {
+        d.idea_id: d
+        for d in session.exec(
+            select(Decision)
+            .join(Idea, Idea.id == Decision.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        )
+    }
+    rows = [
+        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != "author")], votes.get(idea.id, 0), decisions.get(idea.id))
+        for idea in ideas
+    ]  # fmt: skip
+    by_id = {i.id: i for i in ideas}
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    for card_id, criterion_id, value in session.exec(
+        select(Score.scorecard_id, Score.criterion_id, Score.value)
+        .join(Scorecard, Scorecard.id == Score.scorecard_id)
+        .join(Idea, Idea.id == Scorecard.idea_id)
+        .where(Idea.challenge_id == challenge_id)
+    ):
+        values[card_id][criterion_id] = value
+    cards = [
+        ScorecardRow(by_id[c.idea_id], c.member_id, values[c.id], c.comment, c.share_comment, c.updated_at)
+        for c in session.exec(
+            select(Scorecard).join(Idea, Idea.id == Scorecard.idea_id)
+            .where(Idea.challenge_id == challenge_id).order_by(Scorecard.idea_id, Scorecard.member_id)
+        )
+    ]  # fmt: skip
+    conflicts = [
+        (by_id[c.idea_id], c)
+        for c in session.exec(
+            select(Conflict).join(Idea, Idea.id == Conflict.idea_id)
+            .where(Idea.challenge_id == challenge_id).order_by(Conflict.idea_id, Conflict.user_id)
+        )
+    ]  # fmt: skip
+    panel = list(
+        session.exec(
+            select(PanelMember.user_id)
+            .where(PanelMember.challenge_id == challenge_id)
+            .order_by(PanelMember.user_id)
+        )
+    )
+    audit = list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.challenge_id == challenge_id)
+            .order_by(AuditEvent.id)
+        )
+    )
+    return WorkbookData(
+        challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
+        conflicts, panel, audit, now, people or {},
+    )  # fmt: skip
+
+
+def is_secret(event: AuditEvent) -> bool:
+    return event.action.startswith(SECRET_ACTIONS)

@@ -1,5 +1,7 @@
 """Channel messages: a challenge's stage announcements and each idea's card."""
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -27,8 +29,14 @@ def submit_button(challenge: Challenge) -> ButtonElement:
     )
 
 
-def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Block]]:
-    """The message posted in the challenge channel when `stage` begins."""
+def stage_announcement(
+    challenge: Challenge, stage: Stage, *, shortlist: Sequence[Idea] = ()
+) -> tuple[str, list[Block]]:
+    """The message posted in the challenge channel when `stage` begins.
+
+    Rendered when sent: `shortlist` is the shortlist then; a catch-up announcement of a
+    stage the challenge has already left carries no Submit button.
+    """
     title = escape(challenge.title)
     zone = challenge.timezone
     if stage == Stage.SUBMISSIONS:
@@ -48,7 +56,11 @@ def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Bl
                     MarkdownTextObject(text=f"*Votes each*\n{challenge.vote_budget}"),
                 ]
             ),
-            ActionsBlock(elements=[submit_button(challenge)]),
+            *(
+                [ActionsBlock(elements=[submit_button(challenge)])]
+                if challenge.stage == Stage.SUBMISSIONS
+                else []
+            ),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(text="Or type `/idea` anywhere. `/idea help` explains more.")
@@ -65,7 +77,22 @@ def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Bl
         Stage.DRAFT: f"{title} is back in draft.",
     }
     line = lines[stage]
-    return clip(line.replace("*", ""), 300), [SectionBlock(text=MarkdownTextObject(text=line))]
+    blocks = [SectionBlock(text=MarkdownTextObject(text=line))]
+    if stage == Stage.PANEL and shortlist:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shortlist_text(shortlist))))
+    return clip(line.replace("*", ""), 300), blocks
+
+
+def shortlist_text(ideas: Sequence[Idea], *, limit: int = 2900) -> str:
+    """The shortlist as mrkdwn lines, kept inside one section's 3,000 characters."""
+    lines = [f"*The shortlist ({len(ideas)})*"]
+    for n, idea in enumerate(ideas):
+        line = f"• *{escape(clip(idea.title, 100))}* (#{idea.id})"
+        if sum(len(x) + 1 for x in lines) + len(line) > limit - 40:
+            lines.append(f"…and {len(ideas) - n} more.")
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def idea_card(

@@ -87,6 +87,7 @@ class Clock:
                 job.remove()
         for challenge_id, at in wakeups.items():
             self._schedule(challenge_id, at)
+        self.kick()  # also sends what a previous clock left unsent
 
     def run_challenge(self, challenge_id: int) -> None:
         """The date job: do what is due for one challenge, and schedule its next moment."""

@@ -257,9 +257,11 @@ class OutboxWorker:
             self._wake.wait(timeout)
             self._wake.clear()
             try:
-                if self.active():
-                    while self.dispatcher.drain() and not self._stop.is_set():
-                        pass
+                if not self.active():
+                    timeout = self.interval  # a standby: woken when it becomes the active clock
+                    continue
+                while self.dispatcher.drain() and not self._stop.is_set():
+                    pass
                 timeout = self._until_next()
             except Exception:
                 log.exception("outbox drain failed; will try again")

@@ -86,7 +86,9 @@ def test_after_downtime_a_reminder_still_before_its_close_is_sent_late(ctx, cloc
     schedule.run_due(ctx, c.id)
     clock.set(VOTE_CLOSE - timedelta(hours=2))  # down through the reminder's time
     assert schedule.run_due(ctx, c.id).reminders == 1
-    assert [m.dedupe_key for m in messages(ctx, "reminder")] == [f"challenge:{c.id}:reminder:voting"]
+    assert [m.dedupe_key for m in messages(ctx, "reminder")] == [
+        f"challenge:{c.id}:reminder:voting"
+    ]
     assert not schedule.run_due(ctx, c.id)
 
 
@@ -133,7 +135,10 @@ def test_reminder_once_before_each_close_and_never_after_it(ctx, clock):
     assert schedule.run_due(ctx, c.id).reminders == 0
     assert schedule.next_wakeup(ctx, c.id) == SUBS_CLOSE
     (sent,) = messages(ctx, "reminder")
-    assert sent.target == "CCHALLENGE" and sent.payload == {"challenge_id": c.id, "stage": "submissions"}
+    assert sent.target == "CCHALLENGE" and sent.payload == {
+        "challenge_id": c.id,
+        "stage": "submissions",
+    }
     # Moving the close after its reminder went out does not send it again.
     setup.edit_challenge(ctx, COORDINATOR, c.id, challenge_draft(
         opens_at=OPENS, submissions_close_at=SUBS_CLOSE + timedelta(days=2),
@@ -210,7 +215,9 @@ def test_panel_reminder_dms_only_members_with_ideas_left_to_score(ctx, clock):
 
 def test_the_night_the_clocks_go_forward(ctx, clock):
     """01:30 on 2027-03-28 does not exist in Europe/London: it means 02:30 BST (01:30 UTC)."""
-    close = local_to_utc(datetime(2027, 3, 28).date(), datetime(2027, 1, 1, 1, 30).time(), "Europe/London")
+    close = local_to_utc(
+        datetime(2027, 3, 28).date(), datetime(2027, 1, 1, 1, 30).time(), "Europe/London"
+    )
     assert close == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
     assert format_local(close, "Europe/London") == "Sun 28 Mar 2027, 02:30 BST"
     clock.set(datetime(2027, 3, 1, tzinfo=UTC))
@@ -230,7 +237,9 @@ def test_the_night_the_clocks_go_forward(ctx, clock):
 
 
 def test_the_night_the_clocks_go_back_takes_the_first_0130(ctx):
-    first = local_to_utc(datetime(2027, 10, 31).date(), datetime(2027, 1, 1, 1, 30).time(), "Europe/London")
+    first = local_to_utc(
+        datetime(2027, 10, 31).date(), datetime(2027, 1, 1, 1, 30).time(), "Europe/London"
+    )
     assert first == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
     assert format_local(first, "Europe/London") == "Sun 31 Oct 2027, 01:30 BST"
 

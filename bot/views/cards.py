@@ -70,7 +70,12 @@ def stage_announcement(
         return text, blocks
     lines = {
         Stage.VOTING: f"🗳️ *Voting is open for {title}.* Use the Vote buttons on the ideas above — "
-        f"you have {challenge.vote_budget} votes. Voting closes {when(challenge.voting_close_at, zone)}.",
+        f"you have {challenge.vote_budget} votes. "
+        + (
+            f"Voting closes {when(challenge.voting_close_at, zone)}."
+            if challenge.voting_close_at
+            else "The coordinator will say when voting closes."
+        ),  # fmt: skip
         Stage.PANEL: f"🔒 *Voting has closed for {title}.* The shortlist goes to the panel.",
         Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}.* Decisions follow shortly.",
         Stage.CLOSED: f"✅ *{title} is closed.* Thank you to everyone who took part.",

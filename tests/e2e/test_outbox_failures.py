@@ -26,6 +26,7 @@ def test_each_message_once_through_429s_and_500s(lair):
     lair.slack.fail_next("chat.postMessage", 500)
     lair.slack.fail_next("chat.postMessage", 500, after_accept=True)
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {c.id}").status == 200
+    lair.slack.wait_for("response_url", 1)  # the listener moves it on after its ack
     for n, author in enumerate(["UAUTHOR1", "UAUTHOR2", "UAUTHOR3"]):
         ideas.submit_idea(lair.ctx, author, c.id, idea_draft(title=f"Idea {n}"))
     lair.send.command(COORDINATOR, "/challenge", f"advance {c.id}")  # voting: + a DM to each author

@@ -80,12 +80,15 @@ class Dispatcher:
             return False  # another sender took it, or it is not due any more
         try:
             return self._send(claim)
-        except Exception:  # a bug (e.g. in rendering): keep the rest going, try this later
+        except Exception:  # a bug, or the database failing: keep the rest going, try later
             log.exception("outbox %s (%s) could not be sent", claim.message.id, claim.message.kind)
+            # Unless it failed before posting (e.g. rendering), it may be in Slack: check first.
             self._retry_later(claim.message, "exception", uncertain=claim.uncertain)
             return False
 
     def _send(self, claim: Claim) -> bool:
+        """Claim.uncertain is kept true whenever Slack may hold the message, so that if this
+        raises, the next try looks before posting."""
         message = claim.message
         uncertain = claim.uncertain
         thread_ts = message.payload.get("thread_ts")
@@ -96,7 +99,7 @@ class Dispatcher:
                     log.info("outbox %s was already posted; marking it sent", message.id)
                     outbox.mark_sent(self.ctx, message.id, channel=found[0], ts=found[1])
                     return True
-                uncertain = False  # not there: no earlier try was posted
+                uncertain = claim.uncertain = False  # not there: no earlier try was posted
         except SlackApiError as exc:
             if _error(exc) not in ("missing_scope", "not_in_channel", "channel_not_found"):
                 return self._failed(message, exc, uncertain=True)
@@ -111,6 +114,7 @@ class Dispatcher:
             outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
             return False
         text, blocks = rendered
+        claim.uncertain = True  # from here until it is marked, Slack may have it
         try:
             response = self.client.chat_postMessage(
                 channel=message.target, text=text, blocks=blocks, thread_ts=thread_ts,

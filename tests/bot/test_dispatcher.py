@@ -176,3 +176,31 @@ def test_pacer_tells_a_channel_limit_from_the_app_limit():
     assert now[0] == 102.0
     now[0] = 103.5
     assert pacer.ready("C1")
+
+
+def test_a_database_error_after_slack_accepted_leads_to_a_check_not_a_second_post(
+    ctx, slack, clock, monkeypatch
+):
+    msg = enqueue(ctx, "announce", "CCHALLENGE")
+
+    def database_down(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as m:
+        m.setattr(outbox, "mark_sent", database_down)
+        dispatcher(ctx, slack, clock).drain()
+    assert rows(ctx)[0].status == "unsure"
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {msg: 1}
+    assert rows(ctx)[0].status == "sent"
+
+
+def test_a_message_that_cannot_be_rendered_gives_up_after_its_attempts(
+    ctx, slack, clock, monkeypatch
+):
+    enqueue(ctx, "broken", "CCHALLENGE")
+    monkeypatch.setattr("bot.messages.render", lambda ctx, message: 1 / 0)
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    (row,) = rows(ctx)
+    assert (row.status, row.attempts) == ("failed", 8)
+    assert slack.posted() == [] and not slack.calls_to("conversations.history")

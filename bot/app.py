@@ -20,17 +20,23 @@ from challenges.context import Context
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: Settings) -> WebClient:
+def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
+    """The Web API client. `retries=False` (the outbox dispatcher): no retry inside the SDK,
+    whose blind re-post after a 5xx or a dropped connection could duplicate a message."""
     client = WebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=15,
     )
-    client.retry_handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=3),
-        ServerErrorRetryHandler(max_retry_count=2),
-    ]
+    client.retry_handlers = (
+        [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+        if retries
+        else []
+    )
     return client
 
 

@@ -30,20 +30,23 @@ def _wait_for_signal() -> threading.Event:
     return stop
 
 
-def serve(settings: Settings, *, web: bool, clock: bool) -> None:
+def serve(settings: Settings, *, web: bool, clock: bool, time_source=None) -> None:
+    """Run the web side, the clock, or both. `time_source` replaces the system clock (tests)."""
     if web:
         settings.require_slack()
     from bot.runtime import build_runtime
 
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, **({"clock": time_source} if time_source else {}))
     stop = _wait_for_signal()
-    scheduler = None
+    the_clock = None
     if clock:
-        from bot.clock import build_scheduler
+        from bot.clock import Clock
 
-        scheduler = build_scheduler(runtime)
-        scheduler.start()
-        log.info("clock started")
+        the_clock = Clock(runtime.ctx, kick=runtime.worker.kick)
+        if not web:  # a clock-only process sends only while it is the active clock
+            runtime.worker.active = the_clock.is_leader
+            runtime.worker.start()
+        the_clock.start()
     if web:
         runtime.worker.start()
         if settings.socket_mode:
@@ -64,8 +67,8 @@ def serve(settings: Settings, *, web: bool, clock: bool) -> None:
                 server.run()
     else:
         stop.wait()
-    if scheduler:
-        scheduler.shutdown(wait=False)
+    if the_clock:
+        the_clock.stop()
     runtime.close()
 
 

@@ -7,14 +7,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.views import cards
-from challenges import ideas, setup
+from bot.views import reminders as views_reminders
+from challenges import ideas, reminders, setup, timeline
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from challenges.stages import Stage
-from storage.models import OutboxMessage, Vote
+from storage.models import Idea, OutboxMessage, Scorecard, Vote
 
 Rendered = tuple[str, list[Block]]
-Renderer = Callable[[Context, OutboxMessage], Rendered]
+# A renderer returns None when the message no longer applies (e.g. a reminder whose close
+# has passed by the time its turn comes); the dispatcher then marks it skipped.
+Renderer = Callable[[Context, OutboxMessage], Rendered | None]
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -26,7 +29,7 @@ def renders(kind: MessageKind) -> Callable[[Renderer], Renderer]:
     return register
 
 
-def render(ctx: Context, message: OutboxMessage) -> Rendered:
+def render(ctx: Context, message: OutboxMessage) -> Rendered | None:
     return RENDERERS[message.kind](ctx, message)
 
 
@@ -48,8 +51,54 @@ def _idea_card(ctx: Context, message: OutboxMessage) -> Rendered:
 
 @renders(MessageKind.STAGE_ANNOUNCEMENT)
 def _stage(ctx: Context, message: OutboxMessage) -> Rendered:
-    challenge = setup.load(ctx, message.payload["challenge_id"])
-    return cards.stage_announcement(challenge, Stage(message.payload["stage"]))
+    stage = Stage(message.payload["stage"])
+    with ctx.db.transaction() as session:
+        challenge = setup.get(session, message.payload["challenge_id"])
+        shortlist = reminders.shortlist(session, challenge.id) if stage == Stage.PANEL else []
+    return cards.stage_announcement(challenge, stage, shortlist=shortlist)
+
+
+@renders(MessageKind.REMINDER)
+def _reminder(ctx: Context, message: OutboxMessage) -> Rendered | None:
+    stage = Stage(message.payload["stage"])
+    with ctx.db.transaction() as session:
+        challenge = setup.get(session, message.payload["challenge_id"])
+        close = timeline.ends_at(challenge)
+        if challenge.stage != stage or close is None or close <= ctx.now():
+            return None
+        scored = expected = 0
+        if stage == Stage.PANEL:
+            left = sum(len(ideas) for ideas in reminders.unscored(session, challenge.id).values())
+            scored = session.exec(
+                select(func.count()).select_from(Scorecard).join(Idea, Idea.id == Scorecard.idea_id)
+                .where(Idea.challenge_id == challenge.id, Idea.shortlisted == True)  # noqa: E712
+            ).one()  # fmt: skip
+            expected = scored + left
+    return views_reminders.reminder(challenge, stage, close, scored=scored, expected=expected)
+
+
+@renders(MessageKind.PANEL_NUDGE)
+def _panel_nudge(ctx: Context, message: OutboxMessage) -> Rendered | None:
+    with ctx.db.transaction() as session:
+        challenge = setup.get(session, message.payload["challenge_id"])
+        close = timeline.ends_at(challenge)
+        if challenge.stage != Stage.PANEL or close is None or close <= ctx.now():
+            return None
+        left = reminders.unscored(session, challenge.id).get(message.payload["member"])
+    return views_reminders.panel_nudge(challenge, close, left) if left else None
+
+
+@renders(MessageKind.AUTHOR_NOTICE)
+def _author_notice(ctx: Context, message: OutboxMessage) -> Rendered | None:
+    with ctx.db.transaction() as session:
+        challenge = setup.get(session, message.payload["challenge_id"])
+        if challenge.stage != Stage.VOTING:
+            return None
+        theirs = session.exec(
+            select(Idea).where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn",
+                               Idea.author_id == message.payload["user"]).order_by(Idea.id)
+        ).all()  # fmt: skip
+    return views_reminders.author_voting_open(challenge, theirs) if theirs else None
 
 
 @renders(MessageKind.DIRECT)

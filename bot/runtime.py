@@ -40,7 +40,7 @@ def build_runtime(settings: Settings, *, clock: Clock = system_clock, migrate: b
         clock=clock,
     )
     client = make_client(settings)
-    dispatcher = Dispatcher(ctx, client)
+    dispatcher = Dispatcher(ctx, make_client(settings, retries=False))
     worker = OutboxWorker(dispatcher, interval=outbox_interval)
     app = build_app(settings, ctx, client, worker)
     return Runtime(settings, ctx, client, app, dispatcher, worker)

@@ -45,3 +45,7 @@ class WrongStage(LairError):
 
 class StageChanged(WrongStage):
     """A compare-and-set on a challenge's stage found it already moved on."""
+
+
+class NotDue(StageChanged):
+    """The schedule found a stage's close not yet come (it was moved later): nothing changed."""

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlmodel import Session
 
-from challenges import audit, outbox
+from challenges import audit, outbox, timeline
 from challenges.context import Context
-from challenges.errors import StageChanged, WrongStage
+from challenges.errors import NotDue, StageChanged, WrongStage
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
@@ -22,6 +22,7 @@ from storage.models import Challenge
 # Work done inside the transition's transaction when a stage is entered, after the
 # stage column has moved. Later capabilities (shortlist, panel) register here.
 OnEnter = Callable[[Session, Challenge, Context], None]
+SCHEDULER = "scheduler"  # the actor recorded for stage changes the schedule makes
 _on_enter: dict[Stage, list[OnEnter]] = {stage: [] for stage in Stage}
 
 
@@ -44,7 +45,10 @@ def advance(
     """Move the challenge on one stage. Returns the new stage.
 
     `expected` is the stage the caller believes the challenge is in; if it has
-    already moved on, StageChanged is raised and nothing happens.
+    already moved on, StageChanged is raised and nothing happens. `by_schedule`
+    (the clock) skips the coordinator check but moves the challenge only if the
+    current stage's close, read inside this transaction, has come: a date edited
+    later after the clock looked raises NotDue and nothing happens.
     """
     now = ctx.now()
     with ctx.db.transaction() as session:
@@ -56,6 +60,10 @@ def advance(
             raise StageChanged(
                 f"“{challenge.title}” is already at “{current.label}”, so nothing was changed."
             )
+        if by_schedule:
+            due = timeline.ends_at(challenge)
+            if due is None or due > now:
+                raise NotDue(f"“{challenge.title}” is not due to leave “{current.label}” yet.")
         target = current.next()
         if target is None:
             raise WrongStage(f"“{challenge.title}” is closed; there is no stage after it.")
@@ -81,3 +89,7 @@ def advance(
             challenge_id=challenge_id,
         )  # fmt: skip
         return target
+
+
+# Stage announcements beyond the channel message (e.g. DMs to authors) register here.
+from challenges import announcements  # noqa: E402, F401

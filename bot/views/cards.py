@@ -1,5 +1,7 @@
 """Channel messages: a challenge's stage announcements and each idea's card."""
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -27,8 +29,14 @@ def submit_button(challenge: Challenge) -> ButtonElement:
     )
 
 
-def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Block]]:
-    """The message posted in the challenge channel when `stage` begins."""
+def stage_announcement(
+    challenge: Challenge, stage: Stage, *, shortlist: Sequence[Idea] = ()
+) -> tuple[str, list[Block]]:
+    """The message posted in the challenge channel when `stage` begins.
+
+    Rendered when sent: `shortlist` is the shortlist then; a catch-up announcement of a
+    stage the challenge has already left carries no Submit button.
+    """
     title = escape(challenge.title)
     zone = challenge.timezone
     if stage == Stage.SUBMISSIONS:
@@ -48,7 +56,11 @@ def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Bl
                     MarkdownTextObject(text=f"*Votes each*\n{challenge.vote_budget}"),
                 ]
             ),
-            ActionsBlock(elements=[submit_button(challenge)]),
+            *(
+                [ActionsBlock(elements=[submit_button(challenge)])]
+                if challenge.stage == Stage.SUBMISSIONS
+                else []
+            ),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(text="Or type `/idea` anywhere. `/idea help` explains more.")
@@ -58,14 +70,34 @@ def stage_announcement(challenge: Challenge, stage: Stage) -> tuple[str, list[Bl
         return text, blocks
     lines = {
         Stage.VOTING: f"🗳️ *Voting is open for {title}.* Use the Vote buttons on the ideas above — "
-        f"you have {challenge.vote_budget} votes. Voting closes {when(challenge.voting_close_at, zone)}.",
+        f"you have {challenge.vote_budget} votes. "
+        + (
+            f"Voting closes {when(challenge.voting_close_at, zone)}."
+            if challenge.voting_close_at
+            else "The coordinator will say when voting closes."
+        ),  # fmt: skip
         Stage.PANEL: f"🔒 *Voting has closed for {title}.* The shortlist goes to the panel.",
         Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}.* Decisions follow shortly.",
         Stage.CLOSED: f"✅ *{title} is closed.* Thank you to everyone who took part.",
         Stage.DRAFT: f"{title} is back in draft.",
     }
     line = lines[stage]
-    return clip(line.replace("*", ""), 300), [SectionBlock(text=MarkdownTextObject(text=line))]
+    blocks = [SectionBlock(text=MarkdownTextObject(text=line))]
+    if stage == Stage.PANEL and shortlist:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shortlist_text(shortlist))))
+    return clip(line.replace("*", ""), 300), blocks
+
+
+def shortlist_text(ideas: Sequence[Idea], *, limit: int = 2900) -> str:
+    """The shortlist as mrkdwn lines, kept inside one section's 3,000 characters."""
+    lines = [f"*The shortlist ({len(ideas)})*"]
+    for n, idea in enumerate(ideas):
+        line = f"• *{escape(clip(idea.title, 100))}* (#{idea.id})"
+        if sum(len(x) + 1 for x in lines) + len(line) > limit - 40:
+            lines.append(f"…and {len(ideas) - n} more.")
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def idea_card(

@@ -45,7 +45,9 @@ def create_and_open(lair) -> int:
     assert reply.status == 200 and not reply.body, reply.body
     with lair.ctx.db.transaction() as s:
         challenge = s.exec(select(Challenge)).one()
+    answered = len(lair.slack.calls_to("response_url"))
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
+    lair.slack.wait_for("response_url", answered + 1)  # the listener moves it on after its ack
     return challenge.id
 
 

@@ -1,8 +1,12 @@
 """A local fake of the Slack Web API that records every call the bot makes.
 
 Bound to port 0, so tests can run in parallel. Answers the methods Lair uses with
-Slack-shaped responses; `fail_next` scripts 429s and 5xxs; `rate_limit` makes a
-method answer 429 with Retry-After beyond a given rate. Modelled on slack-bolt's
+Slack-shaped responses; `fail_next` scripts 429s and 5xxs (a 5xx optionally *after*
+the message was posted, as Slack sometimes does); `rate_limit` makes a method answer
+429 with Retry-After beyond a given rate (app-wide, and per channel); `delay_reply`
+holds a reply after the message is accepted (to crash a sender in between). Posted
+messages are kept per conversation, with their metadata, and read back through
+conversations.history / conversations.replies like Slack's. Modelled on slack-bolt's
 tests/mock_web_api_server.
 """
 
@@ -11,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,12 +34,52 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+class TokenBucket:
+    """`rate` requests a second, bursts up to `burst`; says how long until the next is allowed."""
+
+    def __init__(self, rate: float, burst: float, now: float):
+        self.rate, self.burst, self.tokens, self.at = rate, burst, burst, now
+
+    def take(self, now: float) -> float:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
+class RateLimit:
+    per_second: float | None
+    burst: float | None
+    per_channel_per_second: float | None
+    channel_burst: float
+    app: TokenBucket | None = None
+    channels: dict[str, TokenBucket] = field(default_factory=dict)
+    refused: int = 0
+
+
+def conversation_of(target: str) -> str:
+    """Where a message to `target` lands: a user id means the bot's DM with that user."""
+    return "D" + target[1:] if target.startswith(("U", "W")) else target
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.calls: list[Call] = []
         self.lock = threading.Lock()
+        self.clock = clock  # epoch seconds, for message timestamps
         self._ts = itertools.count(1)
-        self._failures: dict[str, list[tuple[int, dict]]] = {}
+        self._last_ts = 0.0
+        self._failures: dict[str, list[tuple[int, dict, bool]]] = {}
+        self._limits: dict[str, RateLimit] = {}
+        self._delays: dict[str, float] = {}
+        self.messages: dict[str, list[dict]] = {}  # conversation -> messages, oldest first
         self.responses: dict[str, dict] = {}  # method -> extra fields for its response
         self.files: dict[str, dict] = {}  # file id -> {"name", "content", "user", "channels"}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -58,10 +104,42 @@ class FakeSlack:
 
     # scripting -------------------------------------------------------------
     def fail_next(
-        self, method: str, status: int, *, retry_after: int | None = None, times: int = 1
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        after_accept: bool = False,
     ) -> None:
+        """The next `times` calls to `method` answer `status`. `after_accept`: the call takes
+        effect (a message is posted) and still answers `status`, as Slack sometimes does."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        self._failures.setdefault(method, []).extend([(status, headers)] * times)
+        with self.lock:
+            self._failures.setdefault(method, []).extend([(status, headers, after_accept)] * times)
+
+    def rate_limit(
+        self,
+        method: str,
+        *,
+        per_second: float | None = None,
+        burst: float | None = None,
+        per_channel_per_second: float | None = None,
+        channel_burst: float = 1,
+    ) -> RateLimit:
+        """Answer 429 with Retry-After beyond `per_second` for the app (token bucket of
+        `burst`, default one second's worth) and beyond `per_channel_per_second` per channel."""
+        limit = RateLimit(per_second, burst, per_channel_per_second, channel_burst)
+        if per_second:
+            limit.app = TokenBucket(per_second, burst or per_second, time.monotonic())
+        with self.lock:
+            self._limits[method] = limit
+        return limit
+
+    def delay_reply(self, method: str, seconds: float) -> None:
+        """Accept calls to `method` at once but hold each reply for `seconds` (0 to stop)."""
+        with self.lock:
+            self._delays[method] = seconds
 
     def add_file(self, content: bytes, name: str, *, user: str) -> str:
         """A file as if `user` had uploaded it in Slack; returns its id."""
@@ -97,19 +175,99 @@ class FakeSlack:
         with self.lock:
             self.calls.clear()
 
+    def posted(self, conversation: str | None = None) -> list[dict]:
+        """Messages accepted (in a conversation, or everywhere), oldest first."""
+        with self.lock:
+            if conversation is not None:
+                return list(self.messages.get(conversation_of(conversation), []))
+            return [m for msgs in self.messages.values() for m in msgs]
+
+    def posted_with_outbox_id(self) -> dict[int, int]:
+        """Outbox id → how many accepted messages carry it."""
+        counts: dict[int, int] = {}
+        for m in self.posted():
+            payload = (m.get("metadata") or {}).get("event_payload") or {}
+            if "outbox_id" in payload:
+                counts[int(payload["outbox_id"])] = counts.get(int(payload["outbox_id"]), 0) + 1
+        return counts
+
+    # state -----------------------------------------------------------------
+    def _next_ts(self) -> str:
+        """Unique, increasing, at the fake's clock (Slack's ts is the post time)."""
+        with self.lock:
+            self._last_ts = max(self.clock(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
+
+    def _post(self, args: dict) -> dict:
+        conversation = conversation_of(str(args.get("channel", "")))
+        message = {
+            "type": "message", "user": BOT_USER, "bot_id": "BLAIR", "ts": self._next_ts(),
+            "text": args.get("text"), "blocks": args.get("blocks"),
+        }  # fmt: skip
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        with self.lock:
+            self.messages.setdefault(conversation, []).append(message)
+        return {"ok": True, "channel": conversation, "ts": message["ts"],
+                "message": {k: v for k, v in message.items() if k != "metadata"}}  # fmt: skip
+
+    def _read(self, args: dict, *, thread: str | None) -> dict:
+        conversation = str(args.get("channel", ""))
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        with self.lock:
+            found = [m for m in self.messages.get(conversation, [])
+                     if oldest < float(m["ts"]) <= latest]  # fmt: skip
+        if thread is None:  # history: top-level messages, newest first
+            found = [m for m in found if m.get("thread_ts") in (None, m["ts"])][::-1]
+        else:  # replies: the parent, then its replies, oldest first
+            found = [m for m in found if m["ts"] == thread or m.get("thread_ts") == thread]
+        if not _truthy(args.get("include_all_metadata", False)):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}  # fmt: skip
+
+    def _limited(self, method: str, args: dict) -> float:
+        """Seconds to wait if this call is over a rate limit, else 0 (and the call counts)."""
+        with self.lock:
+            limit = self._limits.get(method)
+            if limit is None:
+                return 0.0
+            now = time.monotonic()
+            wait = limit.app.take(now) if limit.app else 0.0
+            if not wait and limit.per_channel_per_second:
+                key = conversation_of(str(args.get("channel", "")))
+                bucket = limit.channels.get(key)
+                if bucket is None:
+                    bucket = limit.channels[key] = TokenBucket(
+                        limit.per_channel_per_second, limit.channel_burst, now
+                    )
+                wait = bucket.take(now)
+                if wait and limit.app:  # the app-wide token was not used after all
+                    limit.app.tokens = min(limit.app.burst, limit.app.tokens + 1)
+            if wait:
+                limit.refused += 1
+            return wait
+
     # answering -------------------------------------------------------------
     def _answer(self, method: str, args: dict) -> dict:
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BLAIR", "team_id": "T0001", "team": "Council",
                     "url": "https://council.slack.com/"}  # fmt: skip
         if method == "chat.postMessage":
-            channel = args.get("channel", "")
-            if channel.startswith(("U", "W")):
-                channel = "D" + channel[1:]
-            return {"ok": True, "channel": channel, "ts": f"{1700000000 + next(self._ts)}.000100",
-                    "message": {"text": args.get("text")}}  # fmt: skip
+            return self._post(args)
+        if method == "conversations.history":
+            return self._read(args, thread=None)
+        if method == "conversations.replies":
+            return self._read(args, thread=str(args.get("ts")))
         if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
+            return {"ok": True, "message_ts": self._next_ts()}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", "hash": "h1"}}
         if method == "chat.update":
@@ -228,16 +386,26 @@ class FakeSlack:
                     fake.calls.append(Call(method, args))
                     queued = fake._failures.get(method)
                     failure = queued.pop(0) if queued else None
+                    delay = fake._delays.get(method, 0)
                 if failure:
-                    status, headers = failure
+                    status, headers, after_accept = failure
+                    if after_accept:
+                        fake._answer(method, args)
                     body = {
                         "ok": False,
                         "error": "ratelimited" if status == 429 else "internal_error",
                     }
                     self._send(status, body, headers)
                     return
+                wait = fake._limited(method, args)
+                if wait:
+                    retry = {"Retry-After": str(max(1, math.ceil(wait)))}
+                    self._send(429, {"ok": False, "error": "ratelimited"}, retry)
+                    return
                 body = fake._answer(method, args)
                 body.update(fake.responses.get(method, {}))
+                if delay:
+                    time.sleep(delay)
                 self._send(200, body, {})
 
             def _send(self, status, body, headers):

@@ -1,0 +1,82 @@
+"""Fan-out benchmark: N direct messages through a fake Slack Web API that enforces a rate limit.
+
+    python bench/fanout.py                    # 5,000 DMs, limit 100/s app-wide (bursts of 100)
+    python bench/fanout.py --messages 1000 --rate 50 --database-url postgresql://…/db
+
+The fake answers 429 with Retry-After beyond the limit (and beyond 1/s per channel).
+The real dispatcher (bot/dispatcher.py, 8 senders) sends the outbox as `lair` does. Prints
+the total time beside the least time the limit allows ((N − burst) / rate), and how many
+messages were lost or duplicated (both counted from what the fake accepted).
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.app import make_client  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
+from challenges import outbox  # noqa: E402
+from challenges.context import Context  # noqa: E402
+from challenges.outbox import MessageKind  # noqa: E402
+from storage import Database  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from tests.fakes.slack_api import FakeSlack  # noqa: E402
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--messages", type=int, default=5000)
+    p.add_argument("--rate", type=float, default=100.0, help="app-wide limit, messages a second")
+    p.add_argument("--burst", type=float, default=None, help="bucket size (default: one second)")
+    p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    args = p.parse_args()
+    burst = args.burst or args.rate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database.from_url(args.database_url or f"sqlite:///{tmp}/fanout.db")
+        upgrade(db.engine)
+        ctx = Context(db=db)
+        with ctx.db.transaction() as session:
+            for n in range(args.messages):
+                outbox.enqueue(session, key=f"bench:{n}", kind=MessageKind.DIRECT,
+                               target=f"U{n:08d}", payload={"text": f"Voting is open ({n})"},
+                               now=ctx.now())  # fmt: skip
+
+        slack = FakeSlack().start()
+        limit = slack.rate_limit("chat.postMessage", per_second=args.rate, burst=burst,
+                                 per_channel_per_second=1)  # fmt: skip
+        settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_api_url=slack.url)
+        dispatcher = Dispatcher(ctx, make_client(settings, retries=False), workers=args.workers)
+        worker = OutboxWorker(dispatcher, interval=5.0)
+        started = time.monotonic()
+        worker.start()
+        while outbox.pending_count(ctx):
+            time.sleep(0.05)
+        total = time.monotonic() - started
+        worker.stop()
+        slack.stop()
+
+        accepted = slack.posted_with_outbox_id()
+        lost = args.messages - len(accepted)
+        duplicated = sum(accepted.values()) - len(accepted)
+        least = max(0.0, (args.messages - burst) / args.rate)
+        print(f"messages        {args.messages} DMs, limit {args.rate:g}/s (bursts of {burst:g}), "
+              f"{args.workers} senders, {db.engine.dialect.name}")  # fmt: skip
+        print(f"total time      {total:.2f} s")
+        print(f"least time      {least:.2f} s  (the limit allows no faster)")
+        print(f"ratio           {total / least:.3f} × least" if least else "ratio           n/a")
+        print(f"429 answers     {limit.refused}")
+        print(f"lost            {lost}")
+        print(f"duplicated      {duplicated}")
+        db.dispose()
+        return 0 if lost == 0 and duplicated == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""When each stage of a challenge ends and when its reminder is due: pure functions of the row.
+
+A stage with a close time ends by schedule at that time; the stage after `decided` is
+only ever entered by a coordinator. A reminder is due `reminder_lead_hours` (absolute
+hours, so 24 h before a close just after the clocks change is 23 or 25 wall-clock
+hours earlier) before the close of the current stage, if that moment falls inside the
+stage: a reminder that would come before the stage began is not sent, because the
+stage's own announcement already gives the close.
+"""
+
+from datetime import datetime, timedelta
+
+from challenges.stages import Stage
+from storage.models import Challenge
+
+# The date field that ends each stage when the schedule moves the challenge on.
+ENDS_BY = {
+    Stage.DRAFT: "opens_at",
+    Stage.SUBMISSIONS: "submissions_close_at",
+    Stage.VOTING: "voting_close_at",
+    Stage.PANEL: "panel_close_at",
+}
+# Stages whose close is worth a reminder (opening is not a deadline).
+REMINDED = (Stage.SUBMISSIONS, Stage.VOTING, Stage.PANEL)
+
+
+def ends_at(challenge: Challenge, stage: Stage | None = None) -> datetime | None:
+    """When `stage` (default: the challenge's current stage) ends by schedule, or None."""
+    field = ENDS_BY.get(Stage(stage or challenge.stage))
+    return getattr(challenge, field) if field else None
+
+
+def reminder_at(challenge: Challenge) -> datetime | None:
+    """When the reminder before the current stage's close is due, or None if it has none."""
+    stage = Stage(challenge.stage)
+    close = ends_at(challenge)
+    if stage not in REMINDED or close is None or challenge.reminder_lead_hours <= 0:
+        return None
+    at = close - timedelta(hours=challenge.reminder_lead_hours)
+    if at <= challenge.stage_changed_at:
+        return None
+    return at
+
+
+def reminder_due(challenge: Challenge, now: datetime) -> bool:
+    at, close = reminder_at(challenge), ends_at(challenge)
+    return at is not None and close is not None and at <= now < close
+
+
+def next_wakeup(challenge: Challenge, now: datetime) -> datetime | None:
+    """The next moment after `now` at which the schedule has something to do for the challenge."""
+    moments = [m for m in (ends_at(challenge), reminder_at(challenge)) if m and m > now]
+    return min(moments, default=None)

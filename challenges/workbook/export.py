@@ -1,0 +1,50 @@
+"""Exporting a challenge's workbook: the service adapters call."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from challenges import audit
+from challenges.context import Context
+from challenges.funding import recommend_for
+from challenges.money import format_pounds
+from challenges.roles import require_coordinator
+from challenges.workbook.build import write
+from challenges.workbook.data import collect
+from challenges.workbook.shortlist import write_shortlist
+
+
+@dataclass(frozen=True)
+class Export:
+    challenge_id: int
+    filename: str
+    content: bytes
+    summary: str
+
+
+def filename_for(challenge_id: int, title: str, when) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:40] or "challenge"
+    return f"lair-{challenge_id}-{slug}-{when:%Y%m%d-%H%M}.xlsx"
+
+
+def export_workbook(ctx: Context, actor: str, challenge_id: int, *, people: Mapping[str, str] | None = None,
+                    check_role: bool = True) -> Export:  # fmt: skip
+    """Build the workbook and audit the export. `check_role=False` is for the command line,
+    where whoever can run `lair` already has the database."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        if check_role:
+            require_coordinator(session, ctx, actor)
+        data = collect(session, challenge_id, now=now, people=people)
+        ranks, recommendation = recommend_for(session, data.challenge)
+        content = write(data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total)
+        audit.record(
+            session, actor=actor, action="workbook.exported", at=now, challenge_id=challenge_id,
+            subject=f"challenge:{challenge_id}", shortlisted=len(ranks), bytes=len(content),
+        )  # fmt: skip
+    c = data.challenge
+    summary = (
+        f"{len(ranks)} shortlisted of {data.numbers.ideas} ideas · recommended "
+        f"{format_pounds(recommendation.total)} of the {format_pounds(c.fund_pot)} pot"
+    )
+    return Export(c.id, filename_for(c.id, c.title, now), content, summary)

@@ -22,6 +22,8 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     DIRECT = "direct"
     PANEL_PARENT = "panel_parent"
+    RESULTS = "results"  # the winners, in the challenge channel
+    OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
 
 
 CLAIM_SECONDS = 60

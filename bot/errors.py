@@ -42,8 +42,12 @@ def tell_privately(client: WebClient, body: dict, text: str, *, blocks=None, res
             log.info("response_url failed; falling back to chat.postEphemeral")
     channel = channel_of(body)
     if channel and user:
+        # A reply in a thread (an Events API message) is answered in that thread.
+        thread = {"thread_ts": ts} if (ts := (body.get("event") or {}).get("thread_ts")) else {}
         try:
-            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=blocks, **thread
+            )
             return
         except SlackApiError as exc:
             log.info(

@@ -60,6 +60,18 @@ def _require_deciding(session: Session, challenge: Challenge) -> None:
         )
 
 
+def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
+    """Refuses unless `actor` may record decisions for the challenge now."""
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = session.get(Challenge, challenge_id)
+        if challenge is None:
+            raise NotFound(
+                f"There is no challenge {challenge_id}. `/challenge list` shows the numbers."
+            )
+        _require_deciding(session, challenge)
+
+
 @dataclass(frozen=True)
 class DecisionForm:
     challenge: Challenge
@@ -259,6 +271,7 @@ class Outcome:
     means: list[float | None]  # the panel's mean per criterion
     scorers: int
     comments: list[str]  # comments panel members chose to share
+    scale: tuple[int, int] = (1, 5)
 
 
 def outcome(ctx: Context, idea_id: int) -> Outcome:
@@ -288,4 +301,5 @@ def outcome(ctx: Context, idea_id: int) -> Outcome:
         return Outcome(
             idea, challenge, idea.shortlisted, votes, session.get(Decision, idea_id),
             [c.name for c in criteria], means, len(cards), comments,
+            (criteria[0].scale_min, criteria[0].scale_max) if criteria else (1, 5),
         )  # fmt: skip

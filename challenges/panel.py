@@ -6,7 +6,7 @@ known), nor one they have declared a conflict with. A conflicted member drops ou
 that idea's count and their scorecard, if any, no longer counts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
@@ -116,6 +116,7 @@ class PanelChange:
     removed: list[str]
     conflicts_recorded: int
     panel_channel_id: str | None
+    to_refresh: list[int] = field(default_factory=list)  # panel messages whose count changed
 
 
 def _require_panel_editable(challenge: Challenge) -> None:
@@ -126,11 +127,17 @@ def _require_panel_editable(challenge: Challenge) -> None:
 
 
 def apply_panel(
-    session: Session, *, challenge: Challenge, users: list[str], actor: str, now
+    session: Session,
+    *,
+    challenge: Challenge,
+    users: list[str],
+    actor: str,
+    now,
+    allow_empty: bool = False,
 ) -> PanelChange:
     """Make `users` the panel (inside the caller's transaction)."""
     users = list(dict.fromkeys(users))
-    if not users:
+    if not users and not allow_empty:
         raise InvalidInput({"panel": "Name at least one panel member."})
     if len(users) > MAX_PANEL:
         raise InvalidInput({"panel": f"A panel has at most {MAX_PANEL} members."})
@@ -147,10 +154,10 @@ def apply_panel(
         )
     )
     if scored:
-        names = ", ".join(f"<@{u}>" for u in sorted(scored))
         raise NotAllowed(
-            f"{names} already scored ideas, so they stay on the panel. If they must not "
-            "score an idea, they can declare a conflict on it.",
+            f"{len(scored)} of the members you left out ({', '.join(sorted(scored))}) have "
+            "already scored ideas, so they stay on the panel. A member who must not score an "
+            "idea can declare a conflict on it.",
             field="panel",
         )
     for user in removed:
@@ -167,7 +174,18 @@ def apply_panel(
         )  # fmt: skip
     session.flush()
     recorded = sync_conflicts(session, challenge.id, actor=actor, now=now)
-    return PanelChange(users, added, removed, recorded, challenge.panel_channel_id)
+    refresh = []
+    if added or removed:
+        refresh = list(
+            session.exec(
+                select(Idea.id).where(
+                    Idea.challenge_id == challenge.id,
+                    Idea.shortlisted.is_(True),
+                    Idea.panel_ts.is_not(None),
+                )
+            )
+        )
+    return PanelChange(users, added, removed, recorded, challenge.panel_channel_id, refresh)
 
 
 def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> PanelChange:
@@ -186,6 +204,34 @@ def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> 
 def members(ctx: Context, challenge_id: int) -> list[str]:
     with ctx.db.transaction() as session:
         return panel_of(session, challenge_id)
+
+
+def _declarable(session: Session, actor: str, idea_id: int) -> tuple[Idea, Challenge]:
+    idea = session.get(Idea, idea_id)
+    if idea is None or not idea.shortlisted:
+        raise WrongStage("That idea is not on the shortlist.")
+    challenge = locked_challenge(session, idea.challenge_id)
+    if challenge.stage != Stage.PANEL:
+        raise WrongStage(
+            "Scoring has closed for this challenge, so conflicts can no longer change."
+        )
+    if not is_member(session, challenge.id, actor):
+        raise NotOnPanel()
+    kind = conflict_of(session, idea_id, actor)
+    if kind is not None:
+        what = {"author": "you submitted it", "team": "you are on its team"}.get(
+            kind, "you declared one"
+        )
+        raise NotAllowed(
+            f"You already have a conflict with “{idea.title}” ({what}), so you do not score it."
+        )
+    return idea, challenge
+
+
+def check_declarable(ctx: Context, actor: str, idea_id: int) -> Idea:
+    """The idea, if `actor` may declare a conflict with it now (before showing the form)."""
+    with ctx.db.transaction() as session:
+        return _declarable(session, actor, idea_id)[0]
 
 
 def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -> Idea:

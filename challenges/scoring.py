@@ -350,6 +350,17 @@ def idea_for_thread(ctx: Context, channel: str, thread_ts: str) -> int | None:
         return row
 
 
+def panel_message(ctx: Context, idea_id: int) -> tuple[str, str] | None:
+    """(channel, ts) of the idea's parent message in the panel channel, once posted."""
+    with ctx.db.transaction() as session:
+        row = session.exec(
+            select(Challenge.panel_channel_id, Idea.panel_ts)
+            .join(Challenge, Challenge.id == Idea.challenge_id)
+            .where(Idea.id == idea_id)
+        ).first()
+    return (row[0], row[1]) if row and row[0] and row[1] else None
+
+
 def record_reply(ctx: Context, *, member: str, idea_id: int, text: str) -> ScoreResult:
     """Score from a thread reply (already known to look like a score)."""
     with ctx.db.transaction() as session:

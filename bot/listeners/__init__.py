@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, shortcuts, views
+from bot.listeners import actions, commands, decisions, events, scoring, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
@@ -10,3 +10,6 @@ def register_listeners(app: App) -> None:
     views.register(app)
     actions.register(app)
     shortcuts.register(app)
+    scoring.register(app)
+    decisions.register(app)
+    events.register(app)

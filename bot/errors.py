@@ -1,9 +1,11 @@
 """The one place errors become messages: domain errors as friendly private text,
 anything else logged with a reference the user can quote."""
 
+import functools
 import logging
 import uuid
 
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -73,3 +75,27 @@ def handle_error(error: Exception, body: dict, client: WebClient, respond) -> No
         )  # fmt: skip
     except Exception:
         log.exception("could not tell the user about error ref=%s", ref)
+
+
+def reports_errors(listener):
+    """Run a listener that acks first, and show whatever it raises afterwards here, through
+    `handle_error`, instead of letting Bolt see it.
+
+    slack-bolt's thread runner (1.30) sets the acknowledged response back to None when a
+    listener raises after `ack()`; if the request thread has not yet read the ack, it
+    waits out the 3 seconds and answers 404 "unhandled request", so Slack shows the
+    person an error beside the button or command. The listener must take `body` and
+    `client` (Bolt passes arguments by name)."""
+
+    @functools.wraps(listener)
+    def wrapper(**kwargs):
+        try:
+            return listener(**kwargs)
+        except Exception as error:
+            body = kwargs["body"]
+            respond = kwargs.get("respond")
+            if respond is None and body.get("response_url"):
+                respond = Respond(response_url=body["response_url"])
+            handle_error(error, body, kwargs["client"], respond)
+
+    return wrapper

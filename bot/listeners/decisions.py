@@ -4,6 +4,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import forms
+from bot.errors import reports_errors
 from bot.ids import Block, Callback, outcome_block
 from bot.listeners.common import kick_outbox, lair
 from bot.listeners.scoring import refresh_parent, refuse_form
@@ -19,6 +20,7 @@ def register(app: App) -> None:
     app.view(Callback.DECIDE.value)(submit_decisions)
 
 
+@reports_errors
 def submit_shortlist(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -41,6 +43,7 @@ def submit_shortlist(
     )
 
 
+@reports_errors
 def submit_decisions(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import forms
+from bot.errors import reports_errors
 from bot.ids import Action, Block, Callback
 from bot.listeners.common import lair
 from bot.messages import panel_parent_for
@@ -61,6 +62,7 @@ def _where(body: dict) -> tuple[str | None, str | None]:
     return channel, (body.get("message") or {}).get("ts") or container.get("message_ts")
 
 
+@reports_errors
 def score_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -72,6 +74,7 @@ def score_button(
     )
 
 
+@reports_errors
 def submit_scores(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -97,6 +100,7 @@ def submit_scores(
         refresh_parent(client, ctx, result.idea.id)
 
 
+@reports_errors
 def conflict_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -109,6 +113,7 @@ def conflict_button(
     )
 
 
+@reports_errors
 def submit_conflict(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -136,6 +141,7 @@ def submit_conflict(
     refresh_parent(client, ctx, idea.id)
 
 
+@reports_errors
 def show_scores_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:

@@ -45,7 +45,10 @@ def create_and_open(lair) -> int:
     assert reply.status == 200 and not reply.body, reply.body
     with lair.ctx.db.transaction() as s:
         challenge = s.exec(select(Challenge)).one()
+    said = len(lair.slack.calls_to("response_url"))
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
+    # The command is acknowledged at once and carried out after: wait until it is done.
+    lair.slack.wait_for("response_url", said + 1)
     return challenge.id
 
 

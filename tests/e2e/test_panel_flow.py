@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from challenges import ideas, ranking, scoring, setup
 from challenges.transitions import advance
-from storage.models import AuditEvent, Idea, Scorecard, Vote
+from storage.models import AuditEvent, Decision, Idea, PanelMember, Scorecard, Vote
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.conftest import COORDINATOR
 from tests.e2e.test_submission_flow import wait_until
@@ -330,3 +330,33 @@ def test_decisions_are_recorded_announced_once_and_every_author_told(lair):
             for e in s.exec(select(AuditEvent).where(AuditEvent.challenge_id == challenge_id))
         ]
     assert actions.count("decision.recorded") == 5 and actions.count("results.announced") == 1
+
+
+def test_a_shortlist_longer_than_one_modal_is_decided_page_by_page(lair):
+    # 47 ideas with no votes all tie at the cut, so all are shortlisted.
+    challenge_id, made = make_challenge(lair.ctx, votes=[0] * 47, requests=[1000] * 47)
+    with lair.ctx.db.transaction() as s:
+        s.add(PanelMember(challenge_id=challenge_id, user_id=D1, added_by=COORDINATOR))
+    advance(lair.ctx, challenge_id=challenge_id, actor=COORDINATOR)
+    for idea in made[:2]:
+        scoring.record_scores(lair.ctx, member=D1, idea_id=idea, values=dict.fromkeys(KEYS, 4), via="test")
+    advance(lair.ctx, challenge_id=challenge_id, actor=COORDINATOR)
+
+    assert lair.send.command(COORDINATOR, "/challenge", f"decide {challenge_id}").status == 200
+    first = lair.slack.wait_for("views.update")[-1].args["view"]
+    assert len(first["blocks"]) <= 100 and first["submit"]["text"] == "Save and next"
+    reply = lair.send.view_submission(COORDINATOR, first, {f"outcome.{made[1]}": "defer"})
+    body = reply.json()
+    assert body["response_action"] == "update", body
+    second = body["view"]
+    assert second["submit"]["text"] == "Save"
+    outcomes = [b["block_id"] for b in second["blocks"] if b.get("block_id", "").startswith("outcome.")]
+    assert len(outcomes) == 47 - 45
+    reply = lair.send.view_submission(COORDINATOR, second, {})
+    assert reply.status == 200 and not reply.body, reply.body
+
+    wait_until(lambda: len([c for c in lair.slack.calls_to("chat.postMessage")
+                            if c.args["channel"].startswith("UAUTHOR") or c.args["channel"] == D3]) == 47)  # fmt: skip
+    with lair.ctx.db.transaction() as s:
+        decided = dict(s.exec(select(Decision.idea_id, Decision.outcome)).all())
+    assert len(decided) == 47 and decided[made[0]] == "fund" and decided[made[1]] == "defer"

@@ -21,6 +21,7 @@ from challenges.money import format_pounds
 from challenges.panel import locked_challenge
 from challenges.ranking import IdeaRank, counting_scores, criteria_info
 from challenges.roles import require_coordinator
+from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Challenge, Decision, Idea, OutboxMessage, Scorecard, Vote
 
@@ -83,7 +84,7 @@ class DecisionForm:
 def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
     with ctx.db.transaction() as session:
         require_coordinator(session, ctx, actor)
-        challenge = locked_challenge(session, challenge_id)
+        challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
         _require_deciding(session, challenge)
         ranks, recommendation = recommend_for(session, challenge)
         decisions = {

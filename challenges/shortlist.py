@@ -16,6 +16,7 @@ from challenges.context import Context
 from challenges.errors import InvalidInput, ShortlistLocked, WrongStage
 from challenges.panel import locked_challenge, sync_conflicts
 from challenges.roles import require_coordinator
+from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Challenge, Idea, Scorecard, Vote
 
@@ -132,7 +133,7 @@ def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
     """What `/challenge shortlist` shows; refuses when the shortlist cannot change."""
     with ctx.db.transaction() as session:
         require_coordinator(session, ctx, actor)
-        challenge = locked_challenge(session, challenge_id)
+        challenge = get_challenge(session, challenge_id)
         _require_adjustable(session, challenge)
         votes = tallies(session, challenge_id)
         ideas = {

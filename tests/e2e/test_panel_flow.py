@@ -206,8 +206,11 @@ def test_three_members_score_five_ideas_in_slack(lair):
     opened = len(lair.slack.calls_to("views.open"))
     press(lair, D3, "declare_conflict", i3, ts[i3])
     conflict_form = lair.slack.wait_for("views.open", opened + 1)[-1].args["view"]
+    ephemerals = len(lair.slack.calls_to("chat.postEphemeral"))
     reply = lair.send.view_submission(D3, conflict_form, {"reason": "I line-manage the author"})
     assert reply.status == 200 and not reply.body
+    noted = lair.slack.wait_for("chat.postEphemeral", ephemerals + 1)[-1].args
+    assert "conflict of interest with *Idea 3*" in noted["text"] and noted["thread_ts"] == ts[i3]
     refused = reply_in_thread(lair, D3, ts[i3], "score 5 5 5 5 5")
     assert "declared a conflict" in refused["text"]
     reply_in_thread(lair, D3, ts[i4], "impact=2 feasibility=2 value=2 innovation=2 learning=2")
@@ -339,7 +342,9 @@ def test_a_shortlist_longer_than_one_modal_is_decided_page_by_page(lair):
         s.add(PanelMember(challenge_id=challenge_id, user_id=D1, added_by=COORDINATOR))
     advance(lair.ctx, challenge_id=challenge_id, actor=COORDINATOR)
     for idea in made[:2]:
-        scoring.record_scores(lair.ctx, member=D1, idea_id=idea, values=dict.fromkeys(KEYS, 4), via="test")
+        scoring.record_scores(
+            lair.ctx, member=D1, idea_id=idea, values=dict.fromkeys(KEYS, 4), via="test"
+        )
     advance(lair.ctx, challenge_id=challenge_id, actor=COORDINATOR)
 
     assert lair.send.command(COORDINATOR, "/challenge", f"decide {challenge_id}").status == 200
@@ -350,7 +355,9 @@ def test_a_shortlist_longer_than_one_modal_is_decided_page_by_page(lair):
     assert body["response_action"] == "update", body
     second = body["view"]
     assert second["submit"]["text"] == "Save"
-    outcomes = [b["block_id"] for b in second["blocks"] if b.get("block_id", "").startswith("outcome.")]
+    outcomes = [
+        b["block_id"] for b in second["blocks"] if b.get("block_id", "").startswith("outcome.")
+    ]
     assert len(outcomes) == 47 - 45
     reply = lair.send.view_submission(COORDINATOR, second, {})
     assert reply.status == 200 and not reply.body, reply.body

@@ -78,20 +78,23 @@ def handle_error(error: Exception, body: dict, client: WebClient, respond) -> No
 
 
 def reports_errors(listener):
-    """Run a listener that acks first, and show whatever it raises afterwards here, through
-    `handle_error`, instead of letting Bolt see it.
+    """Show whatever a listener raises through `handle_error` here, instead of letting Bolt
+    see it (acknowledging first if the listener had not).
 
     slack-bolt's thread runner (1.30) sets the acknowledged response back to None when a
     listener raises after `ack()`; if the request thread has not yet read the ack, it
     waits out the 3 seconds and answers 404 "unhandled request", so Slack shows the
-    person an error beside the button or command. The listener must take `body` and
-    `client` (Bolt passes arguments by name)."""
+    person an error beside the button or command. The listener must take `ack`, `body`
+    and `client` (Bolt passes arguments by name)."""
 
     @functools.wraps(listener)
     def wrapper(**kwargs):
         try:
             return listener(**kwargs)
         except Exception as error:
+            ack = kwargs.get("ack")
+            if ack is not None and ack.response is None:
+                ack()  # failed before acknowledging: still answer Slack at once
             body = kwargs["body"]
             respond = kwargs.get("respond")
             if respond is None and body.get("response_url"):

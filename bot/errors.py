@@ -1,9 +1,11 @@
 """The one place errors become messages: domain errors as friendly private text,
 anything else logged with a reference the user can quote."""
 
+import functools
 import logging
 import uuid
 
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -42,8 +44,12 @@ def tell_privately(client: WebClient, body: dict, text: str, *, blocks=None, res
             log.info("response_url failed; falling back to chat.postEphemeral")
     channel = channel_of(body)
     if channel and user:
+        # A reply in a thread (an Events API message) is answered in that thread.
+        thread = {"thread_ts": ts} if (ts := (body.get("event") or {}).get("thread_ts")) else {}
         try:
-            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=blocks, **thread
+            )
             return
         except SlackApiError as exc:
             log.info(
@@ -69,3 +75,30 @@ def handle_error(error: Exception, body: dict, client: WebClient, respond) -> No
         )  # fmt: skip
     except Exception:
         log.exception("could not tell the user about error ref=%s", ref)
+
+
+def reports_errors(listener):
+    """Show whatever a listener raises through `handle_error` here, instead of letting Bolt
+    see it (acknowledging first if the listener had not).
+
+    slack-bolt's thread runner (1.30) sets the acknowledged response back to None when a
+    listener raises after `ack()`; if the request thread has not yet read the ack, it
+    waits out the 3 seconds and answers 404 "unhandled request", so Slack shows the
+    person an error beside the button or command. The listener must take `ack`, `body`
+    and `client` (Bolt passes arguments by name)."""
+
+    @functools.wraps(listener)
+    def wrapper(**kwargs):
+        try:
+            return listener(**kwargs)
+        except Exception as error:
+            ack = kwargs.get("ack")
+            if ack is not None and ack.response is None:
+                ack()  # failed before acknowledging: still answer Slack at once
+            body = kwargs["body"]
+            respond = kwargs.get("respond")
+            if respond is None and body.get("response_url"):
+                respond = Respond(response_url=body["response_url"])
+            handle_error(error, body, kwargs["client"], respond)
+
+    return wrapper

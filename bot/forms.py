@@ -8,11 +8,13 @@ import json
 from datetime import date, time
 from typing import Any
 
-from bot.ids import INPUT, Block
+from bot.ids import INPUT, Block, award_block, outcome_block, score_block
 from bot.views.challenge_modal import OPTIONS
 from challenges.clock import local_to_utc, valid_timezone
+from challenges.decisions import FUND, DecisionInput
 from challenges.errors import InvalidInput
 from challenges.inputs import ChallengeDraft, IdeaDraft
+from challenges.money import parse_pounds
 
 _DATE_TIMES = [
     (Block.OPENS_DATE, Block.OPENS_TIME),
@@ -40,6 +42,8 @@ def _values(view: dict) -> dict[str, Any]:
         elif kind in ("static_select", "external_select"):
             option = element.get("selected_option")
             out[block_id] = option["value"] if option else None
+        elif kind == "multi_static_select":
+            out[block_id] = [o["value"] for o in element.get("selected_options") or []]
         elif kind == "multi_users_select":
             out[block_id] = element.get("selected_users") or []
         elif kind == "conversations_select":
@@ -122,3 +126,44 @@ def modal_errors(error: InvalidInput, known_blocks: set[str], fallback: str) -> 
 
 def block_ids(view: dict) -> set[str]:
     return {b.get("block_id") for b in view.get("blocks", []) if b.get("block_id")}
+
+
+def panel_members(view: dict) -> list[str] | None:
+    """The challenge form's panel, or None when the form has no panel input."""
+    if Block.PANEL.value not in block_ids(view):
+        return None
+    return list(_values(view).get(Block.PANEL) or [])
+
+
+def score_form(view: dict, criterion_keys: list[str]) -> tuple[dict[str, int], str, bool]:
+    """(criterion key -> value, comment, share the comment with the author)."""
+    v = _values(view)
+    scores = {}
+    for key in criterion_keys:
+        raw = v.get(score_block(key))
+        if raw is not None:
+            scores[key] = int(raw)
+    comment = (v.get(Block.COMMENT) or "").strip()
+    return scores, comment, "share" in (v.get(Block.SHARE_COMMENT) or [])
+
+
+def shortlist_form(view: dict) -> list[int]:
+    return [int(i) for i in _values(view).get(Block.SHORTLIST) or []]
+
+
+def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], bool]:
+    """The decisions on the form's page, and whether to announce."""
+    v = _values(view)
+    inputs, errors = [], {}
+    for idea_id in idea_ids:
+        outcome = v.get(outcome_block(idea_id))
+        award = 0
+        if outcome == FUND:
+            try:
+                award = parse_pounds(v.get(award_block(idea_id)), field="award")
+            except ValueError as exc:
+                errors[award_block(idea_id)] = str(exc)
+        inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome or "", award=award))
+    if errors:
+        raise InvalidInput(errors)
+    return inputs, "announce" in (v.get(Block.ANNOUNCE) or [])

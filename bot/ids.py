@@ -14,6 +14,11 @@ class Callback(StrEnum):
     CHALLENGE_CREATE = "challenge_create"
     CHALLENGE_EDIT = "challenge_edit"
     SHORTCUT_SUBMIT_AS_IDEA = "submit_as_idea"
+    SCORE = "score_idea"
+    DECLARE_CONFLICT = "declare_conflict"
+    PANEL_SCORES = "panel_scores"
+    SHORTLIST = "shortlist"
+    DECIDE = "decide"
 
 
 class Action(StrEnum):
@@ -23,6 +28,9 @@ class Action(StrEnum):
     WITHDRAW_IDEA = "withdraw_idea"  # value = idea id
     VOTE = "vote"  # value = idea id
     SHOW_HELP = "show_help"  # value = which help
+    SCORE_IDEA = "score_idea"  # on a panel parent message; value = idea id
+    DECLARE_CONFLICT = "declare_conflict"  # value = idea id
+    SHOW_SCORES = "show_panel_scores"  # value = idea id
 
 
 class Block(StrEnum):
@@ -59,6 +67,27 @@ class Block(StrEnum):
     PANEL_CLOSE_TIME = "panel_close_at_time"
     REMINDER_LEAD = "reminder_lead_hours"
     OPTIONS = "options"
+    PANEL = "panel"
+    # score form (one select per criterion: score_block(key))
+    COMMENT = "comment"
+    SHARE_COMMENT = "share_comment"
+    CONFLICT_REASON = "reason"
+    # shortlist and decisions forms (one outcome and award per idea: outcome_block, award_block)
+    SHORTLIST = "shortlist"
+    ANNOUNCE = "announce"
+
+
+def score_block(criterion_key: str) -> str:
+    """The score form's block for a criterion: the domain's field name for it."""
+    return f"score.{criterion_key}"
+
+
+def outcome_block(idea_id: int) -> str:
+    return f"outcome.{idea_id}"
+
+
+def award_block(idea_id: int) -> str:
+    return f"award.{idea_id}"
 
 
 # Every form input's element uses the same action_id; the block id says which input it is.

@@ -7,8 +7,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.views import cards
+from bot.views import decisions as decision_views
+from bot.views import panel as panel_views
 from bot.views import reminders as views_reminders
-from challenges import ideas, reminders, setup, timeline
+from challenges import decisions, ideas, reminders, scoring, setup, timeline
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from challenges.stages import Stage
@@ -105,3 +107,25 @@ def _author_notice(ctx: Context, message: OutboxMessage) -> Rendered | None:
 def _direct(ctx: Context, message: OutboxMessage) -> Rendered:
     text = message.payload["text"]
     return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def panel_parent_for(ctx: Context, idea_id: int) -> Rendered:
+    card = scoring.panel_card(ctx, idea_id)
+    with ctx.db.transaction() as session:
+        criteria = setup.criteria_of(session, card.challenge.id)
+    return panel_views.panel_parent(card, criteria)
+
+
+@renders(MessageKind.PANEL_PARENT)
+def _panel_parent(ctx: Context, message: OutboxMessage) -> Rendered:
+    return panel_parent_for(ctx, message.payload["idea_id"])
+
+
+@renders(MessageKind.RESULTS)
+def _results(ctx: Context, message: OutboxMessage) -> Rendered:
+    return decision_views.results_message(decisions.results(ctx, message.payload["challenge_id"]))
+
+
+@renders(MessageKind.OUTCOME)
+def _outcome(ctx: Context, message: OutboxMessage) -> Rendered:
+    return decision_views.outcome_message(decisions.outcome(ctx, message.payload["idea_id"]))

@@ -49,3 +49,27 @@ class StageChanged(WrongStage):
 
 class NotDue(StageChanged):
     """The schedule found a stage's close not yet come (it was moved later): nothing changed."""
+
+
+class NotOnPanel(NotAllowed):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only the challenge's panel can score its ideas. You are welcome to join the "
+            "discussion in the thread; a coordinator can add you with `/challenge panel`."
+        )
+
+
+class ConflictOfInterest(NotAllowed):
+    """A panel member tried to score (or see scores of) an idea they have a conflict with."""
+
+
+class ShortlistLocked(WrongStage):
+    """The shortlist cannot change once scoring has started."""
+
+
+class MalformedScore(LairError):
+    """A thread reply that looks like a score but cannot be read; the message shows the right form."""
+
+
+class ScoresHidden(NotAllowed):
+    """Blind scoring: a panel member has not yet scored the idea whose scores they asked for."""

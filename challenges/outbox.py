@@ -25,6 +25,8 @@ class MessageKind(StrEnum):
     PANEL_PARENT = "panel_parent"
     PANEL_NUDGE = "panel_nudge"  # DM to a panel member who has ideas left to score
     AUTHOR_NOTICE = "author_notice"  # DM to an author about their ideas at a stage change
+    RESULTS = "results"  # the winners, in the challenge channel
+    OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
 
 
 class Status(StrEnum):

@@ -84,7 +84,9 @@ def _replace_criteria(session: Session, challenge_id: int, draft: ChallengeDraft
         )
 
 
-def create_challenge(ctx: Context, actor: str, draft: ChallengeDraft) -> Challenge:
+def create_challenge(
+    ctx: Context, actor: str, draft: ChallengeDraft, *, panel: list[str] | None = None
+) -> Challenge:
     now = ctx.now()
     with ctx.db.transaction() as session:
         require_coordinator(session, ctx, actor)
@@ -101,7 +103,15 @@ def create_challenge(ctx: Context, actor: str, draft: ChallengeDraft) -> Challen
             session, actor=actor, action="challenge.created", at=now,
             challenge_id=challenge.id, subject=f"challenge:{challenge.id}", title=draft.title,
         )  # fmt: skip
+        if panel:
+            _set_panel(session, challenge, panel, actor, now)
         return challenge
+
+
+def _set_panel(session: Session, challenge: Challenge, users: list[str], actor: str, now) -> None:
+    from challenges.panel import apply_panel  # the panel module builds on this one
+
+    apply_panel(session, challenge=challenge, users=users, actor=actor, now=now, allow_empty=True)
 
 
 def draft_of(session: Session, challenge: Challenge) -> dict:
@@ -111,10 +121,21 @@ def draft_of(session: Session, challenge: Challenge) -> dict:
     values["criteria"] = [{"name": c.name, "weight": c.weight, "key": c.key} for c in criteria]
     values["scale_max"] = criteria[0].scale_max if criteria else 5
     values["learning_update_dates"] = list(challenge.learning_update_dates)
+    values["panel"] = list(
+        session.exec(select(PanelMember.user_id).where(PanelMember.challenge_id == challenge.id))
+    )
     return values
 
 
-def edit_challenge(ctx: Context, actor: str, challenge_id: int, draft: ChallengeDraft) -> Challenge:
+def edit_challenge(
+    ctx: Context,
+    actor: str,
+    challenge_id: int,
+    draft: ChallengeDraft,
+    *,
+    panel: list[str] | None = None,
+) -> Challenge:
+    """Save the challenge form. `panel`, when given, replaces the panel (see challenges.panel)."""
     now = ctx.now()
     with ctx.db.transaction() as session:
         require_coordinator(session, ctx, actor)
@@ -141,6 +162,12 @@ def edit_challenge(ctx: Context, actor: str, challenge_id: int, draft: Challenge
         _apply_draft(challenge, draft)
         if "criteria" in changed or "scale_max" in changed:
             _replace_criteria(session, challenge.id, draft)
+        if panel is not None and sorted(set(panel)) != sorted(before["panel"]):
+            _set_panel(session, challenge, panel, actor, now)
+        if stage == Stage.PANEL:
+            from challenges.shortlist import post_parents
+
+            post_parents(session, challenge, now)  # e.g. the panel channel was only now chosen
         challenge.updated_at = now
         audit.record(
             session, actor=actor, action="challenge.edited", at=now,

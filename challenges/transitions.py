@@ -93,3 +93,7 @@ def advance(
 
 # Stage announcements beyond the channel message (e.g. DMs to authors) register here.
 from challenges import announcements  # noqa: E402, F401
+
+# Work registered on entering stages lives in these modules; importing them here means
+# whoever can move a challenge on also runs it. (They import this module: keep at the end.)
+from challenges import shortlist as _shortlist  # noqa: E402, F401

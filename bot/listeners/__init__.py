@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, home, shortcuts, views
+from bot.listeners import actions, commands, decisions, events, home, scoring, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
@@ -10,4 +10,7 @@ def register_listeners(app: App) -> None:
     views.register(app)
     actions.register(app)
     shortcuts.register(app)
+    scoring.register(app)
+    decisions.register(app)
+    events.register(app)
     home.register(app)

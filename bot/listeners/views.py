@@ -79,14 +79,16 @@ def save_challenge(
     challenge_id = forms.metadata(view).get("challenge_id")
     try:
         draft = forms.challenge_form(view)
+        panel = forms.panel_members(view)
         if challenge_id:
-            challenge = setup.edit_challenge(ctx, user, int(challenge_id), draft)
+            challenge = setup.edit_challenge(ctx, user, int(challenge_id), draft, panel=panel)
         else:
-            challenge = setup.create_challenge(ctx, user, draft)
+            challenge = setup.create_challenge(ctx, user, draft, panel=panel)
     except LairError as error:
         _refuse(ack, view, error, Block.TITLE)
         return
     ack()
+    kick_outbox(context)  # panel messages, when the panel channel was only now chosen
     next_step = (
         f"It opens automatically at the date you set, or now with `/challenge advance {challenge.id}`."
         if challenge.stage == "draft"

@@ -26,7 +26,9 @@ def _text(obj: Any, people) -> str:
     return plain(str(obj or ""), people)
 
 
-def blocks_to_text(blocks: list[dict], people: dict[str, str] | None = None, width: int = 88) -> str:
+def blocks_to_text(
+    blocks: list[dict], people: dict[str, str] | None = None, width: int = 88
+) -> str:
     lines: list[str] = []
 
     def add(text: str, indent: str = "") -> None:
@@ -46,9 +48,18 @@ def blocks_to_text(blocks: list[dict], people: dict[str, str] | None = None, wid
             if block.get("accessory", {}).get("type") == "button":
                 add(f"[ {_text(block['accessory']['text'], people)} ]", "  ")
         elif kind == "context":
-            add(" · ".join(_text(e, people) for e in block.get("elements", []) if e.get("type") != "image"), "  ")
+            add(
+                " · ".join(
+                    _text(e, people) for e in block.get("elements", []) if e.get("type") != "image"
+                ),
+                "  ",
+            )
         elif kind == "actions":
-            labels = [f"[ {_text(e.get('text'), people)} ]" for e in block.get("elements", []) if e.get("text")]
+            labels = [
+                f"[ {_text(e.get('text'), people)} ]"
+                for e in block.get("elements", [])
+                if e.get("text")
+            ]
             add("  ".join(labels), "  ")
         elif kind == "divider":
             lines.append("  " + "─" * 20)

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     PlainTextObject,
     TimePickerElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -87,6 +88,9 @@ def challenge_modal(
                    hint="Where the Dragons score the shortlist. Keep it private.",
                    element=ConversationSelectElement(action_id=INPUT, initial_conversation=values.get("panel_channel_id"),
                                                      filter={"include": ["public", "private"], "exclude_bot_users": True})),
+        InputBlock(block_id=Block.PANEL.value, label="Panel (Dragons)", optional=True,
+                   hint="They score the shortlist in the panel channel. Also /challenge panel.",
+                   element=UserMultiSelectElement(action_id=INPUT, initial_users=values.get("panel") or None)),
         _text(Block.FUND_POT, "Fund pot (£)", initial=_money(values.get("fund_pot")), placeholder="£20,000"),
         _text(Block.MAX_AWARD, "Largest award for one idea (£)", initial=_money(values.get("max_award")), placeholder="£5,000"),
         _text(Block.VOTE_BUDGET, "Votes per person", initial=values.get("vote_budget", 3)),

@@ -37,7 +37,9 @@ def export_workbook(ctx: Context, actor: str, challenge_id: int, *, people: Mapp
             require_coordinator(session, ctx, actor)
         data = collect(session, challenge_id, now=now, people=people)
         ranks, recommendation = recommend_for(session, data.challenge)
-        content = write(data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total)
+        content = write(
+            data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total
+        )
         audit.record(
             session, actor=actor, action="workbook.exported", at=now, challenge_id=challenge_id,
             subject=f"challenge:{challenge_id}", shortlisted=len(ranks), bytes=len(content),

@@ -73,12 +73,19 @@ def _challenge_id(wb) -> int:
         )
     summary = wb["Summary"]
     rows = list(summary.iter_rows(min_row=1, max_row=2, max_col=2, values_only=True))
-    if len(rows) < 2 or rows[0][0] != MARKER or rows[1][0] != "Challenge id" or not isinstance(rows[1][1], int | float):
+    if (
+        len(rows) < 2
+        or rows[0][0] != MARKER
+        or rows[1][0] != "Challenge id"
+        or not isinstance(rows[1][1], int | float)
+    ):
         raise WorkbookRejected("This is not a Lair workbook (its Summary sheet has been changed).")
     return int(rows[1][1])
 
 
-def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> tuple[list[dict], ImportPreview]:
+def read_preview(
+    session: Session, ctx: Context, actor: str, content: bytes
+) -> tuple[list[dict], ImportPreview]:
     """Validate the file against the database; returns the changes and a preview (unsaved)."""
     wb = _open(content)
     try:
@@ -97,8 +104,18 @@ def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> 
                 "which. Record decisions in the Decision and Award £ columns only, or export a fresh copy."
             )
         at = {name: expected.index(name) for name in (IDEA_ID, DECISION, AWARD)}
-        shortlist = {i.id: i for i in session.exec(select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted))}
-        existing = {d.idea_id: d for d in session.exec(select(Decision).where(Decision.idea_id.in_(list(shortlist) or [-1])))}
+        shortlist = {
+            i.id: i
+            for i in session.exec(
+                select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted)
+            )
+        }
+        existing = {
+            d.idea_id: d
+            for d in session.exec(
+                select(Decision).where(Decision.idea_id.in_(list(shortlist) or [-1]))
+            )
+        }
         problems: list[str] = []
         changes: list[DecisionChange] = []
         seen: set[int] = set()
@@ -113,7 +130,9 @@ def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> 
                 continue
             idea_id = int(raw_id)
             if idea_id not in shortlist:
-                problems.append(f"row {number}: idea {idea_id} is not on this challenge's shortlist")
+                problems.append(
+                    f"row {number}: idea {idea_id} is not on this challenge's shortlist"
+                )
                 continue
             if idea_id in seen:
                 problems.append(f"row {number}: idea {idea_id} appears twice")
@@ -122,11 +141,15 @@ def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> 
             raw_decision, raw_award = row[at[DECISION]], row[at[AWARD]]
             if raw_decision in (None, ""):
                 if raw_award not in (None, "", 0):
-                    problems.append(f"row {number}: an award of {raw_award} with no decision; choose fund, don't fund or defer")
+                    problems.append(
+                        f"row {number}: an award of {raw_award} with no decision; choose fund, don't fund or defer"
+                    )
                 continue
             outcome = DECISION_VALUES.get(str(raw_decision).strip().lower())
             if outcome is None:
-                problems.append(f"row {number}: “{raw_decision}” is not a decision; use fund, don't fund or defer")
+                problems.append(
+                    f"row {number}: “{raw_decision}” is not a decision; use fund, don't fund or defer"
+                )
                 continue
             try:
                 award = parse_pounds(raw_award if raw_award not in (None, "") else 0, field="award")
@@ -134,10 +157,14 @@ def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> 
                 problems.append(f"row {number}: {exc}")
                 continue
             if outcome == decisions.FUND and not 0 < award <= challenge.max_award:
-                problems.append(f"row {number}: a funded idea needs an award from £1 to the {format_pounds(challenge.max_award)} maximum")
+                problems.append(
+                    f"row {number}: a funded idea needs an award from £1 to the {format_pounds(challenge.max_award)} maximum"
+                )
                 continue
             if outcome != decisions.FUND and award:
-                problems.append(f"row {number}: only funded ideas get an award (this one is “{raw_decision}”)")
+                problems.append(
+                    f"row {number}: only funded ideas get an award (this one is “{raw_decision}”)"
+                )
                 continue
             old = existing.get(idea_id)
             if old is not None and (old.outcome, old.award) == (outcome, award):
@@ -149,15 +176,25 @@ def read_preview(session: Session, ctx: Context, actor: str, content: bytes) -> 
         wb.close()
     if problems:
         shown = "\n".join(f"• {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = f"\n…and {len(problems) - MAX_PROBLEMS_SHOWN} more." if len(problems) > MAX_PROBLEMS_SHOWN else ""
-        raise WorkbookRejected(f"Nothing was recorded: the Shortlist sheet has {len(problems)} problem(s).\n{shown}{more}")
+        more = (
+            f"\n…and {len(problems) - MAX_PROBLEMS_SHOWN} more."
+            if len(problems) > MAX_PROBLEMS_SHOWN
+            else ""
+        )
+        raise WorkbookRejected(
+            f"Nothing was recorded: the Shortlist sheet has {len(problems)} problem(s).\n{shown}{more}"
+        )
     final = {i: (d.outcome, d.award) for i, d in existing.items()}
     final.update({c.idea_id: (c.new_outcome, c.new_award) for c in changes})
     total = sum(a for o, a in final.values() if o == decisions.FUND)
     warnings = []
     if total > challenge.fund_pot:
-        warnings.append(f"The awards add up to {format_pounds(total)}, {format_pounds(total - challenge.fund_pot)} more than the {format_pounds(challenge.fund_pot)} fund pot.")
-    preview = ImportPreview(0, challenge.id, challenge.title, changes, unchanged, total, challenge.fund_pot, warnings)
+        warnings.append(
+            f"The awards add up to {format_pounds(total)}, {format_pounds(total - challenge.fund_pot)} more than the {format_pounds(challenge.fund_pot)} fund pot."
+        )
+    preview = ImportPreview(
+        0, challenge.id, challenge.title, changes, unchanged, total, challenge.fund_pot, warnings
+    )
     return [asdict(c) for c in changes], preview
 
 
@@ -166,7 +203,9 @@ def stage_import(ctx: Context, actor: str, content: bytes) -> ImportPreview:
     now = ctx.now()
     with ctx.db.transaction() as session:
         changes, preview = read_preview(session, ctx, actor, content)
-        pending = PendingImport(challenge_id=preview.challenge_id, uploaded_by=actor, changes=changes, created_at=now)
+        pending = PendingImport(
+            challenge_id=preview.challenge_id, uploaded_by=actor, changes=changes, created_at=now
+        )
         session.add(pending)
         session.flush()
         audit.record(session, actor=actor, action="decisions.import_checked", at=now, challenge_id=preview.challenge_id,
@@ -183,7 +222,9 @@ def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> Pend
     if pending.status != "pending":
         raise WrongStage(f"That import was already {pending.status}.")
     if ctx.now() - pending.created_at > PENDING_FOR:
-        raise WrongStage("That import is more than a day old. Send the workbook again to check it afresh.")
+        raise WrongStage(
+            "That import is more than a day old. Send the workbook again to check it afresh."
+        )
     return pending
 
 
@@ -192,8 +233,13 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
     now = ctx.now()
     with ctx.db.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
-        inputs = [decisions.DecisionInput(c["idea_id"], c["new_outcome"], c["new_award"]) for c in pending.changes]
-        result = decisions.record_in(session, ctx, actor, pending.challenge_id, inputs, announce=False, allow_over_pot=True)
+        inputs = [
+            decisions.DecisionInput(c["idea_id"], c["new_outcome"], c["new_award"])
+            for c in pending.changes
+        ]
+        result = decisions.record_in(
+            session, ctx, actor, pending.challenge_id, inputs, announce=False, allow_over_pot=True
+        )
         pending.status = "applied"
         audit.record(session, actor=actor, action="decisions.imported", at=now, challenge_id=pending.challenge_id,
                      subject=f"import:{pending.id}", changes=len(inputs))  # fmt: skip

@@ -37,7 +37,9 @@ def header(data: WorkbookData) -> list[str]:
     return [c.title for c in columns(data)]
 
 
-def write_shortlist(wb: Workbook, data: WorkbookData, ranks: list[IdeaRank], recommendation: Recommendation) -> None:
+def write_shortlist(
+    wb: Workbook, data: WorkbookData, ranks: list[IdeaRank], recommendation: Recommendation
+) -> None:
     cols = columns(data)
     ws = _sheet(wb, "Shortlist", cols, len(ranks), freeze="D2")
     titles = [c.title for c in cols]
@@ -76,7 +78,9 @@ def write_shortlist(wb: Workbook, data: WorkbookData, ranks: list[IdeaRank], rec
             decision.award if decision and decision.outcome == "fund" else None,
             decision.notes if decision else None,
         ]  # fmt: skip
-        ws.append([cell(ws, v, s) if v is not None else None for v, s in zip(row, styles, strict=True)])
+        ws.append(
+            [cell(ws, v, s) if v is not None else None for v, s in zip(row, styles, strict=True)]
+        )
 
     # Totals with live formulas: what the panel awards, against the pot.
     pot = data.challenge.fund_pot

@@ -164,6 +164,10 @@ def fill(view: dict, values: dict[str, Any]) -> dict:
                 if value is None
                 else {"value": value, "text": {"type": "plain_text", "text": value}}
             )
+        elif kind == "multi_static_select":
+            entry["selected_options"] = [
+                {"value": v, "text": {"type": "plain_text", "text": v}} for v in (value or [])
+            ]
         elif kind == "multi_users_select":
             entry["selected_users"] = list(value or [])
         elif kind == "conversations_select":

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.errors import reports_errors
 from bot.listeners.common import kick_outbox, lair, mentioned_users, resolve_challenge
 from bot.views.challenge_modal import challenge_modal
 from bot.views.help import CHALLENGE_HELP
@@ -47,8 +48,9 @@ def subcommand(name: str) -> Callable[[Subcommand], Subcommand]:
     return register
 
 
+@reports_errors
 def challenge_command(
-    ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext
+    ack: Ack, body: dict, command: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
     ctx = lair(context)

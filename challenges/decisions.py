@@ -1,0 +1,306 @@
+"""Funding decisions: recorded by a coordinator once the panel has closed, then announced.
+
+Announcing is once only (the outbox's dedupe keys make it so): the winners in the
+challenge channel, and a message to the author of every idea with its outcome — for a
+shortlisted idea the panel's mean per criterion and the comments members chose to
+share. After the announcement the decisions are final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from challenges import audit, outbox
+from challenges.context import Context
+from challenges.errors import InvalidInput, NotFound, WrongStage
+from challenges.funding import Recommendation, recommend_for
+from challenges.money import format_pounds
+from challenges.panel import locked_challenge
+from challenges.ranking import IdeaRank, counting_scores, criteria_info
+from challenges.roles import require_coordinator
+from challenges.setup import get as get_challenge
+from challenges.stages import Stage
+from storage.models import Challenge, Decision, Idea, OutboxMessage, Scorecard, Vote
+
+FUND, DONT_FUND, DEFER = "fund", "dont_fund", "defer"
+OUTCOMES = {FUND: "Fund", DONT_FUND: "Don't fund", DEFER: "Defer"}
+
+
+def results_key(challenge_id: int) -> str:
+    return f"challenge:{challenge_id}:results"
+
+
+def outcome_key(idea_id: int) -> str:
+    return f"idea:{idea_id}:outcome"
+
+
+def announced(session: Session, challenge_id: int) -> bool:
+    return (
+        session.exec(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == results_key(challenge_id))
+        ).first()
+        is not None
+    )
+
+
+def _require_deciding(session: Session, challenge: Challenge) -> None:
+    stage = Stage(challenge.stage)
+    if stage in (Stage.DRAFT, Stage.SUBMISSIONS, Stage.VOTING, Stage.PANEL):
+        raise WrongStage(
+            f"Decisions are recorded once the panel has closed; “{challenge.title}” is at "
+            f"“{stage.label}”. `/challenge advance {challenge.id}` closes the panel now."
+        )
+    if stage == Stage.CLOSED:
+        raise WrongStage(f"“{challenge.title}” is closed; its decisions are final.")
+    if announced(session, challenge.id):
+        raise WrongStage(
+            f"The results of “{challenge.title}” have been announced, so the decisions are final."
+        )
+
+
+def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
+    """Refuses unless `actor` may record decisions for the challenge now."""
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = session.get(Challenge, challenge_id)
+        if challenge is None:
+            raise NotFound(
+                f"There is no challenge {challenge_id}. `/challenge list` shows the numbers."
+            )
+        _require_deciding(session, challenge)
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    challenge: Challenge
+    ranks: list[IdeaRank]
+    recommendation: Recommendation
+    decisions: dict[int, Decision]
+
+
+def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
+        _require_deciding(session, challenge)
+        ranks, recommendation = recommend_for(session, challenge)
+        decisions = {
+            d.idea_id: d
+            for d in session.exec(
+                select(Decision).where(Decision.idea_id.in_([r.idea_id for r in ranks]))
+            )
+        }
+        return DecisionForm(challenge, ranks, recommendation, decisions)
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    idea_id: int
+    outcome: str
+    award: int
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    challenge: Challenge
+    changed: int
+    announced: bool
+    total_awarded: int
+    funded: int
+
+
+def record_decisions(
+    ctx: Context, actor: str, challenge_id: int, inputs: list[DecisionInput], *, announce: bool
+) -> DecisionResult:
+    """Record decisions for shortlisted ideas; with `announce`, every shortlisted idea must
+    then have one, and the results and each author's outcome are queued, once."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = locked_challenge(session, challenge_id)
+        _require_deciding(session, challenge)
+        shortlist = {
+            i.id: i
+            for i in session.exec(
+                select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
+            )
+        }
+        errors: dict[str, str] = {}
+        for d in inputs:
+            if d.idea_id not in shortlist:
+                raise NotFound(f"Idea {d.idea_id} is not on the shortlist of this challenge.")
+            if d.outcome not in OUTCOMES:
+                errors[f"outcome.{d.idea_id}"] = "Choose fund, don't fund or defer."
+            elif d.outcome == FUND and not 0 < d.award <= challenge.max_award:
+                errors[f"award.{d.idea_id}"] = (
+                    f"Award between £1 and the {format_pounds(challenge.max_award)} maximum."
+                )
+        if errors:
+            raise InvalidInput(errors)
+        existing = {
+            d.idea_id: d
+            for d in session.exec(select(Decision).where(Decision.idea_id.in_(list(shortlist))))
+        }
+        changed = 0
+        for d in inputs:
+            award = d.award if d.outcome == FUND else 0
+            row = existing.get(d.idea_id)
+            if row is not None and (row.outcome, row.award) == (d.outcome, award):
+                continue
+            old = None if row is None else {"outcome": row.outcome, "award": row.award}
+            if row is None:
+                row = Decision(idea_id=d.idea_id, outcome=d.outcome, award=award, decided_by=actor)
+                session.add(row)
+                existing[d.idea_id] = row
+            row.outcome, row.award, row.decided_by, row.decided_at = d.outcome, award, actor, now
+            changed += 1
+            audit.record(
+                session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
+                subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
+            )  # fmt: skip
+        total = sum(r.award for r in existing.values() if r.outcome == FUND)
+        if total > challenge.fund_pot:
+            over = [f"award.{d.idea_id}" for d in inputs if d.outcome == FUND] or ["announce"]
+            raise InvalidInput(
+                {
+                    over[-1]: f"The awards add up to {format_pounds(total)}, more than the "
+                    f"{format_pounds(challenge.fund_pot)} fund pot."
+                }
+            )
+        if announce:
+            undecided = [i for i in shortlist if i not in existing]
+            if undecided:
+                names = ", ".join(f"“{shortlist[i].title}”" for i in sorted(undecided)[:3])
+                raise InvalidInput(
+                    {
+                        "announce": f"Decide every shortlisted idea before announcing (still open: {names})."
+                    }
+                )
+            _announce(session, challenge, now, actor)
+        session.flush()
+        return DecisionResult(
+            challenge=challenge,
+            changed=changed,
+            announced=announce,
+            total_awarded=total,
+            funded=sum(1 for r in existing.values() if r.outcome == FUND),
+        )
+
+
+def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
+    outbox.enqueue(
+        session, key=results_key(challenge.id), kind=outbox.MessageKind.RESULTS,
+        target=challenge.channel_id, payload={"challenge_id": challenge.id}, now=now,
+        challenge_id=challenge.id,
+    )  # fmt: skip
+    authors = session.exec(
+        select(Idea.id, Idea.author_id)
+        .where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn")
+        .order_by(Idea.id)
+    ).all()
+    for idea_id, author in authors:
+        outbox.enqueue(
+            session, key=outcome_key(idea_id), kind=outbox.MessageKind.OUTCOME, target=author,
+            payload={"idea_id": idea_id}, now=now, challenge_id=challenge.id,
+        )  # fmt: skip
+    audit.record(
+        session, actor=actor, action="results.announced", at=now, challenge_id=challenge.id,
+        subject=f"challenge:{challenge.id}", authors_told=len(authors),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------
+# What the announcement and the authors' messages say
+
+
+@dataclass(frozen=True)
+class Winner:
+    idea: Idea
+    team: list[str]
+    award: int
+
+
+@dataclass(frozen=True)
+class Results:
+    challenge: Challenge
+    winners: list[Winner]  # biggest award first
+    deferred: int
+    shortlisted: int
+    total: int
+
+
+def results(ctx: Context, challenge_id: int) -> Results:
+    from challenges.ideas import team_of
+
+    with ctx.db.transaction() as session:
+        challenge = session.get(Challenge, challenge_id)
+        rows = session.exec(
+            select(Idea, Decision)
+            .join(Decision, Decision.idea_id == Idea.id)
+            .where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
+        ).all()
+        winners = sorted(
+            (
+                Winner(idea, [idea.author_id, *team_of(session, idea.id)], decision.award)
+                for idea, decision in rows
+                if decision.outcome == FUND
+            ),
+            key=lambda w: (-w.award, w.idea.id),
+        )
+        shortlisted = session.exec(
+            select(func.count())
+            .select_from(Idea)
+            .where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
+        ).one()
+        return Results(
+            challenge, winners, sum(1 for _, d in rows if d.outcome == DEFER), shortlisted,
+            sum(w.award for w in winners),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    idea: Idea
+    challenge: Challenge
+    shortlisted: bool
+    votes: int
+    decision: Decision | None
+    criteria: list[str]  # names, in order
+    means: list[float | None]  # the panel's mean per criterion
+    scorers: int
+    comments: list[str]  # comments panel members chose to share
+    scale: tuple[int, int] = (1, 5)
+
+
+def outcome(ctx: Context, idea_id: int) -> Outcome:
+    with ctx.db.transaction() as session:
+        idea = session.get(Idea, idea_id)
+        if idea is None:
+            raise NotFound(f"There is no idea {idea_id}.")
+        challenge = session.get(Challenge, idea.challenge_id)
+        votes = session.exec(
+            select(func.count()).select_from(Vote).where(Vote.idea_id == idea_id)
+        ).one()
+        criteria = criteria_info(session, challenge.id)
+        cards = counting_scores(session, challenge.id).get(idea_id, {}) if idea.shortlisted else {}
+        means = [
+            (sum(card[i] for card in cards.values()) / len(cards)) if cards else None
+            for i in range(len(criteria))
+        ]
+        comments = [
+            c.comment.strip()
+            for c in session.exec(
+                select(Scorecard)
+                .where(Scorecard.idea_id == idea_id, Scorecard.share_comment.is_(True))
+                .order_by(Scorecard.id)
+            )
+            if c.member_id in cards and c.comment.strip()
+        ]
+        return Outcome(
+            idea, challenge, idea.shortlisted, votes, session.get(Decision, idea_id),
+            [c.name for c in criteria], means, len(cards), comments,
+            (criteria[0].scale_min, criteria[0].scale_max) if criteria else (1, 5),
+        )  # fmt: skip

@@ -1,0 +1,206 @@
+"""The shortlist: the top ideas by votes when voting closes, adjustable until scoring starts.
+
+When a challenge enters the panel stage the top `shortlist_size` ideas by votes go
+through (every idea tied at the cut too; withdrawn ideas never), and each gets a
+parent message in the panel channel, all in the transition's transaction.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from challenges import audit, outbox, transitions
+from challenges.context import Context
+from challenges.errors import InvalidInput, ShortlistLocked, WrongStage
+from challenges.panel import locked_challenge, sync_conflicts
+from challenges.roles import require_coordinator
+from challenges.setup import get as get_challenge
+from challenges.stages import Stage
+from storage.models import Challenge, Idea, Scorecard, Vote
+
+SYSTEM = "lair"
+WITHDRAWN = "withdrawn"
+
+
+def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
+    """Idea ids on the shortlist, most votes first: the top `size`, and every idea tied with
+    the last of them. `tallies` are (idea id, votes); ties are listed by idea id."""
+    ranked = sorted(tallies, key=lambda t: (-t[1], t[0]))
+    if len(ranked) <= size:
+        return [i for i, _ in ranked]
+    threshold = ranked[size - 1][1]
+    return [i for i, votes in ranked if votes >= threshold]
+
+
+def tallies(session: Session, challenge_id: int) -> dict[int, int]:
+    """Votes per idea that may be shortlisted (not withdrawn), zero included."""
+    ideas = session.exec(
+        select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+    ).all()
+    counts = dict(
+        session.exec(
+            select(Vote.idea_id, func.count())
+            .where(Vote.challenge_id == challenge_id)
+            .group_by(Vote.idea_id)
+        ).all()
+    )
+    return {i: counts.get(i, 0) for i in ideas}
+
+
+def parent_key(idea_id: int) -> str:
+    return f"idea:{idea_id}:panel"
+
+
+def post_parents(session: Session, challenge: Challenge, now) -> int:
+    """Queue the panel-channel parent message of every shortlisted idea that has none.
+    Returns how many were queued (none without a panel channel)."""
+    if not challenge.panel_channel_id:
+        return 0
+    queued = 0
+    for idea in session.exec(
+        select(Idea)
+        .where(Idea.challenge_id == challenge.id, Idea.shortlisted.is_(True))
+        .order_by(Idea.id)
+    ):
+        if idea.panel_ts:
+            continue
+        queued += outbox.enqueue(
+            session, key=parent_key(idea.id), kind=outbox.MessageKind.PANEL_PARENT,
+            target=challenge.panel_channel_id, payload={"idea_id": idea.id}, now=now,
+            challenge_id=challenge.id,
+        )  # fmt: skip
+    return queued
+
+
+@transitions.on_enter(Stage.PANEL)
+def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> None:
+    now = ctx.now()
+    votes = tallies(session, challenge.id)
+    chosen = cut(votes.items(), challenge.shortlist_size)
+    for idea in session.exec(select(Idea).where(Idea.challenge_id == challenge.id)):
+        idea.shortlisted = idea.id in chosen
+    session.flush()
+    audit.record(
+        session, actor=SYSTEM, action="shortlist.computed", at=now, challenge_id=challenge.id,
+        subject=f"challenge:{challenge.id}", size=challenge.shortlist_size, ideas=chosen,
+        votes={str(i): votes[i] for i in chosen},
+    )  # fmt: skip
+    sync_conflicts(session, challenge.id, actor=SYSTEM, now=now)
+    post_parents(session, challenge, now)
+
+
+def scoring_started(session: Session, challenge_id: int) -> bool:
+    return (
+        session.exec(
+            select(Scorecard.id)
+            .join(Idea, Idea.id == Scorecard.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        ).first()
+        is not None
+    )
+
+
+def _require_adjustable(session: Session, challenge: Challenge) -> None:
+    if challenge.stage != Stage.PANEL:
+        raise WrongStage(
+            f"The shortlist of “{challenge.title}” is drawn up when voting closes and can be "
+            f"changed until scoring starts; the challenge is at “{Stage(challenge.stage).label}”."
+        )
+    if scoring_started(session, challenge.id):
+        raise ShortlistLocked(
+            "The panel has started scoring, so the shortlist can no longer change. Ask panel "
+            "members to declare a conflict on an idea they should not score."
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    idea_id: int
+    title: str
+    votes: int
+    shortlisted: bool
+
+
+@dataclass(frozen=True)
+class ShortlistForm:
+    challenge: Challenge
+    candidates: list[Candidate]  # most votes first
+
+
+def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
+    """What `/challenge shortlist` shows; refuses when the shortlist cannot change."""
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = get_challenge(session, challenge_id)
+        _require_adjustable(session, challenge)
+        votes = tallies(session, challenge_id)
+        ideas = {
+            i.id: i
+            for i in session.exec(
+                select(Idea).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+            )
+        }
+        candidates = [
+            Candidate(i, ideas[i].title, votes[i], ideas[i].shortlisted)
+            for i in sorted(votes, key=lambda i: (-votes[i], i))
+        ]
+        return ShortlistForm(challenge, candidates)
+
+
+@dataclass(frozen=True)
+class ShortlistChange:
+    added: list[int]
+    removed: list[int]
+    shortlist: list[int]
+    to_refresh: list[int]  # ideas whose panel message exists and should be redrawn
+
+
+def set_shortlist(
+    ctx: Context, actor: str, challenge_id: int, idea_ids: list[int]
+) -> ShortlistChange:
+    """A coordinator's shortlist, replacing the current one (before scoring starts)."""
+    now = ctx.now()
+    wanted = list(dict.fromkeys(idea_ids))
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        challenge = locked_challenge(session, challenge_id)
+        _require_adjustable(session, challenge)
+        if not wanted:
+            raise InvalidInput({"shortlist": "Keep at least one idea on the shortlist."})
+        ideas = {
+            i.id: i for i in session.exec(select(Idea).where(Idea.challenge_id == challenge_id))
+        }
+        for idea_id in wanted:
+            idea = ideas.get(idea_id)
+            if idea is None:
+                raise InvalidInput({"shortlist": f"Idea {idea_id} is not in this challenge."})
+            if idea.status == WITHDRAWN:
+                raise InvalidInput(
+                    {
+                        "shortlist": f"“{idea.title}” was withdrawn by its author, so it cannot be shortlisted."
+                    }
+                )
+        added = sorted(i for i in wanted if not ideas[i].shortlisted)
+        removed = sorted(i for i, idea in ideas.items() if idea.shortlisted and i not in wanted)
+        for i in added:
+            ideas[i].shortlisted = True
+            ideas[i].updated_at = now
+        for i in removed:
+            ideas[i].shortlisted = False
+            ideas[i].updated_at = now
+        if added or removed:
+            audit.record(
+                session, actor=actor, action="shortlist.changed", at=now, challenge_id=challenge_id,
+                subject=f"challenge:{challenge_id}", added=added, removed=removed,
+            )  # fmt: skip
+        session.flush()
+        sync_conflicts(session, challenge_id, actor=actor, now=now)
+        post_parents(session, challenge, now)
+        return ShortlistChange(
+            added=added,
+            removed=removed,
+            shortlist=sorted(wanted),
+            to_refresh=[i for i in added + removed if ideas[i].panel_ts],
+        )

@@ -1,0 +1,144 @@
+"""The funding recommendation: exact, within the pot, deterministic on ties."""
+
+import random
+from fractions import Fraction
+
+from challenges.funding import best_set, recommend
+from challenges.ranking import IdeaRank
+
+
+def ranked(*rows) -> list[IdeaRank]:
+    """rows: (weighted score or None, £ requested), best rank first."""
+    return [
+        IdeaRank(
+            idea_id=100 + n,
+            title=f"Idea {n}",
+            team=[],
+            funding_requested=cost,
+            votes=0,
+            scorers=0 if score is None else 3,
+            means=[],
+            weighted=None if score is None else float(score),
+            normalised=None,
+            disagreement=False,
+            disagreement_criteria=[],
+            rank=n + 1,
+            weighted_exact=None if score is None else Fraction(str(score)),
+        )  # fmt: skip
+        for n, (score, cost) in enumerate(rows)
+    ]
+
+
+def funded(rec) -> list[int]:
+    return [e.idea_id - 100 for e in rec.entries if e.fund]
+
+
+def greedy_by_score(ranks, pot):
+    left, chosen = pot, []
+    for r in ranks:
+        if r.funding_requested <= left:
+            chosen.append(r.idea_id - 100)
+            left -= r.funding_requested
+    return chosen
+
+
+def greedy_by_value_for_money(ranks, pot):
+    left, chosen = pot, []
+    for r in sorted(ranks, key=lambda r: -r.weighted / max(r.funding_requested, 1)):
+        if r.funding_requested <= left:
+            chosen.append(r.idea_id - 100)
+            left -= r.funding_requested
+    return sorted(chosen)
+
+
+def test_top_ideas_together_exceed_the_pot_and_exact_beats_greedy():
+    ranks = ranked((4.8, 6000), (4.5, 5000), (4.4, 5000), (1.5, 1000))
+    assert sum(r.funding_requested for r in ranks[:3]) > 10_000
+    rec = recommend(ranks, pot=10_000, max_award=6000)
+    # Greedy by score takes the top idea, then only the £1,000 one fits: 4.8 + 1.5 = 6.3.
+    assert greedy_by_score(ranks, 10_000) == [0, 3]
+    # Greedy by score per pound: the £1,000 idea, then the second: 1.5 + 4.5 = 6.0.
+    assert greedy_by_value_for_money(ranks, 10_000) == [1, 3]
+    # Exact: the second and third ideas, 8.9 for £10,000.
+    assert funded(rec) == [1, 2]
+    assert rec.total == 10_000 and abs(rec.total_score - 8.9) < 1e-9
+    by_id = rec.by_idea
+    assert by_id[101].fund and by_id[101].award == 5000
+    assert by_id[101].reason == "Fund £5,000: rank 2, weighted score 4.50."
+    assert not by_id[100].fund and by_id[100].award == 0
+    assert "£6,000 does not fit in the £0 left" in by_id[100].reason
+
+
+def test_requests_are_capped_at_the_max_award():
+    ranks = ranked((4.0, 8000), (3.0, 3000))
+    rec = recommend(ranks, pot=8000, max_award=5000)
+    assert funded(rec) == [0, 1] and rec.total == 8000
+    assert (
+        rec.by_idea[100].award == 5000
+        and "capped at the £5,000 maximum award" in rec.by_idea[100].reason
+    )
+
+
+def test_unscored_ideas_and_ideas_beyond_the_pot_are_not_funded_with_reasons():
+    ranks = ranked((4.0, 3000), (3.9, 12_000), (None, 100))
+    rec = recommend(ranks, pot=10_000, max_award=20_000)
+    assert funded(rec) == [0]
+    assert "more than the whole £10,000 pot" in rec.by_idea[101].reason
+    assert "has not scored" in rec.by_idea[102].reason
+
+
+def test_ties_go_to_the_better_ranked_idea_then_to_the_cheaper_set():
+    # Equal scores and costs, room for one: the better-ranked one.
+    assert funded(recommend(ranked((3.5, 5000), (3.5, 5000)), pot=5000, max_award=5000)) == [0]
+    # Equal totals (3 + 3 == 4 + 2): the cheaper set wins, whatever the ranks.
+    ranks = ranked((4.0, 5000), (3.0, 2000), (3.0, 2000), (2.0, 5000))
+    assert funded(recommend(ranks, pot=10_000, max_award=5000)) == [0, 1, 2]
+    # Equal totals and costs (4 + 2 == 3 + 3, £6,000 each): the set with the better-ranked idea.
+    ranks = ranked((4.0, 3000), (3.0, 3000), (3.0, 3000), (2.0, 3000))
+    assert funded(recommend(ranks, pot=6000, max_award=5000)) == [0, 1]
+    ranks = ranked((3.0, 3000), (3.0, 3000), (2.5, 2000), (0.5, 1000))
+    assert funded(recommend(ranks, pot=6000, max_award=5000)) == [0, 1]
+
+
+def test_zero_cost_ideas_are_funded_and_everything_fits_when_the_pot_is_big():
+    ranks = ranked((2.0, 0), (4.0, 3000), (3.0, 3000))
+    assert funded(recommend(ranks, pot=1_000_000, max_award=5000)) == [0, 1, 2]
+    assert funded(recommend(ranks, pot=3000, max_award=5000)) == [0, 1]
+
+
+def _brute(costs, values, pot):
+    n = len(costs)
+    best = None
+    for mask in range(1 << n):
+        items = [i for i in range(n) if mask >> (n - 1 - i) & 1]
+        cost = sum(costs[i] for i in items)
+        if cost > pot:
+            continue
+        key = (sum(values[i] for i in items), -cost, mask)
+        if best is None or key > best:
+            best = key
+    return best[2]
+
+
+def test_matches_brute_force_on_random_shortlists():
+    rng = random.Random(20270111)
+    for _ in range(300):
+        n = rng.randint(1, 10)
+        costs = [
+            rng.choice([0, 500, 1000, 1500, 2500, 5000, rng.randint(1, 5000)]) for _ in range(n)
+        ]
+        values = [rng.randint(3, 15) for _ in range(n)]  # small range: many ties
+        pot = rng.randint(0, 15_000)
+        assert best_set(costs, values, pot) == _brute(costs, values, pot), (costs, values, pot)
+
+
+def test_forty_ideas_and_a_million_pound_pot_is_quick():
+    import time
+
+    rng = random.Random(7)
+    rows = [(round(rng.uniform(1, 5), 2), rng.randint(1000, 50_000)) for _ in range(40)]
+    rows.sort(key=lambda r: -r[0])
+    started = time.perf_counter()
+    rec = recommend(ranked(*rows), pot=1_000_000, max_award=50_000)
+    assert rec.total <= 1_000_000
+    assert time.perf_counter() - started < 5

@@ -46,7 +46,7 @@ def announced(session: Session, challenge_id: int) -> bool:
     )
 
 
-def _require_deciding(session: Session, challenge: Challenge) -> None:
+def require_deciding(session: Session, challenge: Challenge) -> None:
     stage = Stage(challenge.stage)
     if stage in (Stage.DRAFT, Stage.SUBMISSIONS, Stage.VOTING, Stage.PANEL):
         raise WrongStage(
@@ -70,7 +70,7 @@ def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
             raise NotFound(
                 f"There is no challenge {challenge_id}. `/challenge list` shows the numbers."
             )
-        _require_deciding(session, challenge)
+        require_deciding(session, challenge)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
     with ctx.db.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
-        _require_deciding(session, challenge)
+        require_deciding(session, challenge)
         ranks, recommendation = recommend_for(session, challenge)
         decisions = {
             d.idea_id: d
@@ -117,77 +117,93 @@ def record_decisions(
 ) -> DecisionResult:
     """Record decisions for shortlisted ideas; with `announce`, every shortlisted idea must
     then have one, and the results and each author's outcome are queued, once."""
-    now = ctx.now()
     with ctx.db.transaction() as session:
-        require_coordinator(session, ctx, actor)
-        challenge = locked_challenge(session, challenge_id)
-        _require_deciding(session, challenge)
-        shortlist = {
-            i.id: i
-            for i in session.exec(
-                select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
+        return record_in(session, ctx, actor, challenge_id, inputs, announce=announce)
+
+
+def record_in(
+    session: Session,
+    ctx: Context,
+    actor: str,
+    challenge_id: int,
+    inputs: list[DecisionInput],
+    *,
+    announce: bool,
+    allow_over_pot: bool = False,
+) -> DecisionResult:
+    """`record_decisions` inside the caller's transaction. `allow_over_pot` lets a returned
+    workbook record awards above the pot (the fund panel's call, shown as a warning); the
+    results can still not be announced over the pot."""
+    now = ctx.now()
+    require_coordinator(session, ctx, actor)
+    challenge = locked_challenge(session, challenge_id)
+    require_deciding(session, challenge)
+    shortlist = {
+        i.id: i
+        for i in session.exec(
+            select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
+        )
+    }
+    errors: dict[str, str] = {}
+    for d in inputs:
+        if d.idea_id not in shortlist:
+            raise NotFound(f"Idea {d.idea_id} is not on the shortlist of this challenge.")
+        if d.outcome not in OUTCOMES:
+            errors[f"outcome.{d.idea_id}"] = "Choose fund, don't fund or defer."
+        elif d.outcome == FUND and not 0 < d.award <= challenge.max_award:
+            errors[f"award.{d.idea_id}"] = (
+                f"Award between £1 and the {format_pounds(challenge.max_award)} maximum."
             )
-        }
-        errors: dict[str, str] = {}
-        for d in inputs:
-            if d.idea_id not in shortlist:
-                raise NotFound(f"Idea {d.idea_id} is not on the shortlist of this challenge.")
-            if d.outcome not in OUTCOMES:
-                errors[f"outcome.{d.idea_id}"] = "Choose fund, don't fund or defer."
-            elif d.outcome == FUND and not 0 < d.award <= challenge.max_award:
-                errors[f"award.{d.idea_id}"] = (
-                    f"Award between £1 and the {format_pounds(challenge.max_award)} maximum."
-                )
-        if errors:
-            raise InvalidInput(errors)
-        existing = {
-            d.idea_id: d
-            for d in session.exec(select(Decision).where(Decision.idea_id.in_(list(shortlist))))
-        }
-        changed = 0
-        for d in inputs:
-            award = d.award if d.outcome == FUND else 0
-            row = existing.get(d.idea_id)
-            if row is not None and (row.outcome, row.award) == (d.outcome, award):
-                continue
-            old = None if row is None else {"outcome": row.outcome, "award": row.award}
-            if row is None:
-                row = Decision(idea_id=d.idea_id, outcome=d.outcome, award=award, decided_by=actor)
-                session.add(row)
-                existing[d.idea_id] = row
-            row.outcome, row.award, row.decided_by, row.decided_at = d.outcome, award, actor, now
-            changed += 1
-            audit.record(
-                session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
-                subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
-            )  # fmt: skip
-        total = sum(r.award for r in existing.values() if r.outcome == FUND)
-        if total > challenge.fund_pot:
-            over = [f"award.{d.idea_id}" for d in inputs if d.outcome == FUND] or ["announce"]
+    if errors:
+        raise InvalidInput(errors)
+    existing = {
+        d.idea_id: d
+        for d in session.exec(select(Decision).where(Decision.idea_id.in_(list(shortlist))))
+    }
+    changed = 0
+    for d in inputs:
+        award = d.award if d.outcome == FUND else 0
+        row = existing.get(d.idea_id)
+        if row is not None and (row.outcome, row.award) == (d.outcome, award):
+            continue
+        old = None if row is None else {"outcome": row.outcome, "award": row.award}
+        if row is None:
+            row = Decision(idea_id=d.idea_id, outcome=d.outcome, award=award, decided_by=actor)
+            session.add(row)
+            existing[d.idea_id] = row
+        row.outcome, row.award, row.decided_by, row.decided_at = d.outcome, award, actor, now
+        changed += 1
+        audit.record(
+            session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
+            subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
+        )  # fmt: skip
+    total = sum(r.award for r in existing.values() if r.outcome == FUND)
+    if total > challenge.fund_pot and (announce or not allow_over_pot):
+        over = [f"award.{d.idea_id}" for d in inputs if d.outcome == FUND] or ["announce"]
+        raise InvalidInput(
+            {
+                over[-1]: f"The awards add up to {format_pounds(total)}, more than the "
+                f"{format_pounds(challenge.fund_pot)} fund pot."
+            }
+        )
+    if announce:
+        undecided = [i for i in shortlist if i not in existing]
+        if undecided:
+            names = ", ".join(f"“{shortlist[i].title}”" for i in sorted(undecided)[:3])
             raise InvalidInput(
                 {
-                    over[-1]: f"The awards add up to {format_pounds(total)}, more than the "
-                    f"{format_pounds(challenge.fund_pot)} fund pot."
+                    "announce": f"Decide every shortlisted idea before announcing (still open: {names})."
                 }
             )
-        if announce:
-            undecided = [i for i in shortlist if i not in existing]
-            if undecided:
-                names = ", ".join(f"“{shortlist[i].title}”" for i in sorted(undecided)[:3])
-                raise InvalidInput(
-                    {
-                        "announce": f"Decide every shortlisted idea before announcing (still open: {names})."
-                    }
-                )
-            _announce(session, challenge, now, actor)
-        session.flush()
-        return DecisionResult(
-            challenge=challenge,
-            changed=changed,
-            announced=announce,
-            total_awarded=total,
-            funded=sum(1 for r in existing.values() if r.outcome == FUND),
-        )
+        _announce(session, challenge, now, actor)
+    session.flush()
+    return DecisionResult(
+        challenge=challenge,
+        changed=changed,
+        announced=announce,
+        total_awarded=total,
+        funded=sum(1 for r in existing.values() if r.outcome == FUND),
+    )
 
 
 def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:

@@ -47,7 +47,7 @@ def is_risky(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteOnlyCell | Any:
+def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> Any:
     """A cell for a write-only sheet. Strings are always text, never formulas: one that starts
     with a formula trigger is stored as a string with Excel's quote prefix, so the spreadsheet
     shows it as typed and never evaluates it."""
@@ -64,7 +64,7 @@ def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteO
     return c
 
 
-def formula(ws: WriteOnlyWorksheet, expression: str, style: str | None = None) -> WriteOnlyCell:
+def formula(ws: WriteOnlyWorksheet, expression: str, style: str | None = None) -> Any:
     """A formula Lair itself writes (never user text)."""
     c = WriteOnlyCell(ws, value=expression)
     if style is not None:

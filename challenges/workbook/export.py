@@ -27,14 +27,13 @@ def filename_for(challenge_id: int, title: str, when) -> str:
     return f"lair-{challenge_id}-{slug}-{when:%Y%m%d-%H%M}.xlsx"
 
 
-def export_workbook(ctx: Context, actor: str, challenge_id: int, *, people: Mapping[str, str] | None = None,
-                    check_role: bool = True) -> Export:  # fmt: skip
-    """Build the workbook and audit the export. `check_role=False` is for the command line,
-    where whoever can run `lair` already has the database."""
+def export_workbook(
+    ctx: Context, actor: str, challenge_id: int, *, people: Mapping[str, str] | None = None
+) -> Export:
+    """Build the workbook (coordinators only) and audit the export."""
     now = ctx.now()
     with ctx.db.transaction() as session:
-        if check_role:
-            require_coordinator(session, ctx, actor)
+        require_coordinator(session, ctx, actor)
         data = collect(session, challenge_id, now=now, people=people)
         ranks, recommendation = recommend_for(session, data.challenge)
         content = write(

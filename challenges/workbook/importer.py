@@ -84,15 +84,25 @@ def _challenge_id(wb) -> int:
 
 
 def read_preview(
-    session: Session, ctx: Context, actor: str, content: bytes
+    session: Session,
+    ctx: Context,
+    actor: str,
+    content: bytes,
+    *,
+    expected_challenge_id: int | None = None,
 ) -> tuple[list[dict], ImportPreview]:
     """Validate the file against the database; returns the changes and a preview (unsaved)."""
     wb = _open(content)
     try:
         challenge_id = _challenge_id(wb)
+        if expected_challenge_id is not None and challenge_id != expected_challenge_id:
+            raise WorkbookRejected(
+                f"This workbook is for challenge #{challenge_id}, not #{expected_challenge_id}. "
+                "Check you picked the right file."
+            )
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)
-        decisions.check_deciding_in(session, challenge)
+        decisions.require_deciding(session, challenge)
         data = collect(session, challenge_id, now=ctx.now())
         expected = header(data)
         sheet = wb["Shortlist"]
@@ -103,7 +113,7 @@ def read_preview(
                 "The Shortlist sheet's columns have been changed, so Lair cannot tell which value is "
                 "which. Record decisions in the Decision and Award £ columns only, or export a fresh copy."
             )
-        at = {name: expected.index(name) for name in (IDEA_ID, DECISION, AWARD)}
+        at = {name: expected.index(name) for name in (IDEA_ID, "Idea", DECISION, AWARD)}
         shortlist = {
             i.id: i
             for i in session.exec(
@@ -132,6 +142,11 @@ def read_preview(
             if idea_id not in shortlist:
                 problems.append(
                     f"row {number}: idea {idea_id} is not on this challenge's shortlist"
+                )
+                continue
+            if str(row[at["Idea"]] or "") != shortlist[idea_id].title:
+                problems.append(
+                    f"row {number}: idea {idea_id} is not “{row[at['Idea']]}” in Lair; the rows may have been mixed up"
                 )
                 continue
             if idea_id in seen:
@@ -198,11 +213,15 @@ def read_preview(
     return [asdict(c) for c in changes], preview
 
 
-def stage_import(ctx: Context, actor: str, content: bytes) -> ImportPreview:
+def stage_import(
+    ctx: Context, actor: str, content: bytes, *, expected_challenge_id: int | None = None
+) -> ImportPreview:
     """Check a returned workbook and keep its changes until the coordinator confirms."""
     now = ctx.now()
     with ctx.db.transaction() as session:
-        changes, preview = read_preview(session, ctx, actor, content)
+        changes, preview = read_preview(
+            session, ctx, actor, content, expected_challenge_id=expected_challenge_id
+        )
         pending = PendingImport(
             challenge_id=preview.challenge_id, uploaded_by=actor, changes=changes, created_at=now
         )

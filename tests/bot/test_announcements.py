@@ -46,7 +46,9 @@ def test_voting_closed_announcement_lists_the_shortlist_when_sent(ctx, clock):
     (panel,) = [m for m in queued(ctx, "stage_announcement") if m.payload["stage"] == "panel"]
     # Entering the panel stage shortlisted both (no votes: tied at the cut, so both go in).
     text = as_text(messages.render(ctx, panel))
-    assert "The shortlist (2)" in text and "&lt;!channel&gt; sensors" in text and "Route app" in text
+    assert (
+        "The shortlist (2)" in text and "&lt;!channel&gt; sensors" in text and "Route app" in text
+    )
     with ctx.db.transaction() as s:  # rendered when sent: a coordinator's later change shows
         s.exec(select(Idea).where(Idea.title == "Route app")).one().shortlisted = False
     text = as_text(messages.render(ctx, panel))

@@ -6,6 +6,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -92,6 +93,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("clock", help="the scheduler only: stage changes, reminders, the outbox")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"], help="apply migrations")
+    export = sub.add_parser("export", help="write a challenge's workbook for the fund panel")
+    export.add_argument("challenge", type=int, help="the challenge number")
+    export.add_argument(
+        "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
+    )
+    imp = sub.add_parser("import-decisions", help="record the decisions from an edited workbook")
+    imp.add_argument("file", type=Path, help="the .xlsx file")
+    imp.add_argument("--challenge", type=int, help="refuse the file unless it is this challenge's")
+    imp.add_argument("--yes", action="store_true", help="record without asking")
     return p
 
 
@@ -109,6 +119,14 @@ def main(argv: list[str] | None = None) -> int:
             serve(settings, web=False, clock=True)
         elif command == "db":
             db_upgrade(settings)
+        elif command == "export":
+            from bot.cli_workbook import export_command
+
+            return export_command(settings, args.challenge, args.output)
+        elif command == "import-decisions":
+            from bot.cli_workbook import import_command
+
+            return import_command(settings, args.file, challenge_id=args.challenge, yes=args.yes)
     except ConfigError as exc:
         print(f"lair: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ def user_of(body: dict) -> str | None:
         (body.get("user") or {}).get("id")
         or body.get("user_id")
         or (body.get("event") or {}).get("user")
+        or (body.get("event") or {}).get("user_id")
     )
 
 
@@ -29,6 +30,7 @@ def channel_of(body: dict) -> str | None:
         or body.get("channel_id")
         or (body.get("container") or {}).get("channel_id")
         or (body.get("event") or {}).get("channel")
+        or (body.get("event") or {}).get("channel_id")
     )
 
 

@@ -31,6 +31,8 @@ class Action(StrEnum):
     SCORE_IDEA = "score_idea"  # on a panel parent message; value = idea id
     DECLARE_CONFLICT = "declare_conflict"  # value = idea id
     SHOW_SCORES = "show_panel_scores"  # value = idea id
+    IMPORT_CONFIRM = "import_confirm"  # value = pending import id
+    IMPORT_CANCEL = "import_cancel"  # value = pending import id
 
 
 class Block(StrEnum):

@@ -2,7 +2,17 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, decisions, events, home, scoring, shortcuts, views
+from bot.listeners import (
+    actions,
+    commands,
+    decisions,
+    events,
+    home,
+    scoring,
+    shortcuts,
+    views,
+    workbook,
+)
 
 
 def register_listeners(app: App) -> None:
@@ -14,3 +24,4 @@ def register_listeners(app: App) -> None:
     decisions.register(app)
     events.register(app)
     home.register(app)
+    workbook.register(app)

@@ -1,4 +1,5 @@
-"""Events API messages: scores given as replies in a shortlisted idea's panel thread.
+"""Events API messages: scores given as replies in a shortlisted idea's panel thread, and
+files sent to the bot in a DM (the workbook round trip).
 
 Slack sends every message in the channels Lair is in; only a reply in the thread of a
 panel message that looks like a score (`score 4 3 5 4 2 …`, `impact=4 …`) is acted on.
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.common import lair
 from bot.listeners.scoring import refresh_parent
+from bot.listeners.workbook import receive_workbook
 from bot.views.panel import score_confirmation
 from challenges import scoring
 
@@ -40,6 +42,17 @@ def score_reply(event: dict) -> str | None:
 
 
 def thread_reply(event: dict, client: WebClient, context: BoltContext) -> None:
+    if event.get("channel_type") == "im" and event.get("files") and event.get("user"):
+        # A file sent to the bot in a DM: perhaps the fund panel's workbook coming back.
+        for file in event["files"]:
+            receive_workbook(
+                client,
+                lair(context),
+                user=event["user"],
+                channel=event["channel"],
+                file_id=file["id"],
+            )
+        return
     text = score_reply(event)
     if text is None:
         return

@@ -142,3 +142,33 @@ def collect(
 
 def is_secret(event: AuditEvent) -> bool:
     return event.action.startswith(SECRET_ACTIONS)
+
+
+def collect_people(ctx, challenge_id: int) -> set[str]:
+    """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters."""
+    with ctx.db.transaction() as session:
+        people = set(
+            session.exec(
+                select(IdeaMember.user_id)
+                .join(Idea, Idea.id == IdeaMember.idea_id)
+                .where(Idea.challenge_id == challenge_id)
+            )
+        )
+        people |= set(
+            session.exec(
+                select(PanelMember.user_id).where(PanelMember.challenge_id == challenge_id)
+            )
+        )
+        people |= set(
+            session.exec(
+                select(Conflict.user_id)
+                .join(Idea, Idea.id == Conflict.idea_id)
+                .where(Idea.challenge_id == challenge_id)
+            )
+        )
+        for event in session.exec(
+            select(AuditEvent).where(AuditEvent.challenge_id == challenge_id)
+        ):
+            if not is_secret(event):
+                people.add(event.actor_id)
+    return {p for p in people if p and p[0] in "UW"}

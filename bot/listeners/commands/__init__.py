@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.commands import challenge, idea, panel  # noqa: F401 (panel registers subcommands)
+from bot.listeners.commands import challenge, idea, panel, workbook  # noqa: F401 (register subcommands)
 
 
 def register(app: App) -> None:

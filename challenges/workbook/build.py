@@ -31,7 +31,7 @@ MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, ide
 class Column:
     title: str
     width: float
-    style: str | None = TEXT
+    style: str | None = None  # plain cells are cheapest: style only what needs it
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, freeze: str = "A2",
@@ -48,6 +48,7 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, fr
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "1:1"
+    ws.row_dimensions[1].height = 45  # room for wrapped headers
     ws.append([cell(ws, c.title, HEADER) for c in columns])
     return ws
 

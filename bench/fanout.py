@@ -20,12 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.app import make_client  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
+from bot.sandbox.slack_api import FakeSlack  # noqa: E402
 from challenges import outbox  # noqa: E402
 from challenges.context import Context  # noqa: E402
 from challenges.outbox import MessageKind  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
 
 
 def main() -> int:

@@ -166,7 +166,8 @@ def test_every_formula_trigger_is_written_as_text(text):
     out = io.BytesIO()
     wb.save(out)
     back = load_workbook(io.BytesIO(out.getvalue()))["S"]["A1"]
-    assert back.value == text and back.data_type == "s" and back.quotePrefix
+    # XML turns a raw carriage return into a line feed on reading; either way it is text.
+    assert back.value in (text, text.replace("\r", "\n")) and back.data_type == "s" and back.quotePrefix
 
 
 def test_no_voter_is_named_anywhere(ctx, round_):

@@ -70,8 +70,14 @@ def _truthy(value: Any) -> bool:
 
 
 class FakeSlack:
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        on_call: Callable[[Call], None] | None = None,
+    ) -> None:
         self.calls: list[Call] = []
+        self.on_call = on_call  # told of every call after it is recorded (lair demo prints them)
         self.lock = threading.Lock()
         self.clock = clock  # epoch seconds, for message timestamps
         self._ts = itertools.count(1)
@@ -383,10 +389,12 @@ class FakeSlack:
                 else:
                     method = self.path.removeprefix("/api/").split("?")[0]
                 with fake.lock:
-                    fake.calls.append(Call(method, args))
+                    fake.calls.append(call := Call(method, args))
                     queued = fake._failures.get(method)
                     failure = queued.pop(0) if queued else None
                     delay = fake._delays.get(method, 0)
+                if fake.on_call is not None and failure is None:
+                    fake.on_call(call)
                 if failure:
                     status, headers, after_accept = failure
                     if after_accept:

@@ -167,7 +167,11 @@ def test_every_formula_trigger_is_written_as_text(text):
     wb.save(out)
     back = load_workbook(io.BytesIO(out.getvalue()))["S"]["A1"]
     # XML turns a raw carriage return into a line feed on reading; either way it is text.
-    assert back.value in (text, text.replace("\r", "\n")) and back.data_type == "s" and back.quotePrefix
+    assert (
+        back.value in (text, text.replace("\r", "\n"))
+        and back.data_type == "s"
+        and back.quotePrefix
+    )
 
 
 def test_no_voter_is_named_anywhere(ctx, round_):

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 # Errors that will not go away by trying again.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "invalid_blocks",
-             "msg_too_long", "no_text", "account_inactive", "cannot_dm_bot"}  # fmt: skip
+             "msg_too_long", "no_text", "account_inactive", "cannot_dm_bot", "message_not_found",
+             "cant_update_message", "edit_window_closed"}  # fmt: skip
 MAX_ATTEMPTS = 8
 METADATA_EVENT = "lair_outbox"
 
@@ -39,16 +40,39 @@ class Dispatcher:
         return sent
 
     def _send(self, message) -> bool:
+        if message.kind == outbox.MessageKind.CARD_UPDATE:
+            return self._deliver(message, self._update_card)
+        return self._deliver(message, self._post)
+
+    def _post(self, message):
+        text, blocks = messages.render(self.ctx, message)
+        return self.client.chat_postMessage(
+            channel=message.target,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
+        )
+
+    def _update_card(self, message):
+        """Re-render an idea's posted card in place. None when there is nothing to update yet."""
+        place = outbox.card_place(self.ctx, message.payload["idea_id"])
+        if not place.posted:
+            if place.posting:  # try again once the card itself is out
+                outbox.mark_failed(
+                    self.ctx, message.id, error="card not posted yet",
+                    retry_at=self.ctx.now() + timedelta(seconds=2 * message.attempts),
+                )  # fmt: skip
+            else:
+                outbox.mark_skipped(self.ctx, message.id, reason="card was never posted")
+            return None
+        text, blocks = messages.render(self.ctx, message)
+        return self.client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
+
+    def _deliver(self, message, send) -> bool:
         try:
-            text, blocks = messages.render(self.ctx, message)
-            response = self.client.chat_postMessage(
-                channel=message.target,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
-            )
+            response = send(message)
         except SlackApiError as exc:
             error = exc.response.get("error", "unknown")
             retry_after = _retry_after(exc)
@@ -72,6 +96,8 @@ class Dispatcher:
                 self.ctx, message.id, error=type(exc).__name__,
                 retry_at=self.ctx.now() + timedelta(seconds=min(300, 2**message.attempts)),
             )  # fmt: skip
+            return False
+        if response is None:
             return False
         outbox.mark_sent(self.ctx, message.id, channel=response["channel"], ts=response["ts"])
         return True

@@ -23,10 +23,11 @@ def request_key(body: dict) -> str | None:
     return None
 
 
-def inject(ctx: Context, outbox):
+def inject(ctx: Context, outbox, cards=None):
     def middleware(req: BoltRequest, resp: BoltResponse, next):
         req.context["lair"] = ctx
         req.context["outbox"] = outbox
+        req.context["cards"] = cards  # bot.tallies.CardRefresher
         return next()
 
     return middleware

@@ -45,3 +45,15 @@ class WrongStage(LairError):
 
 class StageChanged(WrongStage):
     """A compare-and-set on a challenge's stage found it already moved on."""
+
+
+class VotingClosed(WrongStage):
+    """A vote was cast or taken back outside the challenge's voting window."""
+
+
+class VoteBudgetSpent(NotAllowed):
+    """The voter has used every vote the challenge gives them."""
+
+
+class OwnIdea(NotAllowed):
+    """The voter authored the idea or is on its team."""

@@ -5,6 +5,7 @@ The domain decides *that* something is announced and to whom (`kind`, `target`,
 "announced once" a database fact.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     DIRECT = "direct"
     PANEL_PARENT = "panel_parent"
+    CARD_UPDATE = "card_update"  # re-render an idea's posted card in place (payload: idea_id)
 
 
 CLAIM_SECONDS = 60
@@ -123,6 +125,30 @@ def mark_sent(ctx: Context, message_id: int, *, channel: str, ts: str) -> None:
             challenge.announcement_channel, challenge.announcement_ts = channel, ts
 
 
+@dataclass(frozen=True)
+class CardPlace:
+    """Where an idea's card is, or why it has no place yet."""
+
+    channel: str | None
+    ts: str | None
+    posting: bool  # its card message is still waiting to be sent
+
+    @property
+    def posted(self) -> bool:
+        return bool(self.channel and self.ts)
+
+
+def card_place(ctx: Context, idea_id: int) -> CardPlace:
+    with ctx.db.transaction() as session:
+        idea = session.get(Idea, idea_id)
+        if idea is None:
+            return CardPlace(None, None, posting=False)
+        status = session.exec(
+            select(OutboxMessage.status).where(OutboxMessage.dedupe_key == f"idea:{idea_id}:card")
+        ).first()
+        return CardPlace(idea.card_channel, idea.card_ts, posting=status in ("pending", "sending"))
+
+
 def mark_failed(ctx: Context, message_id: int, *, error: str, retry_at: datetime | None) -> None:
     """Release the claim: try again at `retry_at`, or give up (status 'failed') when None."""
     with ctx.db.transaction() as session:
@@ -136,8 +162,20 @@ def mark_failed(ctx: Context, message_id: int, *, error: str, retry_at: datetime
             msg.not_before = retry_at
 
 
+def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:
+    """Nothing needed sending after all (e.g. a card update for a card never posted)."""
+    with ctx.db.transaction() as session:
+        msg = session.get(OutboxMessage, message_id)
+        msg.status = "skipped"
+        msg.claimed_until = None
+        msg.last_error = reason[:500]
+        msg.sent_at = ctx.now()
+
+
 def pending_count(ctx: Context) -> int:
     with ctx.db.transaction() as session:
         return len(
-            session.exec(select(OutboxMessage.id).where(OutboxMessage.status != "sent")).all()
+            session.exec(
+                select(OutboxMessage.id).where(OutboxMessage.status.not_in(("sent", "skipped")))
+            ).all()
         )

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, shortcuts, views
+from bot.listeners import actions, commands, shortcuts, views, votes
 
 
 def register_listeners(app: App) -> None:
@@ -10,3 +10,4 @@ def register_listeners(app: App) -> None:
     views.register(app)
     actions.register(app)
     shortcuts.register(app)
+    votes.register(app)

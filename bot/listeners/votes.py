@@ -1,0 +1,45 @@
+"""The Vote button on idea cards: a click backs the idea, or takes the vote back."""
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.errors import tell_privately
+from bot.ids import Action
+from bot.listeners.common import lair
+from bot.views.text import escape
+from challenges import voting
+
+
+def register(app: App) -> None:
+    app.action(Action.VOTE.value)(vote_button)
+
+
+def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
+                context: BoltContext) -> None:  # fmt: skip
+    """Record the vote, then ack: a 200 to Slack means the vote is in the database. The
+    toggle is a few milliseconds; the reply and any card refresh come after the ack."""
+    try:
+        outcome = voting.toggle_vote(
+            lair(context), voter=body["user"]["id"], idea_id=int(action["value"])
+        )
+    finally:
+        ack()  # refusals too: they reach the voter privately through bot/errors.py
+    if not outcome.changed:
+        return  # a double click: the first click's reply says what happened
+    tell_privately(client, body, reply(outcome), respond=respond)
+    cards = context.get("cards")
+    if outcome.tally_live and cards is not None:
+        cards.request(outcome.idea_id)
+
+
+def reply(outcome: voting.VoteOutcome) -> str:
+    title = escape(outcome.idea_title)
+    left = f"{outcome.votes_left} of {outcome.budget} votes left."
+    if not outcome.backed:
+        return f"You took your vote back from *{title}*. {left}"
+    if outcome.votes_left == 0:
+        return (
+            f"You backed *{title}*. {left} To back another idea, take a vote back by "
+            "pressing Vote again on an idea you backed."
+        )
+    return f"You backed *{title}*. {left}"

@@ -34,12 +34,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"), echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Statement parameters (e.g. who voted for which idea) never reach logs or error text.
+    return create_engine(
+        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20
+    )
 
 
 def _sqlite_engine(url: str, *, in_memory: bool, echo: bool) -> Engine:
     kwargs: dict = {
-        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # Statement parameters (e.g. who voted for which idea) never reach logs or error text.
+        "hide_parameters": True,
+        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     }
     if in_memory:
         # One shared connection so every thread sees the same in-memory database.

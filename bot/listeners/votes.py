@@ -3,7 +3,7 @@
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import tell_privately
+from bot.errors import handle_error, tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair
 from bot.views.text import escape
@@ -22,8 +22,15 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
         outcome = voting.toggle_vote(
             lair(context), voter=body["user"]["id"], idea_id=int(action["value"])
         )
-    finally:
-        ack()  # refusals too: they reach the voter privately through bot/errors.py
+    except Exception as error:
+        ack()
+        # Refusals (and bugs) go to the central handler directly rather than by raising:
+        # Bolt drops an ack when its listener raises a moment after acking (its request
+        # thread polls for the ack every 10 ms, and an error resets it), and this path is
+        # fast enough to hit that window.
+        handle_error(error, body, client, respond)
+        return
+    ack()
     if not outcome.changed:
         return  # a double click: the first click's reply says what happened
     tell_privately(client, body, reply(outcome), respond=respond)

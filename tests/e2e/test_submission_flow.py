@@ -46,7 +46,13 @@ def create_and_open(lair) -> int:
     with lair.ctx.db.transaction() as s:
         challenge = s.exec(select(Challenge)).one()
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
+    wait_until(lambda: stage_of(lair, challenge.id) == "submissions")  # advance runs after the ack
     return challenge.id
+
+
+def stage_of(lair, challenge_id: int) -> str:
+    with lair.ctx.db.transaction() as s:
+        return s.get(Challenge, challenge_id).stage
 
 
 def submit(lair, user: str, values: dict):

@@ -4,9 +4,11 @@ How votes stay race-free (on both back ends)
 --------------------------------------------
 Every change to a voter's votes in a challenge — casting, taking back, or releasing
 them when an idea is withdrawn or its team changes — first locks that voter's
-`Ballot` row (`SELECT … FOR UPDATE`; the row is created on first use with
-`INSERT … ON CONFLICT DO NOTHING`, so two first clicks cannot both create it).
-Holding that lock, the transaction reads `votes_used`, checks it against the
+`Ballot` row. The lock is one statement, `INSERT … ON CONFLICT DO UPDATE … RETURNING
+votes_used`: it creates the row on first use (two first clicks cannot both create
+it), and otherwise its no-op update takes the row lock like `SELECT … FOR UPDATE`,
+waiting for any transaction holding it. Holding that lock, the transaction reads
+the voter's vote on the idea, checks `votes_used` against the
 budget, and writes the vote and the new count. A second click by the same voter
 waits for the first to commit and then sees its result, so no interleaving can
 overrun a budget or cast two votes on one idea. The database backs this up:
@@ -32,28 +34,64 @@ can land on it between reading its voters and releasing them.
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from challenges.errors import NotFound
-from storage.models import Ballot, Idea, Vote
+from storage.models import Ballot, Idea, ProcessedRequest, Vote
+
+# The hot path (one vote) runs prebuilt Core statements on the session's connection: a
+# vote is a handful of small statements, and building them, or the ORM's unit of work,
+# would be most of its cost. Parameters are bound by name at execution.
+BALLOT, VOTE, SEEN = Ballot.__table__, Vote.__table__, ProcessedRequest.__table__
 
 
-def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetime) -> Ballot:
-    """The voter's ballot for the challenge, created if new, locked until the transaction ends."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(Ballot)
-        .values(challenge_id=challenge_id, voter_id=voter_id, votes_used=0, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["challenge_id", "voter_id"])
+def _upserts(dialect) -> dict:
+    ballot = dialect.insert(BALLOT)
+    seen = dialect.insert(SEEN)
+    return {
+        # Its no-op update takes the row lock (waiting for any holder) and returns the
+        # committed count; a new voter's row is created instead.
+        "lock_ballot": ballot.on_conflict_do_update(
+            index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
+            set_={"votes_used": BALLOT.c.votes_used},
+        ).returning(BALLOT.c.votes_used),
+        "first_time": seen.on_conflict_do_nothing(index_elements=[SEEN.c.key]).returning(
+            SEEN.c.key
+        ),
+        "remember": seen.on_conflict_do_update(
+            index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}
+        ),
+    }
+
+
+_UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
+
+
+def upsert(session: Session, name: str):
+    """A prebuilt INSERT … ON CONFLICT for the session's database."""
+    return _UPSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"][
+        name
+    ]
+
+
+def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetime) -> int:
+    """Lock the voter's ballot for the challenge (creating it if new) until the transaction
+    ends, and return its `votes_used`: one statement (see the module's docstring)."""
+    return (
+        session.connection()
+        .execute(
+            upsert(session, "lock_ballot"),
+            {
+                "challenge_id": challenge_id,
+                "voter_id": voter_id,
+                "votes_used": 0,
+                "updated_at": now,
+            },
+        )
+        .scalar_one()
     )
-    return session.exec(
-        select(Ballot)
-        .where(Ballot.challenge_id == challenge_id, Ballot.voter_id == voter_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
@@ -69,41 +107,49 @@ def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
     return idea
 
 
-def add_vote(session: Session, ballot: Ballot, idea_id: int, budget: int, now: datetime) -> bool:
-    """Record the vote and count it against the (locked) ballot. False if the budget is spent."""
-    counted = session.execute(
-        update(Ballot)
-        .where(
-            Ballot.challenge_id == ballot.challenge_id,
-            Ballot.voter_id == ballot.voter_id,
-            Ballot.votes_used < budget,
-        )
-        .values(votes_used=Ballot.votes_used + 1, updated_at=now)
-        .execution_options(synchronize_session="evaluate")  # `ballot` shows the new count
-    )
+_MINE = (BALLOT.c.challenge_id == bindparam("b_challenge")) & (
+    BALLOT.c.voter_id == bindparam("b_voter")
+)
+_COUNT_ONE = (
+    update(BALLOT)
+    .where(_MINE, BALLOT.c.votes_used < bindparam("b_budget"))
+    .values(votes_used=BALLOT.c.votes_used + 1, updated_at=bindparam("b_now"))
+)
+_GIVE_BACK = (
+    update(BALLOT)
+    .where(_MINE)
+    .values(votes_used=BALLOT.c.votes_used - 1, updated_at=bindparam("b_now"))
+)
+_RECORD = VOTE.insert()
+_ERASE = delete(VOTE).where(
+    VOTE.c.idea_id == bindparam("b_idea"), VOTE.c.voter_id == bindparam("b_voter")
+)
+
+
+def add_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int, budget: int,
+             now: datetime) -> bool:  # fmt: skip
+    """Count a vote against the (locked) ballot and record it. False if the budget is spent:
+    the increment only happens while `votes_used < budget`, a guard in the database."""
+    conn = session.connection()
+    counted = conn.execute(
+        _COUNT_ONE, {"b_challenge": challenge_id, "b_voter": voter_id, "b_budget": budget, "b_now": now}
+    )  # fmt: skip
     if counted.rowcount != 1:
         return False
-    session.add(
-        Vote(challenge_id=ballot.challenge_id, idea_id=idea_id, voter_id=ballot.voter_id,
-             created_at=now)
-    )  # fmt: skip
-    session.flush()
+    conn.execute(
+        _RECORD,
+        {"challenge_id": challenge_id, "idea_id": idea_id, "voter_id": voter_id, "created_at": now},
+    )
     return True
 
 
-def remove_vote(session: Session, ballot: Ballot, idea_id: int, now: datetime) -> bool:
+def remove_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int,
+                now: datetime) -> bool:  # fmt: skip
     """Take the voter's vote off the idea and give it back to the (locked) ballot."""
-    removed = session.execute(
-        delete(Vote).where(Vote.idea_id == idea_id, Vote.voter_id == ballot.voter_id)
-    )
-    if removed.rowcount != 1:
+    conn = session.connection()
+    if conn.execute(_ERASE, {"b_idea": idea_id, "b_voter": voter_id}).rowcount != 1:
         return False
-    session.execute(
-        update(Ballot)
-        .where(Ballot.challenge_id == ballot.challenge_id, Ballot.voter_id == ballot.voter_id)
-        .values(votes_used=Ballot.votes_used - 1, updated_at=now)
-        .execution_options(synchronize_session="evaluate")
-    )
+    conn.execute(_GIVE_BACK, {"b_challenge": challenge_id, "b_voter": voter_id, "b_now": now})
     return True
 
 
@@ -121,6 +167,6 @@ def release_votes(
         query = query.where(Vote.voter_id.in_(list(voters)))
     released = 0
     for voter in sorted(set(session.exec(query))):
-        ballot = lock_ballot(session, idea.challenge_id, voter, now)
-        released += remove_vote(session, ballot, idea.id, now)
+        lock_ballot(session, idea.challenge_id, voter, now)
+        released += remove_vote(session, idea.challenge_id, voter, idea.id, now)
     return released

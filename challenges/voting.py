@@ -10,23 +10,27 @@ exported), and ideas' counts are only ever shown as numbers.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, select
 
 from challenges import audit, ballots, outbox, transitions
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
-from challenges.ideas import WITHDRAWN, members_of, tallies_visible
+from challenges.ideas import WITHDRAWN, tallies_visible
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
-from storage.models import Ballot, Challenge, Idea, ProcessedRequest, Vote
+from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
 
 # A second click by the same person on the same idea this soon after the first is a
 # double click, not a change of mind: it has no effect. (Slack re-sends with the same
 # action_ts are dropped earlier, by bot/middleware.py; a double click has two.)
 # Someone who really means to take a vote straight back clicks again after this.
 DOUBLE_CLICK = timedelta(seconds=2)
+
+# Tables for the Core statements of the hot path (see challenges/ballots.py).
+CHALLENGE, IDEA, MEMBER = Challenge.__table__, Idea.__table__, IdeaMember.__table__
+CLICK = ProcessedRequest.__table__
 
 
 @dataclass(frozen=True)
@@ -43,65 +47,92 @@ class VoteOutcome:
     tally_live: bool  # the idea's count is on show, so its card needs refreshing
 
 
-def voting_open(challenge: Challenge) -> bool:
+def voting_open(challenge) -> bool:
     """Votes may be cast or taken back: in the voting stage, or early if the challenge allows."""
     return challenge.stage == Stage.VOTING or (
         challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
     )
 
 
-def toggle_vote(ctx: Context, *, voter: str, idea_id: int) -> VoteOutcome:
-    """Back the idea, or take the vote back if the voter already backs it."""
+def toggle_vote(
+    ctx: Context, *, voter: str, idea_id: int, request_key: str | None = None
+) -> VoteOutcome:
+    """Back the idea, or take the vote back if the voter already backs it.
+
+    `request_key` identifies the click across redeliveries (see bot/middleware.py); it is
+    recorded in the vote's own transaction, and a click already recorded has no effect.
+    """
     now = ctx.now()
-    return ctx.db.run(lambda session: _toggle(session, voter, idea_id, now))
+    return ctx.db.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
 
 
-def _toggle(session: Session, voter: str, idea_id: int, now: datetime) -> VoteOutcome:
-    found = session.get(Idea, idea_id)
-    if found is None:
+# The hot path's reads, prebuilt (see challenges/ballots.py). Lock order challenge →
+# idea → ballot, as documented there.
+_CHALLENGE_FOR_VOTE = (
+    select(CHALLENGE)
+    .where(
+        CHALLENGE.c.id
+        == select(IDEA.c.challenge_id).where(IDEA.c.id == bindparam("idea")).scalar_subquery()
+    )
+    .with_for_update(read=True)
+)
+_IDEA_FOR_VOTE = (
+    select(
+        IDEA.c.id, IDEA.c.title, IDEA.c.status, IDEA.c.author_id,
+        exists().where(MEMBER.c.idea_id == bindparam("idea"), MEMBER.c.user_id == bindparam("voter")).label("on_team"),
+    )
+    .where(IDEA.c.id == bindparam("idea"))
+    .with_for_update(read=True, of=IDEA)
+)  # fmt: skip
+_BACKED_AND_LAST_CLICK = select(
+    exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
+    select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("key")).scalar_subquery(),
+)  # fmt: skip
+
+
+def _toggle(
+    session: Session, voter: str, idea_id: int, now: datetime, request_key: str | None
+) -> VoteOutcome:
+    conn = session.connection()
+    challenge = conn.execute(_CHALLENGE_FOR_VOTE, {"idea": idea_id}).first()
+    if challenge is None:
         raise NotFound("That idea no longer exists. Back another idea instead.")
-    # Lock order challenge → idea → ballot: see challenges/ballots.py.
-    challenge = session.exec(
-        select(Challenge)
-        .where(Challenge.id == found.challenge_id)
-        .with_for_update(read=True)
-        .execution_options(populate_existing=True)
-    ).one()
     if not voting_open(challenge):
         raise VotingClosed(_not_open_message(challenge))
-    idea = ballots.lock_idea(session, idea_id, shared=True)
+    idea = conn.execute(_IDEA_FOR_VOTE, {"idea": idea_id, "voter": voter}).one()
     if idea.status == WITHDRAWN:
         raise WrongStage(
             f"“{idea.title}” has been withdrawn, so it cannot take votes. Back another idea instead."
         )
-    if voter in members_of(session, idea.id):
+    if idea.on_team:
         why = "it is your own idea" if idea.author_id == voter else "you are on its team"
         raise OwnIdea(f"You can't vote for “{idea.title}”: {why}. Back a colleague's idea instead.")
 
-    ballot = ballots.lock_ballot(session, challenge.id, voter, now)
-    backed = (
-        session.exec(select(Vote.id).where(Vote.idea_id == idea.id, Vote.voter_id == voter)).first()
-        is not None
-    )
-    marker = session.get(ProcessedRequest, _click_key(idea.id, voter))
-    if marker is not None and marker.seen_at > now - DOUBLE_CLICK:
-        return _outcome(idea, challenge, ballot.votes_used, backed=backed, changed=False)
+    used = ballots.lock_ballot(session, challenge.id, voter, now)
+    key = _click_key(idea_id, voter)
+    backed, last_click = conn.execute(
+        _BACKED_AND_LAST_CLICK, {"idea": idea_id, "voter": voter, "key": key}
+    ).one()
+    if request_key is not None:  # a redelivery of a click already counted does nothing
+        first = conn.execute(
+            ballots.upsert(session, "first_time"), {"key": request_key[:200], "seen_at": now}
+        ).first()
+        if first is None:
+            return _outcome(idea, challenge, used, backed=backed, changed=False)
+    if last_click is not None and last_click > now - DOUBLE_CLICK:
+        return _outcome(idea, challenge, used, backed=backed, changed=False)
 
     if backed:
-        ballots.remove_vote(session, ballot, idea.id, now)
-        action = "vote.withdrawn"
+        ballots.remove_vote(session, challenge.id, voter, idea_id, now)
+        used, action = used - 1, "vote.withdrawn"
     else:
-        if not ballots.add_vote(session, ballot, idea.id, challenge.vote_budget, now):
+        if not ballots.add_vote(session, challenge.id, voter, idea_id, challenge.vote_budget, now):
             raise VoteBudgetSpent(
                 f"You have used all {challenge.vote_budget} of your votes in “{challenge.title}”. "
                 f"To back “{idea.title}”, first take a vote back: press Vote again on an idea you backed."
             )
-        action = "vote.cast"
-    used = ballot.votes_used  # kept in step by the ORM-enabled UPDATEs in ballots.py
-    if marker is None:
-        session.add(ProcessedRequest(key=_click_key(idea.id, voter), seen_at=now))
-    else:
-        marker.seen_at = now
+        used, action = used + 1, "vote.cast"
+    conn.execute(ballots.upsert(session, "remember"), {"key": key, "seen_at": now})
     # Who and when, never which idea: the audit trail is exported (secret ballot).
     audit.record(
         session, actor=voter, action=action, at=now, challenge_id=challenge.id,
@@ -115,7 +146,7 @@ def _click_key(idea_id: int, voter: str) -> str:
     return f"vote-click:{idea_id}:{voter}"
 
 
-def _outcome(idea: Idea, challenge: Challenge, used: int, *, backed: bool, changed: bool):
+def _outcome(idea, challenge, used: int, *, backed: bool, changed: bool) -> VoteOutcome:
     return VoteOutcome(
         idea_id=idea.id, idea_title=idea.title, challenge_id=challenge.id, backed=backed,
         changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,

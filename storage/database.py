@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import event
@@ -82,6 +83,12 @@ class Database:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # SQLite has one writer at a time, and every transaction here is a writer (BEGIN
+        # IMMEDIATE). Threads of this process queue for it on a lock rather than in
+        # SQLite's busy handler, which polls with sleeps of up to 100 ms and turns a
+        # burst of small transactions into long waits. Other processes on the same file
+        # still meet the busy timeout.
+        self._writer = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -89,7 +96,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

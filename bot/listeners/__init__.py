@@ -6,8 +6,10 @@ from bot.listeners import actions, commands, shortcuts, views, votes
 
 
 def register_listeners(app: App) -> None:
+    # Bolt tries listeners in registration order, and matching costs each one a little:
+    # the Vote button, the one listener that takes bursts, goes first.
+    votes.register(app)
     commands.register(app)
     views.register(app)
     actions.register(app)
     shortcuts.register(app)
-    votes.register(app)

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 from bot.errors import handle_error, tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair
+from bot.middleware import request_key
 from bot.views.text import escape
 from challenges import voting
 
@@ -20,8 +21,9 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
     toggle is a few milliseconds; the reply and any card refresh come after the ack."""
     try:
         outcome = voting.toggle_vote(
-            lair(context), voter=body["user"]["id"], idea_id=int(action["value"])
-        )
+            lair(context), voter=body["user"]["id"], idea_id=int(action["value"]),
+            request_key=request_key(body),
+        )  # fmt: skip
     except Exception as error:
         ack()
         # Refusals (and bugs) go to the central handler directly rather than by raising:
@@ -32,7 +34,7 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
         return
     ack()
     if not outcome.changed:
-        return  # a double click: the first click's reply says what happened
+        return  # a redelivery or a double click: the first click's reply says what happened
     tell_privately(client, body, reply(outcome), respond=respond)
     cards = context.get("cards")
     if outcome.tally_live and cards is not None:

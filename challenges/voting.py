@@ -66,23 +66,19 @@ def toggle_vote(
     return ctx.db.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
 
 
-# The hot path's reads, prebuilt (see challenges/ballots.py). Lock order challenge →
-# idea → ballot, as documented there.
-_CHALLENGE_FOR_VOTE = (
-    select(CHALLENGE)
-    .where(
-        CHALLENGE.c.id
-        == select(IDEA.c.challenge_id).where(IDEA.c.id == bindparam("idea")).scalar_subquery()
-    )
-    .with_for_update(read=True)
-)
-_IDEA_FOR_VOTE = (
+# The hot path's reads, prebuilt (see challenges/ballots.py). The first locks the
+# challenge and the idea FOR SHARE in one statement; PostgreSQL takes a statement's
+# row locks in FROM order, so challenge → idea → ballot, as documented there.
+_CHALLENGE_AND_IDEA = (
     select(
-        IDEA.c.id, IDEA.c.title, IDEA.c.status, IDEA.c.author_id,
-        exists().where(MEMBER.c.idea_id == bindparam("idea"), MEMBER.c.user_id == bindparam("voter")).label("on_team"),
+        *(CHALLENGE.c[name] for name in ("id", "title", "stage", "vote_budget", "show_tallies_live", "vote_during_submissions")),
+        IDEA.c.title.label("idea_title"), IDEA.c.status.label("idea_status"),
+        IDEA.c.author_id,
+        exists().where(MEMBER.c.idea_id == IDEA.c.id, MEMBER.c.user_id == bindparam("voter")).label("on_team"),
     )
+    .select_from(CHALLENGE.join(IDEA, IDEA.c.challenge_id == CHALLENGE.c.id))
     .where(IDEA.c.id == bindparam("idea"))
-    .with_for_update(read=True, of=IDEA)
+    .with_for_update(read=True)
 )  # fmt: skip
 _BACKED_AND_LAST_CLICK = select(
     exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
@@ -94,19 +90,19 @@ def _toggle(
     session: Session, voter: str, idea_id: int, now: datetime, request_key: str | None
 ) -> VoteOutcome:
     conn = session.connection()
-    challenge = conn.execute(_CHALLENGE_FOR_VOTE, {"idea": idea_id}).first()
-    if challenge is None:
+    row = conn.execute(_CHALLENGE_AND_IDEA, {"idea": idea_id, "voter": voter}).first()
+    if row is None:
         raise NotFound("That idea no longer exists. Back another idea instead.")
+    challenge, title = row, row.idea_title
     if not voting_open(challenge):
         raise VotingClosed(_not_open_message(challenge))
-    idea = conn.execute(_IDEA_FOR_VOTE, {"idea": idea_id, "voter": voter}).one()
-    if idea.status == WITHDRAWN:
+    if row.idea_status == WITHDRAWN:
         raise WrongStage(
-            f"“{idea.title}” has been withdrawn, so it cannot take votes. Back another idea instead."
+            f"“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
         )
-    if idea.on_team:
-        why = "it is your own idea" if idea.author_id == voter else "you are on its team"
-        raise OwnIdea(f"You can't vote for “{idea.title}”: {why}. Back a colleague's idea instead.")
+    if row.on_team:
+        why = "it is your own idea" if row.author_id == voter else "you are on its team"
+        raise OwnIdea(f"You can't vote for “{title}”: {why}. Back a colleague's idea instead.")
 
     used = ballots.lock_ballot(session, challenge.id, voter, now)
     key = _click_key(idea_id, voter)
@@ -118,9 +114,9 @@ def _toggle(
             ballots.upsert(session, "first_time"), {"key": request_key[:200], "seen_at": now}
         ).first()
         if first is None:
-            return _outcome(idea, challenge, used, backed=backed, changed=False)
+            return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
     if last_click is not None and last_click > now - DOUBLE_CLICK:
-        return _outcome(idea, challenge, used, backed=backed, changed=False)
+        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
 
     if backed:
         ballots.remove_vote(session, challenge.id, voter, idea_id, now)
@@ -129,7 +125,7 @@ def _toggle(
         if not ballots.add_vote(session, challenge.id, voter, idea_id, challenge.vote_budget, now):
             raise VoteBudgetSpent(
                 f"You have used all {challenge.vote_budget} of your votes in “{challenge.title}”. "
-                f"To back “{idea.title}”, first take a vote back: press Vote again on an idea you backed."
+                f"To back “{title}”, first take a vote back: press Vote again on an idea you backed."
             )
         used, action = used + 1, "vote.cast"
     conn.execute(ballots.upsert(session, "remember"), {"key": key, "seen_at": now})
@@ -138,7 +134,7 @@ def _toggle(
         session, actor=voter, action=action, at=now, challenge_id=challenge.id,
         subject=f"challenge:{challenge.id}", votes_used=used,
     )  # fmt: skip
-    return _outcome(idea, challenge, used, backed=not backed, changed=True)
+    return _outcome(idea_id, title, challenge, used, backed=not backed, changed=True)
 
 
 def _click_key(idea_id: int, voter: str) -> str:
@@ -146,9 +142,10 @@ def _click_key(idea_id: int, voter: str) -> str:
     return f"vote-click:{idea_id}:{voter}"
 
 
-def _outcome(idea, challenge, used: int, *, backed: bool, changed: bool) -> VoteOutcome:
+def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
+             changed: bool) -> VoteOutcome:  # fmt: skip
     return VoteOutcome(
-        idea_id=idea.id, idea_title=idea.title, challenge_id=challenge.id, backed=backed,
+        idea_id=idea_id, idea_title=title, challenge_id=challenge.id, backed=backed,
         changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,
         tally_live=changed and tallies_visible(challenge),
     )  # fmt: skip

@@ -1,5 +1,7 @@
 """The Vote button on idea cards: a click backs the idea, or takes the vote back."""
 
+import logging
+
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
@@ -7,8 +9,12 @@ from bot.errors import handle_error, tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair
 from bot.middleware import request_key
+from bot.replies import ResponseUrlReplies
 from bot.views.text import escape
 from challenges import voting
+
+log = logging.getLogger(__name__)
+REPLIES = ResponseUrlReplies()
 
 
 def register(app: App) -> None:
@@ -35,10 +41,22 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
     ack()
     if not outcome.changed:
         return  # a redelivery or a double click: the first click's reply says what happened
-    tell_privately(client, body, reply(outcome), respond=respond)
+    say_privately(client, body, respond, reply(outcome))
     cards = context.get("cards")
     if outcome.tally_live and cards is not None:
         cards.request(outcome.idea_id)
+
+
+def say_privately(client: WebClient, body: dict, respond: Respond, text: str) -> None:
+    """Through the click's response_url, kept alive (bot/replies.py); failing that, as
+    bot/errors.tell_privately does (an ephemeral message, or a DM)."""
+    if url := body.get("response_url"):
+        try:
+            REPLIES.ephemeral(respond, url, text)
+            return
+        except Exception as exc:
+            log.info("reply by response_url failed (%s); using the Web API", type(exc).__name__)
+    tell_privately(client, body, text)
 
 
 def reply(outcome: voting.VoteOutcome) -> str:

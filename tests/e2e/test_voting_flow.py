@@ -239,3 +239,13 @@ def test_coordinator_status_shows_counts_only(lair):
     text = str(status["blocks"])
     assert "2 · Idea 1" in text and "0 · Idea 0" in text
     assert "UV1" not in text and "UV2" not in text
+
+
+def test_a_failed_response_url_reply_falls_back_to_an_ephemeral_message(lair):
+    made = voting_round(lair, count=1)
+    lair.slack.fail_next("response_url", 500)
+    click(lair, "UVOTER", made[0])
+    ephemeral = lair.slack.wait_for("chat.postEphemeral")[-1].args
+    assert ephemeral["user"] == "UVOTER" and ephemeral["channel"] == made[0].card_channel
+    assert ephemeral["text"] == "You backed *Idea 0*. 2 of 3 votes left."
+    assert votes(lair) == 1

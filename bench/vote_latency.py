@@ -366,10 +366,13 @@ def drive(name: str, port: int, clicks: Clicks, *, clients: int, seconds: float,
     return Result(name, latencies, errors, elapsed, cpu)
 
 
-def start(target, *args) -> tuple[mp.Process, int]:
-    ports = mp.get_context("spawn").Queue()
-    process = mp.get_context("spawn").Process(target=target, args=(*args, ports), daemon=True)
+def start(target, started: list, *args) -> tuple[mp.Process, int]:
+    """Run `target` in a fresh process (added to `started`); returns it and the port it serves."""
+    spawn = mp.get_context("spawn")
+    ports = spawn.Queue()
+    process = spawn.Process(target=target, args=(*args, ports), daemon=True)
     process.start()
+    started.append(process)
     return process, ports.get(timeout=60)
 
 
@@ -398,12 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     round_ = prepare(args.database_url, live=not args.hidden_tallies)
     processes: list[mp.Process] = []
     try:
-        api, api_port = start(run_fake_api)
-        processes.append(api)
+        api, api_port = start(run_fake_api, processes)
         api_url = f"http://127.0.0.1:{api_port}/api/"
-        bare, bare_port = start(run_bare, api_url)
-        lair, lair_port = start(run_lair, round_.database_url, api_url)
-        processes += [bare, lair]
+        bare, bare_port = start(run_bare, processes, api_url)
+        lair, lair_port = start(run_lair, processes, round_.database_url, api_url)
         if not wait_until(
             lambda: cards_posted(round_.database_url, round_.challenge_id) == IDEAS, 30
         ):

@@ -57,9 +57,6 @@ def _upserts(dialect) -> dict:
             index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
             set_={"votes_used": BALLOT.c.votes_used},
         ).returning(BALLOT.c.votes_used),
-        "first_time": seen.on_conflict_do_nothing(index_elements=[SEEN.c.key]).returning(
-            SEEN.c.key
-        ),
         "remember": seen.on_conflict_do_update(
             index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}
         ),

@@ -80,9 +80,10 @@ _CHALLENGE_AND_IDEA = (
     .where(IDEA.c.id == bindparam("idea"))
     .with_for_update(read=True)
 )  # fmt: skip
-_BACKED_AND_LAST_CLICK = select(
+_BACKED_LAST_CLICK_SEEN = select(
     exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
-    select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("key")).scalar_subquery(),
+    select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("click")).scalar_subquery(),
+    exists().where(CLICK.c.key == bindparam("request")),
 )  # fmt: skip
 
 
@@ -105,17 +106,14 @@ def _toggle(
         raise OwnIdea(f"You can't vote for “{title}”: {why}. Back a colleague's idea instead.")
 
     used = ballots.lock_ballot(session, challenge.id, voter, now)
-    key = _click_key(idea_id, voter)
-    backed, last_click = conn.execute(
-        _BACKED_AND_LAST_CLICK, {"idea": idea_id, "voter": voter, "key": key}
+    # Read after the ballot lock is held, so it sees every earlier click by this voter.
+    click = _click_key(idea_id, voter)
+    backed, last_click, seen = conn.execute(
+        _BACKED_LAST_CLICK_SEEN,
+        {"idea": idea_id, "voter": voter, "click": click, "request": request_key or ""},
     ).one()
-    if request_key is not None:  # a redelivery of a click already counted does nothing
-        first = conn.execute(
-            ballots.upsert(session, "first_time"), {"key": request_key[:200], "seen_at": now}
-        ).first()
-        if first is None:
-            return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
-    if last_click is not None and last_click > now - DOUBLE_CLICK:
+    if seen or (last_click is not None and last_click > now - DOUBLE_CLICK):
+        # A redelivery of a click already counted, or a double click: no effect.
         return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
 
     if backed:
@@ -128,7 +126,9 @@ def _toggle(
                 f"To back “{title}”, first take a vote back: press Vote again on an idea you backed."
             )
         used, action = used + 1, "vote.cast"
-    conn.execute(ballots.upsert(session, "remember"), {"key": key, "seen_at": now})
+    # Remember this click (for DOUBLE_CLICK) and the request (for redeliveries) at once.
+    keys = [click] if request_key is None else [click, request_key[:200]]
+    conn.execute(ballots.upsert(session, "remember"), [{"key": k, "seen_at": now} for k in keys])
     # Who and when, never which idea: the audit trail is exported (secret ballot).
     audit.record(
         session, actor=voter, action=action, at=now, challenge_id=challenge.id,

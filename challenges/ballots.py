@@ -57,10 +57,15 @@ def _upserts(dialect) -> dict:
             index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
             set_={"votes_used": BALLOT.c.votes_used},
         ).returning(BALLOT.c.votes_used),
-        "remember": seen.on_conflict_do_update(
+        "remember_one": seen.on_conflict_do_update(
             index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}
         ),
-    }
+        # Two keys, one statement: a vote's click marker and its request key.
+        "remember_two": dialect.insert(SEEN)
+        .values([{"key": bindparam("key1"), "seen_at": bindparam("now")},
+                 {"key": bindparam("key2"), "seen_at": bindparam("now")}])
+        .on_conflict_do_update(index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}),
+    }  # fmt: skip
 
 
 _UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}

@@ -127,8 +127,13 @@ def _toggle(
             )
         used, action = used + 1, "vote.cast"
     # Remember this click (for DOUBLE_CLICK) and the request (for redeliveries) at once.
-    keys = [click] if request_key is None else [click, request_key[:200]]
-    conn.execute(ballots.upsert(session, "remember"), [{"key": k, "seen_at": now} for k in keys])
+    if request_key is None:
+        conn.execute(ballots.upsert(session, "remember_one"), {"key": click, "seen_at": now})
+    else:
+        conn.execute(
+            ballots.upsert(session, "remember_two"),
+            {"key1": click, "key2": request_key[:200], "now": now},
+        )
     # Who and when, never which idea: the audit trail is exported (secret ballot).
     audit.record(
         session, actor=voter, action=action, at=now, challenge_id=challenge.id,

@@ -40,7 +40,7 @@ def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
     return client
 
 
-def build_app(settings: Settings, ctx: Context, client: WebClient, outbox) -> App:
+def build_app(settings: Settings, ctx: Context, client: WebClient, outbox, cards=None) -> App:
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -52,7 +52,7 @@ def build_app(settings: Settings, ctx: Context, client: WebClient, outbox) -> Ap
         listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="lair-listener"),
         ignoring_self_events_enabled=True,
     )
-    app.use(inject(ctx, outbox))
+    app.use(inject(ctx, outbox, cards))
     app.use(deduplicate(ctx))
     register_listeners(app)
     app.error(handle_error)

@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 # Errors that will not go away by trying again.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "invalid_blocks",
              "msg_too_long", "no_text", "account_inactive", "cannot_dm_bot", "invalid_metadata_format",
-             "invalid_auth", "not_authed", "missing_scope"}  # fmt: skip
+             "invalid_auth", "not_authed", "missing_scope", "message_not_found",
+             "cant_update_message", "edit_window_closed"}  # fmt: skip
 # ok:false answers after which Slack may nonetheless have posted the message.
 AMBIGUOUS = {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}
 MAX_ATTEMPTS = 8
@@ -86,10 +87,37 @@ class Dispatcher:
             self._retry_later(claim.message, "exception", uncertain=claim.uncertain)
             return False
 
+    def _update_card(self, message: OutboxMessage) -> bool:
+        """Re-render an idea's posted card in place. chat.update is idempotent, so a retry
+        needs no check; an update for a card not yet posted waits for it."""
+        place = outbox.card_place(self.ctx, message.payload["idea_id"])
+        if not place.posted:
+            if place.posting:  # try again once the card itself is out
+                self._retry_later(message, "card not posted yet", uncertain=False)
+            else:
+                outbox.mark_skipped(self.ctx, message.id, reason="card was never posted")
+            return False
+        rendered = messages.render(self.ctx, message)
+        if rendered is None:
+            outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
+            return False
+        text, blocks = rendered
+        try:
+            self.client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            return self._failed(message, exc, uncertain=False)
+        except OSError as exc:
+            self._retry_later(message, type(exc).__name__, uncertain=False)
+            return False
+        outbox.mark_sent(self.ctx, message.id, channel=place.channel, ts=place.ts)
+        return True
+
     def _send(self, claim: Claim) -> bool:
         """Claim.uncertain is kept true whenever Slack may hold the message, so that if this
         raises, the next try looks before posting."""
         message = claim.message
+        if message.kind == outbox.MessageKind.CARD_UPDATE:
+            return self._update_card(message)
         uncertain = claim.uncertain
         thread_ts = message.payload.get("thread_ts")
         try:

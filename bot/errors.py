@@ -3,8 +3,10 @@ anything else logged with a reference the user can quote."""
 
 import functools
 import logging
+import time
 import uuid
 
+from slack_bolt import BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -61,8 +63,30 @@ def tell_privately(client: WebClient, body: dict, text: str, *, blocks=None, res
         client.chat_postMessage(channel=user, text=text, blocks=blocks)
 
 
-def handle_error(error: Exception, body: dict, client: WebClient, respond) -> None:
+def handle_error(
+    error: Exception, body: dict, client: WebClient, respond, context: BoltContext | None = None
+) -> None:
     """Bolt's global error handler."""
+    try:
+        _report(error, body, client, respond)
+    finally:
+        _let_bolt_see_the_ack(context)
+
+
+# Bolt's request thread polls every 10 ms for a listener's ack; when the listener then
+# raises, Bolt resets the ack after this handler returns. A listener that acks and
+# raises within one poll (a quick refusal) would answer Slack 404. Waiting a little
+# here, only in that case, lets the poll see the ack first.
+ACK_GRACE_SECONDS = 0.1
+
+
+def _let_bolt_see_the_ack(context: BoltContext | None) -> None:
+    ack = context.ack if context is not None else None
+    if ack is not None and getattr(ack, "response", None) is not None:
+        time.sleep(ACK_GRACE_SECONDS)
+
+
+def _report(error: Exception, body: dict, client: WebClient, respond) -> None:
     if isinstance(error, LairError):
         tell_privately(client, body, f"⚠️ {escape(error.message)}", respond=respond)
         return

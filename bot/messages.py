@@ -47,6 +47,7 @@ def idea_card_for(ctx: Context, idea_id: int) -> Rendered:
 
 
 @renders(MessageKind.IDEA_CARD)
+@renders(MessageKind.CARD_UPDATE)
 def _idea_card(ctx: Context, message: OutboxMessage) -> Rendered:
     return idea_card_for(ctx, message.payload["idea_id"])
 

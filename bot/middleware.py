@@ -5,6 +5,7 @@ import logging
 from slack_bolt import BoltResponse
 from slack_bolt.request import BoltRequest
 
+from bot.ids import Action
 from challenges.context import Context
 from challenges.requests import first_time
 
@@ -23,19 +24,30 @@ def request_key(body: dict) -> str | None:
     return None
 
 
-def inject(ctx: Context, outbox):
+def _deduplicates_itself(body: dict) -> bool:
+    actions = body.get("actions") or []
+    return bool(actions) and all(a.get("action_id") in SELF_DEDUPLICATING for a in actions)
+
+
+def inject(ctx: Context, outbox, cards=None):
     def middleware(req: BoltRequest, resp: BoltResponse, next):
         req.context["lair"] = ctx
         req.context["outbox"] = outbox
+        req.context["cards"] = cards  # bot.tallies.CardRefresher
         return next()
 
     return middleware
 
 
+# Listeners that record the request key in their own transaction, so that the key and
+# the change it guards commit together (and the hot path costs one transaction, not two).
+SELF_DEDUPLICATING = frozenset({Action.VOTE.value})
+
+
 def deduplicate(ctx: Context):
     def middleware(req: BoltRequest, resp: BoltResponse, next):
         key = request_key(req.body)
-        if key is not None and not first_time(ctx, key):
+        if key is not None and not _deduplicates_itself(req.body) and not first_time(ctx, key):
             retry = req.headers.get("x-slack-retry-num", [None])[0]
             log.info("ignoring a repeated request (retry=%s)", retry)
             return BoltResponse(status=200, body="")

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.app import build_app, make_client
 from bot.config import Settings
 from bot.dispatcher import Dispatcher, OutboxWorker
+from bot.tallies import CardRefresher
 from challenges.clock import Clock, system_clock
 from challenges.context import Context
 from storage import Database
@@ -22,9 +23,11 @@ class Runtime:
     app: App
     dispatcher: Dispatcher
     worker: OutboxWorker
+    cards: CardRefresher
 
     def close(self) -> None:
         self.worker.stop()
+        self.cards.stop()
         self.ctx.db.dispose()
 
 
@@ -42,5 +45,6 @@ def build_runtime(settings: Settings, *, clock: Clock = system_clock, migrate: b
     client = make_client(settings)
     dispatcher = Dispatcher(ctx, make_client(settings, retries=False))
     worker = OutboxWorker(dispatcher, interval=outbox_interval)
-    app = build_app(settings, ctx, client, worker)
-    return Runtime(settings, ctx, client, app, dispatcher, worker)
+    cards = CardRefresher(ctx, client)
+    app = build_app(settings, ctx, client, worker, cards)
+    return Runtime(settings, ctx, client, app, dispatcher, worker, cards)

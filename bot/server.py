@@ -47,10 +47,20 @@ def make_server(
     runtime: Runtime, *, host: str = "0.0.0.0", port: int | None = None, threads: int = 24
 ):
     """A waitress server for the app; `.run()` serves, `.close()` stops. Port 0 picks a free port."""
-    return create_server(
+    return wsgi_server(
         make_wsgi(runtime),
         host=host,
         port=runtime.settings.port if port is None else port,
+        threads=threads,
+    )
+
+
+def wsgi_server(application, *, host: str, port: int, threads: int = 24):
+    """The waitress settings Lair serves with (shared with bench/ so baselines use the same stack)."""
+    return create_server(
+        application,
+        host=host,
+        port=port,
         threads=threads,
         connection_limit=1000,
         backlog=2048,

@@ -73,3 +73,15 @@ class MalformedScore(LairError):
 
 class ScoresHidden(NotAllowed):
     """Blind scoring: a panel member has not yet scored the idea whose scores they asked for."""
+
+
+class VotingClosed(WrongStage):
+    """A vote was cast or taken back outside the challenge's voting window."""
+
+
+class VoteBudgetSpent(NotAllowed):
+    """The voter has used every vote the challenge gives them."""
+
+
+class OwnIdea(NotAllowed):
+    """The voter authored the idea or is on its team."""

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from challenges import audit, outbox
+from challenges import audit, ballots, outbox
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotAllowed, NotFound, WrongStage
 from challenges.inputs import IdeaDraft
 from challenges.money import format_pounds
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
-from storage.models import Ballot, Challenge, Idea, IdeaMember, Vote
+from storage.models import Challenge, Idea, IdeaMember, Vote
 
 WITHDRAWN = "withdrawn"
 SUBMITTED = "submitted"
@@ -131,6 +131,7 @@ def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
 def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
     now = ctx.now()
     with ctx.db.transaction() as session:
+        ballots.lock_idea(session, idea_id)  # a new team member's vote is released below
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage != Stage.SUBMISSIONS:
@@ -145,6 +146,8 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
         if sorted(team_of(session, idea.id)) != sorted(u for u in draft.team if u != actor):
             changed.append("team")
             _set_team(session, idea, draft.team)
+            # People on an idea's team may not vote for it (early voting may have let them).
+            ballots.release_votes(session, idea, now, voters=team_of(session, idea.id))
         idea.updated_at = now
         audit.record(
             session, actor=actor, action="idea.edited", at=now, challenge_id=challenge.id,
@@ -157,6 +160,7 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
     """Withdraw an idea; any votes it had go back to their voters' budgets."""
     now = ctx.now()
     with ctx.db.transaction() as session:
+        ballots.lock_idea(session, idea_id)  # before any check: see challenges/ballots.py
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING):
@@ -164,19 +168,13 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
                 "An idea can only be withdrawn while the challenge is taking ideas or voting. "
                 "Ask the coordinator if you need it taken off the shortlist."
             )
-        voters = list(session.exec(select(Vote.voter_id).where(Vote.idea_id == idea.id)))
-        for voter in voters:
-            ballot = session.get(Ballot, (challenge.id, voter), with_for_update=True)
-            if ballot is not None:
-                ballot.votes_used = max(0, ballot.votes_used - 1)
-                ballot.updated_at = now
-        session.execute(delete(Vote).where(Vote.idea_id == idea.id))
+        released = ballots.release_votes(session, idea, now)
         idea.status = WITHDRAWN
         idea.shortlisted = False
         idea.updated_at = now
         audit.record(
             session, actor=actor, action="idea.withdrawn", at=now, challenge_id=challenge.id,
-            subject=f"idea:{idea.id}", votes_released=len(voters),
+            subject=f"idea:{idea.id}", votes_released=released,
         )  # fmt: skip
         return IdeaView(idea, challenge, team_of(session, idea.id))
 

@@ -27,6 +27,7 @@ class MessageKind(StrEnum):
     AUTHOR_NOTICE = "author_notice"  # DM to an author about their ideas at a stage change
     RESULTS = "results"  # the winners, in the challenge channel
     OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
+    CARD_UPDATE = "card_update"  # re-render an idea's posted card in place (payload: idea_id)
 
 
 class Status(StrEnum):
@@ -193,6 +194,30 @@ def mark_sent(ctx: Context, message_id: int, *, channel: str, ts: str) -> None:
             challenge.announcement_channel, challenge.announcement_ts = channel, ts
 
 
+@dataclass(frozen=True)
+class CardPlace:
+    """Where an idea's card is, or why it has no place yet."""
+
+    channel: str | None
+    ts: str | None
+    posting: bool  # its card message is still waiting to be sent
+
+    @property
+    def posted(self) -> bool:
+        return bool(self.channel and self.ts)
+
+
+def card_place(ctx: Context, idea_id: int) -> CardPlace:
+    with ctx.db.transaction() as session:
+        idea = session.get(Idea, idea_id)
+        if idea is None:
+            return CardPlace(None, None, posting=False)
+        status = session.exec(
+            select(OutboxMessage.status).where(OutboxMessage.dedupe_key == f"idea:{idea_id}:card")
+        ).first()
+        return CardPlace(idea.card_channel, idea.card_ts, posting=status in ("pending", "sending"))
+
+
 def mark_failed(
     ctx: Context,
     message_id: int,
@@ -226,6 +251,7 @@ def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:
         msg.status = Status.SKIPPED.value
         msg.claimed_until = None
         msg.last_error = reason[:500]
+        msg.sent_at = ctx.now()
 
 
 def pending_count(ctx: Context) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import event
@@ -34,12 +35,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"), echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Statement parameters (e.g. who voted for which idea) never reach logs or error text.
+    return create_engine(
+        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20
+    )
 
 
 def _sqlite_engine(url: str, *, in_memory: bool, echo: bool) -> Engine:
     kwargs: dict = {
-        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # Statement parameters (e.g. who voted for which idea) never reach logs or error text.
+        "hide_parameters": True,
+        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     }
     if in_memory:
         # One shared connection so every thread sees the same in-memory database.
@@ -77,6 +83,12 @@ class Database:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # SQLite has one writer at a time, and every transaction here is a writer (BEGIN
+        # IMMEDIATE). Threads of this process queue for it on a lock rather than in
+        # SQLite's busy handler, which polls with sleeps of up to 100 ms and turns a
+        # burst of small transactions into long waits. Other processes on the same file
+        # still meet the busy timeout.
+        self._writer = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -84,7 +96,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

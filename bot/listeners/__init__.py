@@ -11,11 +11,15 @@ from bot.listeners import (
     scoring,
     shortcuts,
     views,
+    votes,
     workbook,
 )
 
 
 def register_listeners(app: App) -> None:
+    # Bolt tries listeners in registration order, and matching costs each one a little:
+    # the Vote button, the one listener that takes bursts, goes first.
+    votes.register(app)
     commands.register(app)
     views.register(app)
     actions.register(app)

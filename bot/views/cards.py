@@ -17,6 +17,7 @@ from bot.views.text import clip, escape, mention, when
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
+from challenges.voting import voting_open
 from storage.models import Challenge, Idea
 
 
@@ -127,7 +128,7 @@ def idea_card(
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text="_Withdrawn by its author._")])
         )
-    elif _voting_open(challenge):
+    elif voting_open(challenge):
         blocks.append(
             ActionsBlock(
                 elements=[
@@ -143,9 +144,3 @@ def idea_card(
         )
     )
     return f"New idea: {escape(idea.title)}", blocks
-
-
-def _voting_open(challenge: Challenge) -> bool:
-    return challenge.stage == Stage.VOTING or (
-        challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
-    )

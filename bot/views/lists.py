@@ -17,6 +17,7 @@ from challenges.ideas import MyIdea
 from challenges.money import format_pounds
 from challenges.setup import ChallengeNumbers
 from challenges.stages import Stage
+from challenges.voting import Standing
 from storage.models import Challenge
 
 MAX_LISTED = 15  # keeps a message well inside 50 blocks
@@ -104,9 +105,11 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
     return blocks
 
 
-def challenge_status(challenge: Challenge, numbers: ChallengeNumbers) -> list[Block]:
+def challenge_status(
+    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = ()
+) -> list[Block]:
     z = challenge.timezone
-    return [
+    blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{Stage(challenge.stage).label}*")),
         SectionBlock(
             fields=[
@@ -122,6 +125,23 @@ def challenge_status(challenge: Challenge, numbers: ChallengeNumbers) -> list[Bl
                 f"Voting closes: {when(challenge.voting_close_at, z)}\nPanel closes: {when(challenge.panel_close_at, z)}"
             )
         ),
-        DividerBlock(),
-        ContextBlock(elements=[MarkdownTextObject(text=f"Times in {z}. Counts are for coordinators only.")]),
     ]  # fmt: skip
+    if standings:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=vote_counts(standings))))
+    blocks += [
+        DividerBlock(),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Times in {z}. Counts are for coordinators only; who voted for what is never shown.")]),
+    ]  # fmt: skip
+    return blocks
+
+
+def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:
+    """Votes per idea, most first, as one mrkdwn text within a section's limit."""
+    lines = ["*Votes per idea* (live)"]
+    for n, s in enumerate(standings):
+        line = f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})"
+        if sum(len(x) + 1 for x in lines) + len(line) > limit - 40:
+            lines.append(f"…and {len(standings) - n} more.")
+            break
+        lines.append(line)
+    return "\n".join(lines)

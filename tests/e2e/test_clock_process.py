@@ -99,8 +99,17 @@ def test_sigkill_between_sending_and_marking_leaves_one_copy_of_each(database_ur
     rows = outbox_rows(ctx)
     assert {r.status for r in rows} == {"sent"}
     kinds = sorted(r.kind for r in rows)
-    assert kinds == ["author_notice"] * 3 + ["idea_card"] * 3 + ["stage_announcement"] * 2
+    assert (
+        kinds
+        == ["author_notice"] * 3
+        + ["card_update"] * 3
+        + ["idea_card"] * 3
+        + ["stage_announcement"] * 2
+    )
+    updates = [r for r in rows if r.kind == "card_update"]  # edits in place (chat.update)
+    rows = [r for r in rows if r.kind != "card_update"]
     assert slack.posted_with_outbox_id() == {r.id: 1 for r in rows}, "one copy of each message"
+    assert len(slack.calls_to("chat.update")) >= len(updates)
     for r in rows:
         (copy,) = [m for m in slack.posted(r.target)
                    if m["metadata"]["event_payload"]["outbox_id"] == r.id]  # fmt: skip

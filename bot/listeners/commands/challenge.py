@@ -12,7 +12,7 @@ from bot.views.challenge_modal import challenge_modal
 from bot.views.help import CHALLENGE_HELP
 from bot.views.lists import challenge_list, challenge_status
 from bot.views.text import escape, mention
-from challenges import roles, setup
+from challenges import roles, setup, voting
 from challenges.context import Context
 from challenges.errors import NotACoordinator
 from challenges.inputs import default_criteria
@@ -106,7 +106,10 @@ def list_(call: Call) -> None:
 def status(call: Call) -> None:
     challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge status 4")
     challenge, numbers = setup.status(call.ctx, call.user, challenge_id)
-    call.say_privately(f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers))
+    ranked = voting.standings(call.ctx, call.user, challenge_id)
+    call.say_privately(
+        f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers, ranked)
+    )
 
 
 @subcommand("advance")

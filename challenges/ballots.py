@@ -1,0 +1,174 @@
+"""Row locks that keep voting exact: the voter's ballot row and the idea's row.
+
+How votes stay race-free (on both back ends)
+--------------------------------------------
+Every change to a voter's votes in a challenge — casting, taking back, or releasing
+them when an idea is withdrawn or its team changes — first locks that voter's
+`Ballot` row. The lock is one statement, `INSERT … ON CONFLICT DO UPDATE … RETURNING
+votes_used`: it creates the row on first use (two first clicks cannot both create
+it), and otherwise its no-op update takes the row lock like `SELECT … FOR UPDATE`,
+waiting for any transaction holding it. Holding that lock, the transaction reads
+the voter's vote on the idea, checks `votes_used` against the
+budget, and writes the vote and the new count. A second click by the same voter
+waits for the first to commit and then sees its result, so no interleaving can
+overrun a budget or cast two votes on one idea. The database backs this up:
+`uq_vote_once` (one row per idea and voter), `ck_ballot_nonnegative`, and the
+increment itself is `votes_used + 1 … WHERE votes_used < budget`.
+
+Why a row lock rather than SERIALIZABLE with retries: the conflict is always on
+one known row (the voter's ballot), so a lock serialises exactly the clicks that
+can conflict — one voter's — and lets everyone else's run in parallel, with no
+aborted work to redo under a burst. PostgreSQL runs at READ COMMITTED; SQLite has
+no row locks, but every Lair transaction there starts with BEGIN IMMEDIATE
+(storage/database.py), which takes the database's single write lock up front, so
+whole write transactions are serial and the same reasoning holds trivially.
+
+Lock order, so these transactions cannot deadlock each other or a stage change:
+challenge → idea → ballot(s), ballots in voter-id order. A vote takes the
+challenge row FOR SHARE (a stage change's UPDATE waits for votes in flight, and a
+vote after it sees the new stage), then the idea row FOR SHARE (a withdrawal waits
+for it), then its ballot. Withdrawing takes the idea FOR UPDATE first, so no vote
+can land on it between reading its voters and releasing them.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from challenges.errors import NotFound
+from storage.models import Ballot, Idea, ProcessedRequest, Vote
+
+# The hot path (one vote) runs prebuilt Core statements on the session's connection: a
+# vote is a handful of small statements, and building them, or the ORM's unit of work,
+# would be most of its cost. Parameters are bound by name at execution.
+BALLOT, VOTE, SEEN = Ballot.__table__, Vote.__table__, ProcessedRequest.__table__
+
+
+def _upserts(dialect) -> dict:
+    ballot = dialect.insert(BALLOT)
+    seen = dialect.insert(SEEN)
+    return {
+        # Its no-op update takes the row lock (waiting for any holder) and returns the
+        # committed count; a new voter's row is created instead.
+        "lock_ballot": ballot.on_conflict_do_update(
+            index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
+            set_={"votes_used": BALLOT.c.votes_used},
+        ).returning(BALLOT.c.votes_used),
+        "remember_one": seen.on_conflict_do_update(
+            index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}
+        ),
+        # Two keys, one statement: a vote's click marker and its request key.
+        "remember_two": dialect.insert(SEEN)
+        .values([{"key": bindparam("key1"), "seen_at": bindparam("now")},
+                 {"key": bindparam("key2"), "seen_at": bindparam("now")}])
+        .on_conflict_do_update(index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}),
+    }  # fmt: skip
+
+
+_UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
+
+
+def upsert(session: Session, name: str):
+    """A prebuilt INSERT … ON CONFLICT for the session's database."""
+    return _UPSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"][
+        name
+    ]
+
+
+def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetime) -> int:
+    """Lock the voter's ballot for the challenge (creating it if new) until the transaction
+    ends, and return its `votes_used`: one statement (see the module's docstring)."""
+    return (
+        session.connection()
+        .execute(
+            upsert(session, "lock_ballot"),
+            {
+                "challenge_id": challenge_id,
+                "voter_id": voter_id,
+                "votes_used": 0,
+                "updated_at": now,
+            },
+        )
+        .scalar_one()
+    )
+
+
+def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
+    """The idea, re-read and locked: FOR SHARE to vote on it, FOR UPDATE to change it."""
+    idea = session.exec(
+        select(Idea)
+        .where(Idea.id == idea_id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).first()
+    if idea is None:
+        raise NotFound(f"There is no idea {idea_id}. It may have been removed.")
+    return idea
+
+
+_MINE = (BALLOT.c.challenge_id == bindparam("b_challenge")) & (
+    BALLOT.c.voter_id == bindparam("b_voter")
+)
+_COUNT_ONE = (
+    update(BALLOT)
+    .where(_MINE, BALLOT.c.votes_used < bindparam("b_budget"))
+    .values(votes_used=BALLOT.c.votes_used + 1, updated_at=bindparam("b_now"))
+)
+_GIVE_BACK = (
+    update(BALLOT)
+    .where(_MINE)
+    .values(votes_used=BALLOT.c.votes_used - 1, updated_at=bindparam("b_now"))
+)
+_RECORD = VOTE.insert()
+_ERASE = delete(VOTE).where(
+    VOTE.c.idea_id == bindparam("b_idea"), VOTE.c.voter_id == bindparam("b_voter")
+)
+
+
+def add_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int, budget: int,
+             now: datetime) -> bool:  # fmt: skip
+    """Count a vote against the (locked) ballot and record it. False if the budget is spent:
+    the increment only happens while `votes_used < budget`, a guard in the database."""
+    conn = session.connection()
+    counted = conn.execute(
+        _COUNT_ONE, {"b_challenge": challenge_id, "b_voter": voter_id, "b_budget": budget, "b_now": now}
+    )  # fmt: skip
+    if counted.rowcount != 1:
+        return False
+    conn.execute(
+        _RECORD,
+        {"challenge_id": challenge_id, "idea_id": idea_id, "voter_id": voter_id, "created_at": now},
+    )
+    return True
+
+
+def remove_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int,
+                now: datetime) -> bool:  # fmt: skip
+    """Take the voter's vote off the idea and give it back to the (locked) ballot."""
+    conn = session.connection()
+    if conn.execute(_ERASE, {"b_idea": idea_id, "b_voter": voter_id}).rowcount != 1:
+        return False
+    conn.execute(_GIVE_BACK, {"b_challenge": challenge_id, "b_voter": voter_id, "b_now": now})
+    return True
+
+
+def release_votes(
+    session: Session, idea: Idea, now: datetime, *, voters: Iterable[str] | None = None
+) -> int:
+    """Take the idea's votes (or only those of `voters`) back to their voters' budgets.
+
+    Locks the idea FOR UPDATE first, so no vote lands on it meanwhile, then each
+    voter's ballot in voter-id order. Returns how many votes were released.
+    """
+    lock_idea(session, idea.id)
+    query = select(Vote.voter_id).where(Vote.idea_id == idea.id)
+    if voters is not None:
+        query = query.where(Vote.voter_id.in_(list(voters)))
+    released = 0
+    for voter in sorted(set(session.exec(query))):
+        lock_ballot(session, idea.challenge_id, voter, now)
+        released += remove_vote(session, idea.challenge_id, voter, idea.id, now)
+    return released

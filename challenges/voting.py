@@ -1,0 +1,223 @@
+"""Peer voting: one vote per idea, within a budget, secret, and never counted twice.
+
+The locking that makes this exact under concurrent clicks is described in
+`challenges/ballots.py`. The secret ballot: nothing here writes who voted for what
+anywhere but the `vote` table itself. The audit trail records that a person cast
+or took back a vote in a challenge, never on which idea (the audit sheet is
+exported), and ideas' counts are only ever shown as numbers.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, exists, func
+from sqlmodel import Session, select
+
+from challenges import audit, ballots, outbox, transitions
+from challenges.context import Context
+from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
+from challenges.ideas import WITHDRAWN, tallies_visible
+from challenges.roles import require_coordinator
+from challenges.setup import get as get_challenge
+from challenges.stages import Stage
+from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
+
+# A second click by the same person on the same idea this soon after the first is a
+# double click, not a change of mind: it has no effect. (Slack re-sends with the same
+# action_ts are dropped earlier, by bot/middleware.py; a double click has two.)
+# Someone who really means to take a vote straight back clicks again after this.
+DOUBLE_CLICK = timedelta(seconds=2)
+
+# Tables for the Core statements of the hot path (see challenges/ballots.py).
+CHALLENGE, IDEA, MEMBER = Challenge.__table__, Idea.__table__, IdeaMember.__table__
+CLICK = ProcessedRequest.__table__
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What a click did, for the reply to the voter."""
+
+    idea_id: int
+    idea_title: str
+    challenge_id: int
+    backed: bool  # the voter backs the idea now
+    changed: bool  # False when the click repeated one a moment before (a double click)
+    votes_left: int
+    budget: int
+    tally_live: bool  # the idea's count is on show, so its card needs refreshing
+
+
+def voting_open(challenge) -> bool:
+    """Votes may be cast or taken back: in the voting stage, or early if the challenge allows."""
+    return challenge.stage == Stage.VOTING or (
+        challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
+    )
+
+
+def toggle_vote(
+    ctx: Context, *, voter: str, idea_id: int, request_key: str | None = None
+) -> VoteOutcome:
+    """Back the idea, or take the vote back if the voter already backs it.
+
+    `request_key` identifies the click across redeliveries (see bot/middleware.py); it is
+    recorded in the vote's own transaction, and a click already recorded has no effect.
+    """
+    now = ctx.now()
+    return ctx.db.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
+
+
+# The hot path's reads, prebuilt (see challenges/ballots.py). The first locks the
+# challenge and the idea FOR SHARE in one statement; PostgreSQL takes a statement's
+# row locks in FROM order, so challenge → idea → ballot, as documented there.
+_CHALLENGE_AND_IDEA = (
+    select(
+        *(CHALLENGE.c[name] for name in ("id", "title", "stage", "vote_budget", "show_tallies_live", "vote_during_submissions")),
+        IDEA.c.title.label("idea_title"), IDEA.c.status.label("idea_status"),
+        IDEA.c.author_id,
+        exists().where(MEMBER.c.idea_id == IDEA.c.id, MEMBER.c.user_id == bindparam("voter")).label("on_team"),
+    )
+    .select_from(CHALLENGE.join(IDEA, IDEA.c.challenge_id == CHALLENGE.c.id))
+    .where(IDEA.c.id == bindparam("idea"))
+    .with_for_update(read=True)
+)  # fmt: skip
+_BACKED_LAST_CLICK_SEEN = select(
+    exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
+    select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("click")).scalar_subquery(),
+    exists().where(CLICK.c.key == bindparam("request")),
+)  # fmt: skip
+
+
+def _toggle(
+    session: Session, voter: str, idea_id: int, now: datetime, request_key: str | None
+) -> VoteOutcome:
+    conn = session.connection()
+    row = conn.execute(_CHALLENGE_AND_IDEA, {"idea": idea_id, "voter": voter}).first()
+    if row is None:
+        raise NotFound("That idea no longer exists. Back another idea instead.")
+    challenge, title = row, row.idea_title
+    if not voting_open(challenge):
+        raise VotingClosed(_not_open_message(challenge))
+    if row.idea_status == WITHDRAWN:
+        raise WrongStage(
+            f"“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
+        )
+    if row.on_team:
+        why = "it is your own idea" if row.author_id == voter else "you are on its team"
+        raise OwnIdea(f"You can't vote for “{title}”: {why}. Back a colleague's idea instead.")
+
+    used = ballots.lock_ballot(session, challenge.id, voter, now)
+    # Read after the ballot lock is held, so it sees every earlier click by this voter.
+    click = _click_key(idea_id, voter)
+    backed, last_click, seen = conn.execute(
+        _BACKED_LAST_CLICK_SEEN,
+        {"idea": idea_id, "voter": voter, "click": click, "request": request_key or ""},
+    ).one()
+    if seen or (last_click is not None and last_click > now - DOUBLE_CLICK):
+        # A redelivery of a click already counted, or a double click: no effect.
+        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
+
+    if backed:
+        ballots.remove_vote(session, challenge.id, voter, idea_id, now)
+        used, action = used - 1, "vote.withdrawn"
+    else:
+        if not ballots.add_vote(session, challenge.id, voter, idea_id, challenge.vote_budget, now):
+            raise VoteBudgetSpent(
+                f"You have used all {challenge.vote_budget} of your votes in “{challenge.title}”. "
+                f"To back “{title}”, first take a vote back: press Vote again on an idea you backed."
+            )
+        used, action = used + 1, "vote.cast"
+    # Remember this click (for DOUBLE_CLICK) and the request (for redeliveries) at once.
+    if request_key is None:
+        conn.execute(ballots.upsert(session, "remember_one"), {"key": click, "seen_at": now})
+    else:
+        conn.execute(
+            ballots.upsert(session, "remember_two"),
+            {"key1": click, "key2": request_key[:200], "now": now},
+        )
+    # Who and when, never which idea: the audit trail is exported (secret ballot).
+    audit.record(
+        session, actor=voter, action=action, at=now, challenge_id=challenge.id,
+        subject=f"challenge:{challenge.id}", votes_used=used,
+    )  # fmt: skip
+    return _outcome(idea_id, title, challenge, used, backed=not backed, changed=True)
+
+
+def _click_key(idea_id: int, voter: str) -> str:
+    """The row remembering a voter's last click on an idea (for DOUBLE_CLICK)."""
+    return f"vote-click:{idea_id}:{voter}"
+
+
+def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
+             changed: bool) -> VoteOutcome:  # fmt: skip
+    return VoteOutcome(
+        idea_id=idea_id, idea_title=title, challenge_id=challenge.id, backed=backed,
+        changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,
+        tally_live=changed and tallies_visible(challenge),
+    )  # fmt: skip
+
+
+def _not_open_message(challenge: Challenge) -> str:
+    stage = Stage(challenge.stage)
+    if stage in (Stage.DRAFT, Stage.SUBMISSIONS):
+        return (
+            f"Voting on “{challenge.title}” has not opened yet: it opens when the challenge "
+            "stops taking ideas. The channel will be told, and your votes will be waiting."
+        )
+    return (
+        f"Voting on “{challenge.title}” has closed, so votes can no longer be cast or taken back. "
+        "The shortlist is with the panel."
+    )
+
+
+def votes_left(ctx: Context, voter: str, challenge_id: int) -> int:
+    with ctx.db.transaction() as session:
+        challenge = get_challenge(session, challenge_id)
+        ballot = session.get(Ballot, (challenge_id, voter))
+        return challenge.vote_budget - (ballot.votes_used if ballot else 0)
+
+
+def counts(session: Session, challenge_id: int) -> dict[int, int]:
+    """Votes per idea (ideas with none are absent)."""
+    rows = session.exec(
+        select(Vote.idea_id, func.count())
+        .where(Vote.challenge_id == challenge_id)
+        .group_by(Vote.idea_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class Standing:
+    idea_id: int
+    title: str
+    votes: int
+
+
+def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
+    """Every live idea's count, most votes first: for coordinators, at any stage."""
+    with ctx.db.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        per_idea = counts(session, challenge_id)
+        live = session.exec(
+            select(Idea.id, Idea.title).where(
+                Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN
+            )
+        ).all()
+    ranked = [Standing(i, title, per_idea.get(i, 0)) for i, title in live]
+    return sorted(ranked, key=lambda s: (-s.votes, s.idea_id))
+
+
+@transitions.on_enter(Stage.VOTING)
+@transitions.on_enter(Stage.PANEL)
+def _refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
+    """Cards gain their Vote button when voting opens, and lose it (showing the
+    counts) when it closes."""
+    now = ctx.now()
+    for idea_id in session.exec(
+        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status != WITHDRAWN)
+    ):
+        outbox.enqueue(
+            session, key=f"idea:{idea_id}:card:{challenge.stage}",
+            kind=outbox.MessageKind.CARD_UPDATE, target=challenge.channel_id,
+            payload={"idea_id": idea_id}, now=now, challenge_id=challenge.id,
+        )  # fmt: skip

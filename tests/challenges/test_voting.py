@@ -1,0 +1,285 @@
+"""Voting rules, on SQLite and PostgreSQL: budget, own ideas, stages, withdrawal, races."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from challenges import ideas, setup, voting
+from challenges.errors import (
+    LairError,
+    NotACoordinator,
+    OwnIdea,
+    VoteBudgetSpent,
+    VotingClosed,
+    WrongStage,
+)
+from challenges.stages import Stage
+from challenges.transitions import advance
+from storage.models import AuditEvent, Ballot, OutboxMessage, Vote
+from tests.challenges.factories import idea_draft, open_challenge
+from tests.conftest import COORDINATOR
+
+
+def voting_round(ctx, *, ideas_count=4, advance_to_voting=True, **settings):
+    """A challenge with `ideas_count` ideas, idea n by UAUTHOR{n} with UTEAM{n} on its team."""
+    challenge = open_challenge(ctx, **settings)
+    made = [
+        ideas.submit_idea(ctx, f"UAUTHOR{n}", challenge.id, idea_draft(title=f"Idea {n}", team=[f"UTEAM{n}"])).idea
+        for n in range(ideas_count)
+    ]  # fmt: skip
+    if advance_to_voting:
+        advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.SUBMISSIONS)
+    return setup.load(ctx, challenge.id), made
+
+
+def later(clock):
+    """Move past the double-click window, so the next click is a deliberate one."""
+    clock.advance(seconds=3)
+
+
+def vote_rows(ctx, **where) -> int:
+    with ctx.db.transaction() as s:
+        query = select(func.count()).select_from(Vote)
+        for name, value in where.items():
+            query = query.where(getattr(Vote, name) == value)
+        return s.exec(query).one()
+
+
+def assert_ballots_match_votes(ctx) -> None:
+    """Every ballot's counter equals the votes it holds: nothing lost, nothing counted twice."""
+    with ctx.db.transaction() as s:
+        for ballot in s.exec(select(Ballot)).all():
+            held = s.exec(
+                select(func.count())
+                .select_from(Vote)
+                .where(Vote.challenge_id == ballot.challenge_id, Vote.voter_id == ballot.voter_id)
+            ).one()
+            assert ballot.votes_used == held, ballot
+
+
+def test_a_vote_is_recorded_and_says_what_is_left(ctx):
+    _, made = voting_round(ctx)
+    outcome = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    assert (outcome.backed, outcome.changed, outcome.votes_left, outcome.budget) == (
+        True,
+        True,
+        2,
+        3,
+    )
+    assert outcome.idea_title == "Idea 0" and outcome.tally_live is False
+    assert vote_rows(ctx, idea_id=made[0].id, voter_id="UVOTER") == 1
+    assert voting.votes_left(ctx, "UVOTER", made[0].challenge_id) == 2
+
+
+def test_fourth_vote_with_budget_of_three_is_refused(ctx, clock):
+    _, made = voting_round(ctx)
+    for idea in made[:3]:
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=idea.id)
+    with pytest.raises(VoteBudgetSpent) as refused:
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[3].id)
+    assert (
+        "all 3 of your votes" in refused.value.message
+        and "take a vote back" in refused.value.message
+    )
+    assert vote_rows(ctx, voter_id="UVOTER") == 3
+    assert_ballots_match_votes(ctx)
+
+
+def test_budget_is_the_challenges_setting(ctx):
+    _, made = voting_round(ctx, vote_budget="1")
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    with pytest.raises(VoteBudgetSpent):
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id)
+
+
+def test_own_idea_and_own_teams_idea_are_refused(ctx):
+    _, made = voting_round(ctx)
+    with pytest.raises(OwnIdea, match="your own idea"):
+        voting.toggle_vote(ctx, voter="UAUTHOR0", idea_id=made[0].id)
+    with pytest.raises(OwnIdea, match="on its team"):
+        voting.toggle_vote(ctx, voter="UTEAM0", idea_id=made[0].id)
+    assert vote_rows(ctx) == 0
+    voting.toggle_vote(ctx, voter="UTEAM0", idea_id=made[1].id)  # someone else's is fine
+    assert vote_rows(ctx) == 1
+
+
+def test_toggling_off_gives_the_vote_back(ctx, clock):
+    _, made = voting_round(ctx)
+    for idea in made[:3]:
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=idea.id)
+    later(clock)
+    off = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    assert (off.backed, off.changed, off.votes_left) == (False, True, 1)
+    assert vote_rows(ctx, idea_id=made[0].id) == 0
+    on = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[3].id)  # the freed vote
+    assert (on.backed, on.votes_left) == (True, 0)
+    assert_ballots_match_votes(ctx)
+
+
+def test_a_double_click_has_no_second_effect(ctx, clock):
+    _, made = voting_round(ctx)
+    first = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    clock.advance(seconds=1)
+    second = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    assert first.changed and not second.changed
+    assert second.backed and second.votes_left == 2
+    assert vote_rows(ctx) == 1
+    # …also when the double click takes a vote back and would have re-cast it.
+    later(clock)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    clock.advance(seconds=1)
+    repeat = voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    assert not repeat.changed and not repeat.backed and vote_rows(ctx) == 0
+    # Clicks on different ideas in quick succession are separate votes.
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id)
+    assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[2].id).changed
+    assert vote_rows(ctx) == 2
+
+
+def test_clicks_outside_the_voting_stage_are_refused(ctx, clock):
+    challenge, made = voting_round(ctx, advance_to_voting=False)
+    with pytest.raises(VotingClosed, match="not opened yet"):
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # voting
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # panel
+    later(clock)
+    with pytest.raises(VotingClosed, match="has closed"):
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)  # cannot take it back
+    with pytest.raises(VotingClosed):
+        voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id)
+    assert vote_rows(ctx) == 1
+
+
+def test_early_voting_when_the_challenge_allows_it(ctx):
+    _, made = voting_round(ctx, advance_to_voting=False, vote_during_submissions=True)
+    assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id).backed
+
+
+def test_withdrawing_an_idea_returns_its_votes(ctx, clock):
+    _, made = voting_round(ctx)
+    for voter in ("UV1", "UV2"):
+        for idea in made[:3]:
+            voting.toggle_vote(ctx, voter=voter, idea_id=idea.id)
+    ideas.withdraw_idea(ctx, "UAUTHOR0", made[0].id)
+    assert vote_rows(ctx, idea_id=made[0].id) == 0
+    assert voting.votes_left(ctx, "UV1", made[0].challenge_id) == 1
+    assert_ballots_match_votes(ctx)
+    with pytest.raises(WrongStage, match="withdrawn"):
+        voting.toggle_vote(ctx, voter="UV1", idea_id=made[0].id)
+    assert voting.toggle_vote(ctx, voter="UV1", idea_id=made[3].id).votes_left == 0
+    with ctx.db.transaction() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "idea.withdrawn")).one()
+    assert event.detail["votes_released"] == 2
+
+
+def test_joining_a_team_releases_that_persons_early_vote(ctx):
+    _, made = voting_round(ctx, advance_to_voting=False, vote_during_submissions=True)
+    voting.toggle_vote(ctx, voter="UFRIEND", idea_id=made[0].id)
+    ideas.edit_idea(
+        ctx, "UAUTHOR0", made[0].id, idea_draft(title="Idea 0", team=["UTEAM0", "UFRIEND"])
+    )
+    assert vote_rows(ctx) == 0
+    assert voting.votes_left(ctx, "UFRIEND", made[0].challenge_id) == 3
+    assert_ballots_match_votes(ctx)
+
+
+def test_the_audit_trail_records_who_voted_but_never_for_what(ctx, clock):
+    _, made = voting_round(ctx)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[2].id)
+    later(clock)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[2].id)
+    with ctx.db.transaction() as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action.startswith("vote."))).all()
+    assert [e.action for e in events] == ["vote.cast", "vote.withdrawn"]
+    for event in events:
+        assert event.actor_id == "UVOTER"
+        text = f"{event.subject} {event.detail}"
+        assert f"idea:{made[2].id}" not in text and "Idea 2" not in text
+
+
+def test_tallies_are_live_only_when_the_challenge_says_so(ctx):
+    _, made = voting_round(ctx, show_tallies_live=True)
+    assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id).tally_live
+
+
+def test_coordinators_see_standings_others_do_not(ctx):
+    challenge, made = voting_round(ctx)
+    for voter in ("UV1", "UV2"):
+        voting.toggle_vote(ctx, voter=voter, idea_id=made[1].id)
+    voting.toggle_vote(ctx, voter="UV1", idea_id=made[2].id)
+    ranked = voting.standings(ctx, COORDINATOR, challenge.id)
+    assert [(s.title, s.votes) for s in ranked] == [
+        ("Idea 1", 2),
+        ("Idea 2", 1),
+        ("Idea 0", 0),
+        ("Idea 3", 0),
+    ]
+    with pytest.raises(NotACoordinator):
+        voting.standings(ctx, "UV1", challenge.id)
+
+
+def test_cards_are_refreshed_when_voting_opens_and_closes(ctx):
+    challenge, made = voting_round(ctx)
+    ideas.withdraw_idea(ctx, "UAUTHOR3", made[3].id)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    with ctx.db.transaction() as s:
+        keys = s.exec(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "card_update")
+        ).all()
+    expected = {f"idea:{i.id}:card:{stage}" for i in made[:3] for stage in ("voting", "panel")}
+    assert set(keys) == expected | {f"idea:{made[3].id}:card:voting"}
+
+
+# --- races: real threads against the real database ---------------------------------
+
+
+def race(calls):
+    """Run the calls at the same moment; return each one's result or LairError."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        try:
+            return call()
+        except LairError as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_concurrent_clicks_by_one_voter_cannot_overrun_the_budget(ctx):
+    _, made = voting_round(ctx, ideas_count=6)
+    results = race(
+        [lambda i=i: voting.toggle_vote(ctx, voter="UVOTER", idea_id=i.id) for i in made]
+    )
+    assert sum(isinstance(r, voting.VoteOutcome) for r in results) == 3
+    assert sum(isinstance(r, VoteBudgetSpent) for r in results) == 3
+    assert vote_rows(ctx, voter_id="UVOTER") == 3
+    assert_ballots_match_votes(ctx)
+
+
+def test_concurrent_clicks_on_one_idea_each_count_once(ctx):
+    _, made = voting_round(ctx, ideas_count=1)
+    voters = [f"UV{n:03d}" for n in range(30)]
+    results = race(
+        [lambda v=v: voting.toggle_vote(ctx, voter=v, idea_id=made[0].id) for v in voters]
+    )
+    assert all(isinstance(r, voting.VoteOutcome) and r.backed for r in results)
+    assert vote_rows(ctx, idea_id=made[0].id) == 30
+
+
+def test_withdrawal_racing_votes_leaves_no_budget_lost(ctx):
+    _, made = voting_round(ctx, ideas_count=2)
+    voters = [f"UV{n:03d}" for n in range(12)]
+    calls = [lambda v=v: voting.toggle_vote(ctx, voter=v, idea_id=made[0].id) for v in voters]
+    calls.append(lambda: ideas.withdraw_idea(ctx, "UAUTHOR0", made[0].id))
+    race(calls)
+    assert vote_rows(ctx, idea_id=made[0].id) == 0
+    assert_ballots_match_votes(ctx)
+    for v in voters:
+        assert voting.votes_left(ctx, v, made[0].challenge_id) == 3

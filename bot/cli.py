@@ -98,6 +98,16 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
     )
+    demo = sub.add_parser(
+        "demo", help="run a whole round locally with a built-in fake Slack (no workspace needed)"
+    )
+    demo.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("lair-demo-workbook.xlsx"),
+        help="where to leave the workbook",
+    )
     imp = sub.add_parser("import-decisions", help="record the decisions from an edited workbook")
     imp.add_argument("file", type=Path, help="the .xlsx file")
     imp.add_argument("--challenge", type=int, help="refuse the file unless it is this challenge's")
@@ -107,6 +117,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "demo":  # needs no settings: everything is local
+        logging.basicConfig(level=logging.ERROR)
+        from bot.sandbox.demo import run_demo
+
+        run_demo(args.output)
+        return 0
     _logging()
     try:
         settings = load_settings()

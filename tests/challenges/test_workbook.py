@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from challenges import decisions, ideas, panel, scoring, setup
+from challenges import decisions, ideas, panel, scoring, setup, voting
 from challenges.transitions import advance
 from challenges.workbook import confirm_import, export_workbook, stage_import
 from challenges.workbook.build import SHEETS
@@ -24,7 +24,7 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+44 line", "-minus", "@SUM(A1)", "=1+1
 
 
 @pytest.fixture
-def round_(ctx):
+def round_(ctx, clock):
     """A decided-stage challenge: 8 ideas (6 hostile titles), 3 shortlisted and scored."""
     challenge = setup.create_challenge(ctx, COORDINATOR, challenge_draft(
         fund_pot="£10,000", max_award="£6,000", shortlist_size=3))  # fmt: skip
@@ -38,6 +38,11 @@ def round_(ctx):
     advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # voting
     for n, idea in enumerate(made):
         add_votes(ctx, challenge.id, idea.id, 10 - n)
+    # and real votes through the service, so the audit trail holds vote events too
+    voting.toggle_vote(ctx, voter="UREALVOTER1", idea_id=made[6].id)
+    voting.toggle_vote(ctx, voter="UREALVOTER2", idea_id=made[7].id)
+    clock.advance(seconds=3)  # past the double-click guard
+    voting.toggle_vote(ctx, voter="UREALVOTER2", idea_id=made[7].id)  # taken back
     panel.set_panel(ctx, COORDINATOR, challenge.id, ["UDRAGON1", "UDRAGON2"])
     advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # panel: top 3 shortlisted
     score(ctx, "UDRAGON1", made[0], 5, 5, 5, 5, 5, comment="=2+2 strong", share=True)
@@ -181,7 +186,11 @@ def test_no_voter_is_named_anywhere(ctx, round_):
     export, _ = open_export(ctx, challenge.id)
     with zipfile.ZipFile(io.BytesIO(export.content)) as z:
         text = "".join(z.read(n).decode(errors="ignore") for n in z.namelist())
+    voters |= {"UREALVOTER1", "UREALVOTER2"}
     assert voters and not any(v in text for v in voters)
+    audit = rows(load_workbook(io.BytesIO(export.content))["Audit"])
+    votes = [r for r in audit if str(r[2]).startswith("vote.")]
+    assert len(votes) == 3 and {r[1] for r in votes} == {"(secret ballot)"}
 
 
 def edited(

@@ -4,7 +4,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import forms
-from bot.errors import tell_privately
+from bot.errors import reports_errors, tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair, open_idea_form
 from bot.listeners.home import publish_home
@@ -23,6 +23,7 @@ def register(app: App) -> None:
     app.action(Action.WITHDRAW_IDEA.value)(withdraw_idea_button)
 
 
+@reports_errors
 def submit_idea_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -30,6 +31,7 @@ def submit_idea_button(
     open_idea_form(client, body["trigger_id"], lair(context), challenge_id=int(action["value"]))
 
 
+@reports_errors
 def pick_challenge(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -47,6 +49,7 @@ def pick_challenge(
     )
 
 
+@reports_errors
 def edit_idea_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -60,6 +63,7 @@ def edit_idea_button(
     )
 
 
+@reports_errors
 def withdraw_idea_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
                          context: BoltContext) -> None:  # fmt: skip
     ack()

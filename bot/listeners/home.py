@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.errors import reports_errors
 from bot.ids import Action
 from bot.listeners.common import lair
 from bot.views.help import CHALLENGE_HELP, IDEA_HELP
@@ -37,6 +38,7 @@ def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
     publish_home(client, lair(context), event["user"])
 
 
+@reports_errors
 def show_help(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
     ack()
     text = CHALLENGE_HELP if action.get("value") == "challenge" else IDEA_HELP

@@ -6,6 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import reports_errors
 from bot.ids import Callback
 from bot.listeners.common import lair, open_idea_form
 from bot.views.text import clip
@@ -24,6 +25,7 @@ def prefill_from(message_text: str) -> dict:
     return {"title": clip(first_line, TITLE_MAX), "problem": clip(text, LONG_TEXT_MAX)}
 
 
+@reports_errors
 def submit_as_idea(
     ack: Ack, body: dict, shortcut: dict, client: WebClient, context: BoltContext
 ) -> None:

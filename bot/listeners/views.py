@@ -4,6 +4,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import forms
+from bot.errors import reports_errors
 from bot.ids import Block, Callback
 from bot.listeners.common import kick_outbox, lair
 from bot.listeners.home import publish_home
@@ -32,6 +33,7 @@ def _refuse(ack: Ack, view: dict, error: LairError, fallback: Block) -> None:
     )
 
 
+@reports_errors
 def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
     meta = forms.metadata(view)
@@ -54,6 +56,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
     publish_home(client, ctx, user)
 
 
+@reports_errors
 def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
     meta = forms.metadata(view)
@@ -71,6 +74,7 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
         )
 
 
+@reports_errors
 def save_challenge(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:

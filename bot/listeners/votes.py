@@ -5,7 +5,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import handle_error, tell_privately
+from bot.errors import handle_error, reports_errors, tell_privately
 from bot.ids import Action
 from bot.listeners.common import lair
 from bot.middleware import request_key
@@ -21,6 +21,7 @@ def register(app: App) -> None:
     app.action(Action.VOTE.value)(vote_button)
 
 
+@reports_errors
 def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
                 context: BoltContext) -> None:  # fmt: skip
     """Record the vote, then ack: a 200 to Slack means the vote is in the database. The

@@ -3,14 +3,16 @@
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.errors import reports_errors
 from bot.listeners.common import lair, open_idea_form, parse_id
 from bot.views.help import IDEA_HELP
 from bot.views.lists import my_ideas
 from challenges import ideas
 
 
+@reports_errors
 def idea_command(
-    ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext
+    ack: Ack, body: dict, command: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
     ctx = lair(context)

@@ -77,7 +77,10 @@ def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> Any:
         return value
     c = WriteOnlyCell(ws, value=value)
     if style is not None:
-        c._style = StyleArray(_style_array(ws, style))
+        # Cells of one style share its array (openpyxl only reads it when writing); a risky
+        # cell gets its own copy, as the quote prefix below changes it.
+        shared = _style_array(ws, style)
+        c._style = StyleArray(shared) if risky else shared
     if risky:
         c.data_type = "s"
         c.quotePrefix = True

@@ -117,7 +117,7 @@ def test_every_sheet_and_its_contents(ctx, round_):
     assert statuses[made[0].id] == "shortlisted" and statuses[made[7].id] == "submitted"
     votes = {r[0]: r[6] for r in all_ideas[1:]}
     assert votes[made[0].id] == 10
-    assert wb["All ideas"]["B2"].alignment.wrap_text
+    assert wb["All ideas"]["I2"].alignment.wrap_text  # the problem, a long text
 
     scores = rows(wb["Panel scores"])
     assert len(scores) == 1 + 5 and scores[0][2] == "Panel member"

@@ -52,7 +52,12 @@ def stage_announcement(
                         text=f"*Up to*\n{format_pounds(challenge.max_award)} an idea"
                     ),
                     MarkdownTextObject(
-                        text=f"*Ideas close*\n{when(challenge.submissions_close_at, zone)}"
+                        text="*Ideas close*\n"
+                        + (
+                            when(challenge.submissions_close_at, zone)
+                            if challenge.submissions_close_at
+                            else "when the coordinator says"
+                        )
                     ),
                     MarkdownTextObject(text=f"*Votes each*\n{challenge.vote_budget}"),
                 ]

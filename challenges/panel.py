@@ -241,24 +241,7 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
     if len(reason) > 500:
         raise InvalidInput({"reason": "Keep the reason under 500 characters."})
     with ctx.db.transaction() as session:
-        idea = session.get(Idea, idea_id)
-        if idea is None or not idea.shortlisted:
-            raise WrongStage("That idea is not on the shortlist.")
-        challenge = locked_challenge(session, idea.challenge_id)
-        if challenge.stage != Stage.PANEL:
-            raise WrongStage(
-                "Scoring has closed for this challenge, so conflicts can no longer change."
-            )
-        if not is_member(session, challenge.id, actor):
-            raise NotOnPanel()
-        kind = conflict_of(session, idea_id, actor)
-        if kind is not None:
-            what = {"author": "you submitted it", "team": "you are on its team"}.get(
-                kind, "you declared one"
-            )
-            raise NotAllowed(
-                f"You already have a conflict with “{idea.title}” ({what}), so you do not score it."
-            )
+        idea, challenge = _declarable(session, actor, idea_id)
         session.add(
             Conflict(idea_id=idea_id, user_id=actor, kind=DECLARED, reason=reason, declared_at=now)
         )

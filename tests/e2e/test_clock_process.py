@@ -21,9 +21,14 @@ from storage.models import OutboxMessage
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.conftest import COORDINATOR
 from tests.fakes.slack_api import FakeSlack
+from tests.waiting import wait_until as _wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+
+
+def wait_until(condition) -> None:
+    _wait_until(condition, timeout=30.0)  # a subprocess starting and catching up
 
 
 def start_clock(
@@ -38,15 +43,6 @@ def start_clock(
         [sys.executable, "-m", "tests.fakes.clock_process", str(offset)],
         cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "clock.log").open("a"),
     )  # fmt: skip
-
-
-def wait_until(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def outbox_rows(ctx) -> list[OutboxMessage]:

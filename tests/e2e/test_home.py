@@ -6,7 +6,7 @@ from challenges import ideas, setup
 from challenges.transitions import advance
 from tests.challenges.factories import challenge_draft, idea_draft, open_challenge
 from tests.conftest import COORDINATOR
-from tests.e2e.test_submission_flow import wait_until
+from tests.waiting import wait_until
 
 
 def open_home(lair, user: str) -> dict:

@@ -9,7 +9,8 @@ from challenges.transitions import advance
 from storage.models import AuditEvent, Idea
 from tests.challenges.factories import challenge_draft, open_challenge
 from tests.conftest import COORDINATOR
-from tests.e2e.test_submission_flow import idea_form, wait_until
+from tests.e2e.test_submission_flow import idea_form
+from tests.waiting import wait_until
 
 
 def private_replies(lair) -> list[str]:

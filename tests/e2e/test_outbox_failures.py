@@ -1,23 +1,13 @@
 """A running Lair whose Slack answers 429 (Retry-After) and 500s to the first attempts:
 every stage announcement, card and DM still arrives once."""
 
-import time
-
 from sqlmodel import select
 
 from challenges import ideas, outbox, setup
 from storage.models import OutboxMessage
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.conftest import COORDINATOR
-
-
-def wait_until(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+from tests.waiting import wait_until
 
 
 def test_each_message_once_through_429s_and_500s(lair):

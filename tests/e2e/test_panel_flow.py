@@ -13,7 +13,7 @@ from challenges.transitions import advance
 from storage.models import AuditEvent, Decision, Idea, PanelMember, Scorecard, Vote
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.conftest import COORDINATOR
-from tests.e2e.test_submission_flow import wait_until
+from tests.waiting import wait_until
 
 D1, D2, D3 = "UDRAGON1", "UDRAGON2", "UDRAGON3"
 OUTSIDER = "UOUTSIDER"

@@ -1,12 +1,12 @@
 """Issue 2 end to end: a coordinator sets up a challenge, staff submit ideas, bad input is refused."""
 
 import json
-import time
 
 from sqlmodel import func, select
 
 from storage.models import Challenge, Idea
 from tests.conftest import COORDINATOR
+from tests.waiting import wait_until
 
 STAFF = [f"USTAFF{n:04d}" for n in range(10)]
 
@@ -96,15 +96,6 @@ def idea_cards(lair) -> list[dict]:
         c.args for c in lair.slack.calls_to("chat.postMessage")
         if c.args["channel"] == "CCHALLENGE" and c.args["text"].startswith("New idea")
     ]  # fmt: skip
-
-
-def wait_until(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_bad_input_is_refused_inline_and_nothing_stored(lair):

@@ -15,7 +15,7 @@ from challenges.transitions import advance
 from storage.models import Ballot, Idea, Vote
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
-from tests.e2e.test_submission_flow import wait_until
+from tests.waiting import wait_until
 
 
 @pytest.fixture(autouse=True)

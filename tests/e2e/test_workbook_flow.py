@@ -14,7 +14,7 @@ from tests.challenges.panel_factories import panel_challenge
 from tests.challenges.test_decisions import score
 from tests.challenges.test_workbook import edited
 from tests.conftest import COORDINATOR
-from tests.e2e.test_submission_flow import wait_until
+from tests.waiting import wait_until
 
 DM = "DCOORD0001"
 

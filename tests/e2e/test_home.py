@@ -72,3 +72,17 @@ def test_home_refreshes_after_submitting(lair):
             "Bin sensors" in text_of(c.args["view"]) for c in lair.slack.calls_to("views.publish")
         )
     )
+
+
+def test_panel_member_home_lists_ideas_still_to_score(lair):
+    from tests.challenges.panel_factories import panel_challenge
+    from tests.challenges.test_decisions import score
+
+    _challenge, made = panel_challenge(lair.ctx, [5, 4, 3], panel_channel_id="CPANEL")
+    score(lair.ctx, "UDRAGON1", made[0], 4, 4, 4, 4, 4)
+    text = text_of(open_home(lair, "UDRAGON1"))
+    assert "To score* (2)" in text and "Idea 1" in text and "Idea 2" in text
+    assert "score it in its thread in <#CPANEL>" in text
+    others = text_of(open_home(lair, "UDRAGON2"))
+    assert "To score* (3)" in others
+    assert "To score" not in text_of(open_home(lair, "USTAFF9"))

@@ -1,7 +1,6 @@
 """The `lair` command: run the bot, the clock, or maintenance tasks."""
 
 import argparse
-import contextlib
 import logging
 import signal
 import sys
@@ -59,13 +58,12 @@ def serve(settings: Settings, *, web: bool, clock: bool, time_source=None) -> No
             stop.wait()
             handler.close()
         else:
-            from bot.server import make_server
+            from bot.server import make_server, serve_until_closed
 
             server = make_server(runtime)
             threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
             log.info("HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
-            with contextlib.suppress(OSError):  # closed by the signal handler
-                server.run()
+            serve_until_closed(server)  # until the signal handler closes it
     else:
         stop.wait()
     if the_clock:

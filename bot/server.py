@@ -1,5 +1,6 @@
 """HTTP mode: Bolt behind a production WSGI server (waitress), plus a health check."""
 
+import contextlib
 import json
 import logging
 
@@ -67,3 +68,10 @@ def wsgi_server(application, *, host: str, port: int, threads: int = 24):
         channel_timeout=30,
         ident="lair",
     )
+
+
+def serve_until_closed(server) -> None:
+    """Run `server` until `server.close()` is called from another thread. Closing the
+    listening socket under waitress's select loop ends it with EBADF: that is the stop."""
+    with contextlib.suppress(OSError, ValueError):
+        server.run()

@@ -97,7 +97,7 @@ def narrate(line: str) -> None:
 
 def run_demo(output: Path, *, quiet: bool = False) -> Path:
     from bot.runtime import build_runtime
-    from bot.server import make_server
+    from bot.server import make_server, serve_until_closed
 
     printer = Printer(out=(lambda _t: None) if quiet else print)
     slack = FakeSlack(on_call=printer).start()
@@ -108,7 +108,7 @@ def run_demo(output: Path, *, quiet: bool = False) -> Path:
         runtime = build_runtime(settings, outbox_interval=0.1)
         runtime.worker.start()
         server = make_server(runtime, host="127.0.0.1", port=0, threads=8)
-        threading.Thread(target=server.run, daemon=True).start()
+        threading.Thread(target=serve_until_closed, args=(server,), daemon=True).start()
         send = SlackSender(
             f"http://127.0.0.1:{server.effective_port}/slack/events", SECRET, slack.response_url()
         )

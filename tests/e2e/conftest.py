@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
-from bot.server import make_server
+from bot.server import make_server, serve_until_closed
 from tests.conftest import COORDINATOR
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
@@ -44,7 +44,7 @@ def start_lair(database_url: str, **settings) -> tuple[Lair, callable]:
     runtime = build_runtime(config, outbox_interval=0.2)
     runtime.worker.start()
     server = make_server(runtime, host="127.0.0.1", port=0, threads=16)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=serve_until_closed, args=(server,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     lair = Lair(

@@ -12,7 +12,7 @@ from bot.ids import INPUT, Block, award_block, outcome_block, score_block
 from bot.views.challenge_modal import OPTIONS
 from challenges.clock import local_to_utc, valid_timezone
 from challenges.decisions import FUND, DecisionInput
-from challenges.errors import InvalidInput
+from challenges.errors import InvalidInput, LairError
 from challenges.inputs import ChallengeDraft, IdeaDraft
 from challenges.money import parse_pounds
 
@@ -167,3 +167,14 @@ def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], b
     if errors:
         raise InvalidInput(errors)
     return inputs, "announce" in (v.get(Block.ANNOUNCE) or [])
+
+
+def refuse(ack, view: dict, error: LairError, fallback: str) -> None:
+    """Answer a modal submission with the domain error shown beside the input it is about
+    (or on `fallback` when it names no input on this form); the person's text stays."""
+    errors = (
+        error
+        if isinstance(error, InvalidInput)
+        else InvalidInput({error.field or fallback: error.message})
+    )
+    ack(response_action="errors", errors=modal_errors(errors, block_ids(view), fallback))

@@ -7,7 +7,7 @@ from bot import forms
 from bot.errors import reports_errors
 from bot.ids import Block, Callback, outcome_block
 from bot.listeners.common import kick_outbox, lair
-from bot.listeners.scoring import refresh_parent, refuse_form
+from bot.listeners.scoring import refresh_parent
 from bot.views.decisions import decide_modal
 from bot.views.text import channel
 from challenges import decisions, shortlist
@@ -30,7 +30,7 @@ def submit_shortlist(
     try:
         change = shortlist.set_shortlist(ctx, user, challenge_id, forms.shortlist_form(view))
     except LairError as error:
-        refuse_form(ack, view, error, Block.SHORTLIST.value)
+        forms.refuse(ack, view, error, Block.SHORTLIST.value)
         return
     ack()
     kick_outbox(context)
@@ -63,7 +63,7 @@ def submit_decisions(
             return
     except LairError as error:
         ideas = meta.get("ideas") or [0]
-        refuse_form(
+        forms.refuse(
             ack, view, error, Block.ANNOUNCE.value if last else outcome_block(int(ideas[0]))
         )
         return

@@ -15,7 +15,7 @@ from bot.views import panel as views
 from bot.views.text import escape
 from challenges import panel, scoring
 from challenges.context import Context
-from challenges.errors import InvalidInput, LairError
+from challenges.errors import LairError
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +26,6 @@ def register(app: App) -> None:
     app.action(Action.SHOW_SCORES.value)(show_scores_button)
     app.view(Callback.SCORE.value)(submit_scores)
     app.view(Callback.DECLARE_CONFLICT.value)(submit_conflict)
-
-
-def refuse_form(ack: Ack, view: dict, error: LairError, fallback: str) -> None:
-    """Show a domain error on the form, beside the input it is about."""
-    errors = (
-        error
-        if isinstance(error, InvalidInput)
-        else InvalidInput({error.field or fallback: error.message})
-    )
-    ack(
-        response_action="errors", errors=forms.modal_errors(errors, forms.block_ids(view), fallback)
-    )
 
 
 def refresh_parent(client: WebClient, ctx: Context, idea_id: int) -> None:
@@ -88,7 +76,7 @@ def submit_scores(
         result = scoring.record_scores(ctx, member=user, idea_id=int(meta["idea_id"]), values=values,
                                        comment=comment, share_comment=share, via="modal")  # fmt: skip
     except LairError as error:
-        refuse_form(ack, view, error, Block.COMMENT.value)
+        forms.refuse(ack, view, error, Block.COMMENT.value)
         return
     ack()
     text, blocks = views.score_confirmation(result, via_thread=False)
@@ -126,7 +114,7 @@ def submit_conflict(
     try:
         idea = panel.declare_conflict(ctx, user, int(meta["idea_id"]), reason or "")
     except LairError as error:
-        refuse_form(ack, view, error, Block.CONFLICT_REASON.value)
+        forms.refuse(ack, view, error, Block.CONFLICT_REASON.value)
         return
     ack()
     text = (

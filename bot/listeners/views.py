@@ -11,7 +11,7 @@ from bot.listeners.home import publish_home
 from bot.messages import idea_card_for
 from bot.views.text import channel, escape
 from challenges import ideas, setup
-from challenges.errors import InvalidInput, LairError
+from challenges.errors import LairError
 
 
 def register(app: App) -> None:
@@ -19,18 +19,6 @@ def register(app: App) -> None:
     app.view(Callback.IDEA_EDIT.value)(edit_idea)
     app.view(Callback.CHALLENGE_CREATE.value)(save_challenge)
     app.view(Callback.CHALLENGE_EDIT.value)(save_challenge)
-
-
-def _refuse(ack: Ack, view: dict, error: LairError, fallback: Block) -> None:
-    errors = (
-        error
-        if isinstance(error, InvalidInput)
-        else InvalidInput({error.field or fallback.value: error.message})
-    )
-    ack(
-        response_action="errors",
-        errors=forms.modal_errors(errors, forms.block_ids(view), fallback.value),
-    )
 
 
 @reports_errors
@@ -43,7 +31,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
         result = ideas.submit_idea(ctx, user, int(meta["challenge_id"]), draft,
                                    source_permalink=meta.get("source_permalink"))  # fmt: skip
     except LairError as error:
-        _refuse(ack, view, error, Block.TITLE)
+        forms.refuse(ack, view, error, Block.TITLE.value)
         return
     ack()
     kick_outbox(context)
@@ -64,7 +52,7 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
         draft = forms.idea_form(view)
         result = ideas.edit_idea(ctx, body["user"]["id"], int(meta["idea_id"]), draft)
     except LairError as error:
-        _refuse(ack, view, error, Block.TITLE)
+        forms.refuse(ack, view, error, Block.TITLE.value)
         return
     ack()
     if result.idea.card_ts:
@@ -89,7 +77,7 @@ def save_challenge(
         else:
             challenge = setup.create_challenge(ctx, user, draft, panel=panel)
     except LairError as error:
-        _refuse(ack, view, error, Block.TITLE)
+        forms.refuse(ack, view, error, Block.TITLE.value)
         return
     ack()
     kick_outbox(context)  # panel messages, when the panel channel was only now chosen

@@ -4,7 +4,6 @@ import json
 
 from slack_sdk.models.blocks import (
     Block,
-    CheckboxesElement,
     ContextBlock,
     HeaderBlock,
     InputBlock,
@@ -20,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.ids import INPUT, Callback, award_block, outcome_block
 from bot.ids import Block as B
+from bot.views.inputs import tick_box
 from bot.views.text import clip, escape, mention
 from challenges.decisions import DEFER, FUND, OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
@@ -146,18 +146,11 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         )
     last = page == count - 1
     if last:
-        announce = Option(value="announce", text="Announce the winners and tell every author now")
         blocks.append(
-            InputBlock(
-                block_id=B.ANNOUNCE.value,
-                label="Announce",
-                optional=True,
-                hint="Announcing is final: decisions cannot change afterwards. Untick to save a draft.",
-                element=CheckboxesElement(
-                    action_id=INPUT, options=[announce], initial_options=[announce]
-                ),
-            )  # fmt: skip
-        )
+            tick_box(B.ANNOUNCE.value, "Announce", value="announce", ticked=True,
+                     text="Announce the winners and tell every author now",
+                     hint="Announcing is final: decisions cannot change afterwards. Untick to save a draft.")
+        )  # fmt: skip
     if count > 1:
         blocks.append(
             ContextBlock(

@@ -3,7 +3,6 @@
 import json
 
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -17,6 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.ids import INPUT, Block, Callback
+from bot.views.inputs import tick_box
 from bot.views.text import clip, escape
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
 from challenges.money import format_pounds
@@ -95,19 +95,10 @@ def idea_modal(
             )  # fmt: skip
         )
     if challenge.allow_anonymous:
-        option = Option(value="anonymous", text="Show my idea without my name")
         blocks.append(
-            InputBlock(
-                block_id=Block.ANONYMOUS.value,
-                label="Anonymous",
-                optional=True,
-                element=CheckboxesElement(
-                    action_id=INPUT,
-                    options=[option],
-                    initial_options=[option] if values.get("anonymous") else None,
-                ),
-            )  # fmt: skip
-        )
+            tick_box(Block.ANONYMOUS.value, "Anonymous", value="anonymous",
+                     text="Show my idea without my name", ticked=bool(values.get("anonymous")))
+        )  # fmt: skip
     if values.get("source_permalink"):
         blocks.append(
             ContextBlock(

@@ -7,7 +7,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    CheckboxesElement,
     ContextBlock,
     DividerBlock,
     InputBlock,
@@ -22,6 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.ids import INPUT, Action, Callback, score_block
 from bot.ids import Block as B
+from bot.views.inputs import tick_box
 from bot.views.text import clip, escape, mention
 from challenges.money import format_pounds
 from challenges.scoring import PanelCard, PanelScores, ScoreForm, ScoreResult, example
@@ -152,19 +152,10 @@ def score_modal(form: ScoreForm, *, channel: str | None, thread_ts: str | None) 
             ),
         )  # fmt: skip
     )
-    share = Option(value="share", text="Share my comment with the author with the results")
     blocks.append(
-        InputBlock(
-            block_id=B.SHARE_COMMENT.value,
-            label="Feedback",
-            optional=True,
-            element=CheckboxesElement(
-                action_id=INPUT,
-                options=[share],
-                initial_options=[share] if form.share_comment else None,
-            ),
-        )  # fmt: skip
-    )
+        tick_box(B.SHARE_COMMENT.value, "Feedback", value="share",
+                 text="Share my comment with the author with the results", ticked=form.share_comment)
+    )  # fmt: skip
     blocks.append(
         ContextBlock(
             elements=[

@@ -14,7 +14,7 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action
 from bot.views.cards import submit_button
-from bot.views.text import clip, escape, when
+from bot.views.text import clip, escape, when_for_reader
 from challenges.home import Home
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -65,7 +65,11 @@ def _open_challenges(home: Home) -> list[Block]:
         c = item.challenge
         line = f"*{escape(clip(c.title, 200))}* (#{c.id}) — {Stage(c.stage).label}"
         if item.deadline_label:
-            due = when(item.deadline, c.timezone) if item.deadline else "on a date to be announced"
+            due = (
+                when_for_reader(item.deadline, c.timezone)
+                if item.deadline
+                else "on a date to be announced"
+            )
             line += f"\n{item.deadline_label.capitalize()} {due}"
         if item.votes_left is not None:
             line += f"\nYou have *{item.votes_left} of {c.vote_budget}* votes left."

@@ -26,7 +26,13 @@ def channel(channel_id: str | None) -> str:
 
 
 def when(moment: datetime | None, zone: str) -> str:
-    """A time for people: Slack's date token (shown in the reader's zone) with the challenge's zone as fallback."""
+    """A time in the challenge's own time zone, named: "Mon 1 Mar 2027, 17:00 GMT"."""
+    return format_local(moment, zone)
+
+
+def when_for_reader(moment: datetime | None, zone: str) -> str:
+    """A time Slack shows in each reader's own time zone (App Home), with the challenge's
+    zone as the fallback for clients that cannot."""
     if moment is None:
         return "not set"
     fallback = format_local(moment, zone)

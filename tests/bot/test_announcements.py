@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from bot import messages
 from challenges import ideas, schedule, setup
+from challenges.clock import format_local
 from storage.models import Idea, OutboxMessage, PanelMember
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.challenges.test_schedule import OPENS, PANEL_CLOSE, SUBS_CLOSE, VOTE_CLOSE
@@ -73,7 +74,9 @@ def test_reminders_render_until_their_close_then_are_skipped(ctx, clock):
     schedule.run_due(ctx, c.id)
     (reminder,) = queued(ctx, "reminder")
     text = as_text(messages.render(ctx, reminder))
-    assert f"<!date^{int(VOTE_CLOSE.timestamp())}^" in text and "3 votes" in text
+    assert (
+        format_local(VOTE_CLOSE, "Europe/London") in text and "3 votes" in text
+    )  # the challenge's zone
     clock.set(VOTE_CLOSE)  # its turn came too late (e.g. Slack was down): not sent at all
     assert messages.render(ctx, reminder) is None
 

@@ -110,6 +110,7 @@ def challenge_form(view: dict) -> ChallengeDraft:
         scale_max=v.get(Block.SCALE_MAX) or 5,
         timezone=zone,
         reminder_lead_hours=v.get(Block.REMINDER_LEAD) or 24,
+        learning_update_dates=v.get(Block.LEARNING_DATES) or "",
         **moments,
         **{name: name in options for name in OPTIONS},
     )

@@ -68,6 +68,7 @@ class Block(StrEnum):
     PANEL_CLOSE_DATE = "panel_close_at"
     PANEL_CLOSE_TIME = "panel_close_at_time"
     REMINDER_LEAD = "reminder_lead_hours"
+    LEARNING_DATES = "learning_update_dates"
     OPTIONS = "options"
     PANEL = "panel"
     # score form (one select per criterion: score_block(key))

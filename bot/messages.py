@@ -14,7 +14,7 @@ from challenges import decisions, ideas, reminders, scoring, setup, timeline
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from challenges.stages import Stage
-from storage.models import Idea, OutboxMessage, Scorecard, Vote
+from storage.models import Decision, Idea, OutboxMessage, Scorecard, Vote
 
 Rendered = tuple[str, list[Block]]
 # A renderer returns None when the message no longer applies (e.g. a reminder whose close
@@ -130,3 +130,13 @@ def _results(ctx: Context, message: OutboxMessage) -> Rendered:
 @renders(MessageKind.OUTCOME)
 def _outcome(ctx: Context, message: OutboxMessage) -> Rendered:
     return decision_views.outcome_message(decisions.outcome(ctx, message.payload["idea_id"]))
+
+
+@renders(MessageKind.LEARNING_UPDATE)
+def _learning_update(ctx: Context, message: OutboxMessage) -> Rendered | None:
+    view = ideas.load(ctx, message.payload["idea_id"])
+    with ctx.db.transaction() as session:
+        decision = session.get(Decision, view.idea.id)
+    if decision is None or decision.outcome != "fund" or view.idea.status == "withdrawn":
+        return None  # no longer funded: nothing to report on
+    return views_reminders.learning_update(view.idea, view.challenge, decision.award)

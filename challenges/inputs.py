@@ -170,6 +170,22 @@ class ChallengeDraft(_Input):
     def _tz(cls, v: str) -> str:
         return valid_timezone(v)
 
+    @field_validator("learning_update_dates", mode="before")
+    @classmethod
+    def _learning(cls, v: Any) -> list:
+        if isinstance(v, str):
+            parts = [p for p in re.split(r"[,\s]+", v.strip()) if p]
+            try:
+                v = [date.fromisoformat(p) for p in parts]
+            except ValueError:
+                raise ValueError(
+                    "Write the dates as YYYY-MM-DD, separated by commas, like 2027-09-01, 2028-03-01."
+                ) from None
+        dates = sorted(set(v or []))
+        if len(dates) > 6:
+            raise ValueError("Give at most 6 learning-update dates.")
+        return dates
+
     @field_validator("criteria", mode="before")
     @classmethod
     def _criteria(cls, v: Any) -> list:
@@ -191,6 +207,16 @@ class ChallengeDraft(_Input):
             raise _field_error("criteria", "Two criteria have the same name.")
         if len(self.criteria) > 10:
             raise _field_error("criteria", "Give at most 10 criteria.")
+        last_close = self.panel_close_at or self.voting_close_at or self.submissions_close_at
+        if (
+            last_close
+            and self.learning_update_dates
+            and self.learning_update_dates[0] <= last_close.date()
+        ):
+            raise _field_error(
+                "learning_update_dates",
+                "Learning updates come after the panel closes: pick later dates.",
+            )
         order = [
             ("opens_at", "opening"),
             ("submissions_close_at", "close of submissions"),

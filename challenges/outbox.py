@@ -21,6 +21,9 @@ class MessageKind(StrEnum):
     STAGE_ANNOUNCEMENT = "stage_announcement"
     IDEA_CARD = "idea_card"
     REMINDER = "reminder"
+    LEARNING_UPDATE = (
+        "learning_update"  # DM to a funded team member: time to share what was learned
+    )
     DIRECT = "direct"
     PANEL_PARENT = "panel_parent"
     PANEL_NUDGE = "panel_nudge"  # DM to a panel member who has ideas left to score

@@ -1,4 +1,5 @@
-"""Reminders before each close, and the panel's "you still have ideas to score" nudges.
+"""Reminders before each close, the panel's "you still have ideas to score" nudges, and,
+once a round is closed, funded teams' learning-update reminders.
 
 Each reminder has a dedupe key naming the challenge and the stage, so it is sent once
 per stage: if a coordinator moves a close after its reminder went out, the reminder is
@@ -13,7 +14,7 @@ from sqlmodel import Session, select
 
 from challenges import audit, outbox, timeline
 from challenges.stages import Stage
-from storage.models import Challenge, Conflict, Idea, IdeaMember, PanelMember, Scorecard
+from storage.models import Challenge, Conflict, Decision, Idea, IdeaMember, PanelMember, Scorecard
 
 
 def reminder_key(challenge_id: int, stage: Stage) -> str:
@@ -65,8 +66,53 @@ def unscored(session: Session, challenge_id: int) -> dict[str, list[Idea]]:
     return left
 
 
+def learning_key(idea_id: int, day, user: str) -> str:
+    return f"idea:{idea_id}:learning:{day}:{user}"
+
+
+def enqueue_learning_updates(session: Session, challenge: Challenge, now: datetime) -> int:
+    """DM every member of each funded team on each learning-update date that has come, once
+    (the dedupe key is per idea, date and person, so a clock that was down catches up)."""
+    due = [day for day, at in timeline.learning_moments(challenge) if at <= now]
+    if not due:
+        return 0
+    funded = session.exec(
+        select(Idea.id)
+        .join(Decision, Decision.idea_id == Idea.id)
+        .where(
+            Idea.challenge_id == challenge.id,
+            Decision.outcome == "fund",
+            Idea.status != "withdrawn",
+        )
+        .order_by(Idea.id)
+    ).all()
+    queued = 0
+    for idea_id in funded:
+        team = session.exec(
+            select(IdeaMember.user_id)
+            .where(IdeaMember.idea_id == idea_id)
+            .order_by(IdeaMember.user_id)
+        ).all()
+        for day in due:
+            for user in team:
+                queued += outbox.enqueue(
+                    session, key=learning_key(idea_id, day, user), kind=outbox.MessageKind.LEARNING_UPDATE,
+                    target=user, payload={"idea_id": idea_id, "date": day.isoformat()}, now=now,
+                    challenge_id=challenge.id,
+                )  # fmt: skip
+    if queued:
+        audit.record(
+            session, actor="scheduler", action="reminder.queued", at=now, challenge_id=challenge.id,
+            subject=f"challenge:{challenge.id}", stage=Stage.CLOSED.value, messages=queued,
+        )  # fmt: skip
+    return queued
+
+
 def enqueue_due(session: Session, challenge: Challenge, now: datetime) -> int:
-    """Queue the reminder for the current stage if it is due now. Returns messages queued."""
+    """Queue the reminders due now: before the current stage's close, or, once the round is
+    closed, the learning updates. Returns messages queued."""
+    if challenge.stage == Stage.CLOSED:
+        return enqueue_learning_updates(session, challenge, now)
     if not timeline.reminder_due(challenge, now):
         return 0
     stage = Stage(challenge.stage)

@@ -17,7 +17,8 @@ from challenges.stages import Stage
 from challenges.transitions import SCHEDULER, advance
 from storage.models import Challenge
 
-_SCHEDULED = [s.value for s in timeline.ENDS_BY]
+# Stages the schedule moves on, and `closed`, whose learning-update reminders it sends.
+_SCHEDULED = [s.value for s in timeline.ENDS_BY] + [Stage.CLOSED.value]
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Done:
 
 
 def scheduled_ids(ctx: Context) -> list[int]:
-    """Challenges at a stage the schedule can still move on."""
+    """Challenges the schedule may still have work for."""
     with ctx.db.transaction() as session:
         return list(
             session.exec(

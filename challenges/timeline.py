@@ -8,8 +8,9 @@ stage: a reminder that would come before the stage began is not sent, because th
 stage's own announcement already gives the close.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from challenges.clock import local_to_utc
 from challenges.stages import Stage
 from storage.models import Challenge
 
@@ -47,7 +48,21 @@ def reminder_due(challenge: Challenge, now: datetime) -> bool:
     return at is not None and close is not None and at <= now < close
 
 
+# Learning-update reminders go out at this local time on each of the challenge's dates.
+LEARNING_REMINDER_AT = time(10, 0)
+
+
+def learning_moments(challenge: Challenge) -> list[tuple[date, datetime]]:
+    """Each learning-update date with the UTC moment its reminders fall due; only once the
+    round is closed (funding is final)."""
+    if challenge.stage != Stage.CLOSED:
+        return []
+    days = [date.fromisoformat(d) for d in challenge.learning_update_dates or []]
+    return [(d, local_to_utc(d, LEARNING_REMINDER_AT, challenge.timezone)) for d in sorted(days)]
+
+
 def next_wakeup(challenge: Challenge, now: datetime) -> datetime | None:
     """The next moment after `now` at which the schedule has something to do for the challenge."""
-    moments = [m for m in (ends_at(challenge), reminder_at(challenge)) if m and m > now]
+    learning = [at for _day, at in learning_moments(challenge)]
+    moments = [m for m in (ends_at(challenge), reminder_at(challenge), *learning) if m and m > now]
     return min(moments, default=None)

@@ -122,6 +122,12 @@ def challenge_modal(
             initial=values.get("reminder_lead_hours", 24),
         )
     )
+    blocks.append(
+        _text(Block.LEARNING_DATES, "Learning updates due", optional=True,
+              initial=", ".join(str(d) for d in values.get("learning_update_dates") or []),
+              placeholder="2027-09-01, 2028-03-01",
+              hint="After the round closes, funded teams are reminded on these dates to share what they learned.")
+    )  # fmt: skip
     options = [Option(value=k, text=v) for k, v in OPTIONS.items()]
     chosen = [o for o in options if values.get(o.value)]
     blocks.append(

@@ -77,3 +77,21 @@ def test_a_date_without_a_time_is_refused_beside_the_time(lair):
     )
     body = reply.json()
     assert body["response_action"] == "errors" and "voting_close_at_time" in body["errors"]
+
+
+def test_learning_update_dates_through_the_modal(lair):
+    lair.send.command(COORDINATOR, "/challenge", "new", channel="CCHALLENGE")
+    view = lair.last_view()
+    bad = lair.send.view_submission(
+        COORDINATOR, view, {**CHALLENGE_FORM, **TIMELINE, "learning_update_dates": "2027-04-01"}
+    )
+    assert "after the panel closes" in bad.json()["errors"]["learning_update_dates"]
+    good = {**CHALLENGE_FORM, **TIMELINE, "learning_update_dates": "2028-03-01, 2027-09-01"}
+    assert lair.send.view_submission(COORDINATOR, view, good).body == ""
+    assert stored(lair).learning_update_dates == ["2027-09-01", "2028-03-01"]
+    lair.send.command(COORDINATOR, "/challenge", f"edit {stored(lair).id}")
+    edit = lair.slack.wait_for("views.open", 2)[-1].args["view"]
+    assert (
+        blocks_by_id(edit)["learning_update_dates"]["element"]["initial_value"]
+        == "2027-09-01, 2028-03-01"
+    )

@@ -1,0 +1,94 @@
+"""Once a round is closed, funded teams are reminded on the challenge's learning-update dates."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot import messages
+from challenges import decisions, schedule, timeline
+from challenges.decisions import DecisionInput
+from challenges.errors import InvalidInput
+from challenges.transitions import advance
+from storage.models import OutboxMessage
+from tests.challenges.factories import challenge_draft
+from tests.challenges.panel_factories import author, panel_challenge
+from tests.challenges.test_decisions import score
+from tests.conftest import COORDINATOR
+
+# 10:00 in London on each date: BST in September (09:00 UTC), GMT in January (10:00 UTC).
+FIRST = datetime(2027, 9, 1, 9, 0, tzinfo=UTC)
+SECOND = datetime(2028, 1, 10, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def closed_round(ctx):
+    challenge, made = panel_challenge(
+        ctx, [5, 4, 3], requests=[3000, 2000, 1000], fund_pot="£5,000", max_award="£3,000",
+        teams={0: ["UTEAMMATE"]}, learning_update_dates="2028-01-10, 2027-09-01",
+    )  # fmt: skip
+    for idea in made:
+        score(ctx, "UDRAGON1", idea, 4, 4, 4, 4, 4)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # decided
+    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
+        DecisionInput(made[0].id, "fund", 3000), DecisionInput(made[1].id, "fund", 2000),
+        DecisionInput(made[2].id, "dont_fund", 0)], announce=True)  # fmt: skip
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # closed
+    return challenge, made
+
+
+def learning(ctx) -> list[OutboxMessage]:
+    with ctx.db.transaction() as s:
+        return list(
+            s.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "learning_update")
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+
+def test_funded_teams_are_reminded_once_on_each_date(ctx, clock, closed_round):
+    challenge, made = closed_round
+    assert schedule.next_wakeup(ctx, challenge.id) == FIRST
+    clock.set(FIRST.replace(hour=8))
+    schedule.run_due(ctx, challenge.id)
+    assert learning(ctx) == []
+
+    clock.set(FIRST)
+    schedule.run_due(ctx, challenge.id)
+    schedule.run_due(ctx, challenge.id)  # a second clock pass, or a second clock: nothing more
+    first = learning(ctx)
+    assert sorted(m.target for m in first) == sorted(
+        [author(0), "UTEAMMATE", author(1)]
+    )  # not the unfunded
+    assert {m.payload["date"] for m in first} == {"2027-09-01"}
+    assert schedule.next_wakeup(ctx, challenge.id) == SECOND
+
+    text, _blocks = messages.render(ctx, first[0])
+    assert "learning update" in text and "Idea 0" in text and "£3,000" in text
+
+    clock.set(datetime(2028, 6, 1, tzinfo=UTC))  # the clock was down across the second date
+    schedule.run_due(ctx, challenge.id)
+    assert len(learning(ctx)) == 6 and schedule.next_wakeup(ctx, challenge.id) is None
+
+
+def test_no_reminders_before_the_round_is_closed(ctx, clock):
+    challenge, _ = panel_challenge(ctx, [2, 1], learning_update_dates="2027-09-01")
+    assert timeline.learning_moments(challenge) == []
+    clock.set(FIRST)
+    schedule.run_due(ctx, challenge.id)
+    assert learning(ctx) == []
+
+
+def test_dates_are_read_and_checked():
+    assert challenge_draft(learning_update_dates="2028-03-01 2027-09-01").learning_update_dates == [
+        date(2027, 9, 1), date(2028, 3, 1)]  # fmt: skip
+    with pytest.raises(InvalidInput) as err:
+        challenge_draft(learning_update_dates="next spring")
+    assert err.value.field == "learning_update_dates" and "YYYY-MM-DD" in err.value.message
+    with pytest.raises(InvalidInput) as err:
+        challenge_draft(
+            panel_close_at=datetime(2027, 10, 1, tzinfo=UTC), learning_update_dates="2027-09-01"
+        )
+    assert "after the panel closes" in err.value.message

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ids import Action
-from bot.views.text import clip, escape, mention, when
+from bot.views.text import capped_lines, clip, escape, mention, when
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -96,14 +96,11 @@ def stage_announcement(
 
 def shortlist_text(ideas: Sequence[Idea], *, limit: int = 2900) -> str:
     """The shortlist as mrkdwn lines, kept inside one section's 3,000 characters."""
-    lines = [f"*The shortlist ({len(ideas)})*"]
-    for n, idea in enumerate(ideas):
-        line = f"• *{escape(clip(idea.title, 100))}* (#{idea.id})"
-        if sum(len(x) + 1 for x in lines) + len(line) > limit - 40:
-            lines.append(f"…and {len(ideas) - n} more.")
-            break
-        lines.append(line)
-    return "\n".join(lines)
+    return capped_lines(
+        f"*The shortlist ({len(ideas)})*",
+        [f"• *{escape(clip(idea.title, 100))}* (#{idea.id})" for idea in ideas],
+        limit=limit,
+    )
 
 
 def idea_card(

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ids import Action
-from bot.views.text import channel, clip, escape, when
+from bot.views.text import capped_lines, channel, clip, escape, when
 from challenges.ideas import MyIdea
 from challenges.money import format_pounds
 from challenges.setup import ChallengeNumbers
@@ -137,11 +137,8 @@ def challenge_status(
 
 def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:
     """Votes per idea, most first, as one mrkdwn text within a section's limit."""
-    lines = ["*Votes per idea* (live)"]
-    for n, s in enumerate(standings):
-        line = f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})"
-        if sum(len(x) + 1 for x in lines) + len(line) > limit - 40:
-            lines.append(f"…and {len(standings) - n} more.")
-            break
-        lines.append(line)
-    return "\n".join(lines)
+    return capped_lines(
+        "*Votes per idea* (live)",
+        [f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})" for s in standings],
+        limit=limit,
+    )

@@ -37,3 +37,14 @@ def when_for_reader(moment: datetime | None, zone: str) -> str:
         return "not set"
     fallback = format_local(moment, zone)
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def capped_lines(head: str, lines: list[str], *, limit: int = 2900) -> str:
+    """`head` then `lines`, one a line, cut with "…and N more." to fit one section's text."""
+    out = [head]
+    for n, line in enumerate(lines):
+        if sum(len(x) + 1 for x in out) + len(line) > limit - 40:
+            out.append(f"…and {len(lines) - n} more.")
+            break
+        out.append(line)
+    return "\n".join(out)

@@ -4,7 +4,7 @@
     python bench/fanout.py --messages 1000 --rate 50 --database-url postgresql://…/db
 
 The fake answers 429 with Retry-After beyond the limit (and beyond 1/s per channel).
-The real dispatcher (bot/dispatcher.py, 8 senders) sends the outbox as `lair` does. Prints
+The real dispatcher (bot/slack/dispatcher.py, 8 senders) sends the outbox as `lair` does. Prints
 the total time beside the least time the limit allows ((N − burst) / rate), and how many
 messages were lost or duplicated (both counted from what the fake accepted).
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import make_client  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
 from bot.sandbox.slack_api import FakeSlack  # noqa: E402
+from bot.slack.app import make_client  # noqa: E402
+from bot.slack.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
 from challenges import outbox  # noqa: E402
 from challenges.context import Context  # noqa: E402
 from challenges.outbox import MessageKind  # noqa: E402

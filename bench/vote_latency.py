@@ -110,7 +110,7 @@ def run_lair(database_url: str, api_url: str, port_out) -> None:
     _quiet()
     from bot.config import Settings
     from bot.runtime import build_runtime
-    from bot.server import make_server
+    from bot.slack.server import make_server
 
     settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
                         slack_api_url=api_url, database_url=database_url,
@@ -123,7 +123,7 @@ def run_lair(database_url: str, api_url: str, port_out) -> None:
 
 
 def run_bare(api_url: str, port_out) -> None:
-    """The baseline: Bolt with the options bot/app.py uses, one listener that only acks."""
+    """The baseline: Bolt with the options bot/slack/app.py uses, one listener that only acks."""
     _quiet()
     from concurrent.futures import ThreadPoolExecutor
 
@@ -131,8 +131,8 @@ def run_bare(api_url: str, port_out) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.ids import Action
-    from bot.server import EVENTS_PATH, wsgi_server
+    from bot.slack.ids import Action
+    from bot.slack.server import EVENTS_PATH, wsgi_server
 
     app = App(
         client=WebClient(token="xoxb-bench", base_url=api_url),

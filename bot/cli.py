@@ -58,7 +58,7 @@ def serve(settings: Settings, *, web: bool, clock: bool, time_source=None) -> No
             stop.wait()
             handler.close()
         else:
-            from bot.server import make_server, serve_until_closed
+            from bot.slack.server import make_server, serve_until_closed
 
             server = make_server(runtime)
             threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()

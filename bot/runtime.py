@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.app import build_app, make_client
 from bot.config import Settings
-from bot.dispatcher import Dispatcher, OutboxWorker
-from bot.tallies import CardRefresher
+from bot.slack.app import build_app, make_client
+from bot.slack.dispatcher import Dispatcher, OutboxWorker
+from bot.slack.tallies import CardRefresher
 from challenges.clock import Clock, system_clock
 from challenges.context import Context
 from storage import Database

@@ -24,7 +24,7 @@ from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest
 
 # A second click by the same person on the same idea this soon after the first is a
 # double click, not a change of mind: it has no effect. (Slack re-sends with the same
-# action_ts are dropped earlier, by bot/middleware.py; a double click has two.)
+# action_ts are dropped earlier, by bot/slack/middleware.py; a double click has two.)
 # Someone who really means to take a vote straight back clicks again after this.
 DOUBLE_CLICK = timedelta(seconds=2)
 
@@ -59,7 +59,7 @@ def toggle_vote(
 ) -> VoteOutcome:
     """Back the idea, or take the vote back if the voter already backs it.
 
-    `request_key` identifies the click across redeliveries (see bot/middleware.py); it is
+    `request_key` identifies the click across redeliveries (see bot/slack/middleware.py); it is
     recorded in the vote's own transaction, and a click already recorded has no effect.
     """
     now = ctx.now()

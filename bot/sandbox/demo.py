@@ -97,7 +97,7 @@ def narrate(line: str) -> None:
 
 def run_demo(output: Path, *, quiet: bool = False) -> Path:
     from bot.runtime import build_runtime
-    from bot.server import make_server, serve_until_closed
+    from bot.slack.server import make_server, serve_until_closed
 
     printer = Printer(out=(lambda _t: None) if quiet else print)
     slack = FakeSlack(on_call=printer).start()

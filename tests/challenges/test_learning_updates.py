@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from bot import messages
+from bot.slack import messages
 from challenges import decisions, schedule, timeline
 from challenges.decisions import DecisionInput
 from challenges.errors import InvalidInput

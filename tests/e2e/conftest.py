@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
-from bot.server import make_server, serve_until_closed
+from bot.slack.server import make_server, serve_until_closed
 from tests.conftest import COORDINATOR
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender

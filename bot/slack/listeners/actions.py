@@ -1,0 +1,82 @@
+"""Buttons and selects: submit an idea, pick a challenge, edit or withdraw your idea."""
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.slack import forms
+from bot.slack.errors import reports_errors, tell_privately
+from bot.slack.ids import Action
+from bot.slack.listeners.common import lair, open_idea_form
+from bot.slack.listeners.home import publish_home
+from bot.slack.messages import idea_card_for
+from bot.slack.views import idea_modal as modals
+from bot.slack.views.text import escape
+from challenges import ideas, setup
+from challenges.errors import WrongStage
+from challenges.stages import Stage
+
+
+def register(app: App) -> None:
+    app.action(Action.SUBMIT_IDEA.value)(submit_idea_button)
+    app.action(Action.PICK_CHALLENGE.value)(pick_challenge)
+    app.action(Action.EDIT_IDEA.value)(edit_idea_button)
+    app.action(Action.WITHDRAW_IDEA.value)(withdraw_idea_button)
+
+
+@reports_errors
+def submit_idea_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    open_idea_form(client, body["trigger_id"], lair(context), challenge_id=int(action["value"]))
+
+
+@reports_errors
+def pick_challenge(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """The picker's select: swap the picker for the idea form of the chosen challenge."""
+    ack()
+    view = body["view"]
+    challenge = setup.load(lair(context), int(action["selected_option"]["value"]))
+    if challenge.stage != Stage.SUBMISSIONS:
+        raise WrongStage(f"“{challenge.title}” has just stopped taking ideas.")
+    prefill = forms.metadata(view).get("prefill") or {}
+    client.views_update(
+        view_id=view["id"],
+        hash=view.get("hash"),
+        view=modals.idea_modal(challenge, prefill=prefill),
+    )
+
+
+@reports_errors
+def edit_idea_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    result = ideas.load_own(lair(context), body["user"]["id"], int(action["value"]))
+    if result.challenge.stage != Stage.SUBMISSIONS:
+        raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=modals.idea_modal(result.challenge, idea=result.idea, team=result.team),
+    )
+
+
+@reports_errors
+def withdraw_idea_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
+                         context: BoltContext) -> None:  # fmt: skip
+    ack()
+    ctx = lair(context)
+    result = ideas.withdraw_idea(ctx, body["user"]["id"], int(action["value"]))
+    tell_privately(
+        client, body,
+        f"“{escape(result.idea.title)}” is withdrawn. Any votes it had have gone back to their voters.",
+        respond=respond,
+    )  # fmt: skip
+    if result.idea.card_ts:
+        text, blocks = idea_card_for(ctx, result.idea.id)
+        client.chat_update(
+            channel=result.idea.card_channel, ts=result.idea.card_ts, text=text, blocks=blocks
+        )
+    publish_home(client, ctx, body["user"]["id"])

@@ -1,0 +1,56 @@
+"""Global middleware: hand listeners the domain context, and drop redelivered requests."""
+
+import logging
+
+from slack_bolt import BoltResponse
+from slack_bolt.request import BoltRequest
+
+from bot.slack.ids import Action
+from challenges.context import Context
+from challenges.requests import first_time
+
+log = logging.getLogger(__name__)
+
+
+def request_key(body: dict) -> str | None:
+    """What identifies one user action across Slack's redeliveries, or None if nothing does."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("type") == "block_actions":
+        user = (body.get("user") or {}).get("id", "")
+        parts = [f"{a.get('action_id')}@{a.get('action_ts')}" for a in body.get("actions") or []]
+        if parts:
+            return f"action:{user}:{'|'.join(parts)}"
+    return None
+
+
+def _deduplicates_itself(body: dict) -> bool:
+    actions = body.get("actions") or []
+    return bool(actions) and all(a.get("action_id") in SELF_DEDUPLICATING for a in actions)
+
+
+def inject(ctx: Context, outbox, cards=None):
+    def middleware(req: BoltRequest, resp: BoltResponse, next):
+        req.context["lair"] = ctx
+        req.context["outbox"] = outbox
+        req.context["cards"] = cards  # bot.slack.tallies.CardRefresher
+        return next()
+
+    return middleware
+
+
+# Listeners that record the request key in their own transaction, so that the key and
+# the change it guards commit together (and the hot path costs one transaction, not two).
+SELF_DEDUPLICATING = frozenset({Action.VOTE.value})
+
+
+def deduplicate(ctx: Context):
+    def middleware(req: BoltRequest, resp: BoltResponse, next):
+        key = request_key(req.body)
+        if key is not None and not _deduplicates_itself(req.body) and not first_time(ctx, key):
+            retry = req.headers.get("x-slack-retry-num", [None])[0]
+            log.info("ignoring a repeated request (retry=%s)", retry)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,190 @@
+"""The App Home tab. Stays within Block Kit's 100-block limit however much there is to show."""
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.slack.ids import Action
+from bot.slack.views.cards import submit_button
+from bot.slack.views.text import clip, escape, when_for_reader
+from challenges.home import Home
+from challenges.money import format_pounds
+from challenges.stages import Stage
+
+MAX_BLOCKS = 100
+SHOWN = {"challenges": 8, "ideas": 8, "to_score": 8, "coordinator": 6}
+
+OUTCOME_LABELS = {"fund": "Funded", "dont_fund": "Not funded", "defer": "Deferred"}
+
+
+def _more(count: int, shown: int, hint: str) -> list[Block]:
+    if count <= shown:
+        return []
+    return [ContextBlock(elements=[MarkdownTextObject(text=f"…and {count - shown} more. {hint}")])]
+
+
+def home_view(home: Home) -> View:
+    blocks: list[Block] = [
+        HeaderBlock(text="Lair — Dragon's Lair challenges"),
+        ContextBlock(elements=[MarkdownTextObject(text="Share ideas, back your colleagues' ideas, and see where they stand. `/idea help` explains how.")]),
+    ]  # fmt: skip
+    blocks += _open_challenges(home)
+    blocks += _my_ideas(home)
+    if home.to_score:
+        blocks += _to_score(home)
+    if home.coordinator is not None:
+        blocks += _coordinator(home)
+    assert len(blocks) <= MAX_BLOCKS, len(blocks)
+    return View(type="home", blocks=blocks)
+
+
+def _open_challenges(home: Home) -> list[Block]:
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text="*Open challenges*")),
+    ]
+    if not home.open_challenges:
+        return [
+            *blocks,
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Nothing is running right now. You'll see new challenges here and in their channels."
+                )
+            ),
+        ]
+    shown = home.open_challenges[: SHOWN["challenges"]]
+    for item in shown:
+        c = item.challenge
+        line = f"*{escape(clip(c.title, 200))}* (#{c.id}) — {Stage(c.stage).label}"
+        if item.deadline_label:
+            due = (
+                when_for_reader(item.deadline, c.timezone)
+                if item.deadline
+                else "on a date to be announced"
+            )
+            line += f"\n{item.deadline_label.capitalize()} {due}"
+        if item.votes_left is not None:
+            line += f"\nYou have *{item.votes_left} of {c.vote_budget}* votes left."
+        section = SectionBlock(text=MarkdownTextObject(text=line))
+        if c.stage == Stage.SUBMISSIONS:
+            section = SectionBlock(text=MarkdownTextObject(text=line), accessory=submit_button(c))
+        blocks.append(section)
+    return blocks + _more(len(home.open_challenges), len(shown), "")
+
+
+def _my_ideas(home: Home) -> list[Block]:
+    blocks: list[Block] = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text="*My ideas*"))]
+    if not home.my_ideas:
+        return [
+            *blocks,
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="None yet. Press *Submit an idea* above or type `/idea`."
+                )
+            ),
+        ]
+    shown = home.my_ideas[: SHOWN["ideas"]]
+    for item in shown:
+        idea, c = item.idea, item.challenge
+        if idea.status == "withdrawn":
+            status = "Withdrawn"
+        elif (decision := home.outcomes.get(idea.id)) is not None:
+            status = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
+            if decision.outcome == "fund":
+                status += f" ({format_pounds(decision.award)})"
+        elif idea.shortlisted:
+            status = "Shortlisted"
+        else:
+            status = Stage(c.stage).label
+        votes = f" · {item.votes} votes" if item.votes is not None else ""
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape(clip(idea.title, 100))}* · {escape(clip(c.title, 80))}\n{status}{votes} · asking {format_pounds(idea.funding_requested)}"
+                )
+            )
+        )
+    blocks += _more(len(home.my_ideas), len(shown), "`/idea mine` lists them all.")
+    return blocks
+
+
+def _to_score(home: Home) -> list[Block]:
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=f"*To score* ({len(home.to_score)})")),
+    ]
+    shown = home.to_score[: SHOWN["to_score"]]
+    for item in shown:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape(clip(item.idea.title, 100))}* · {escape(clip(item.challenge.title, 80))} — score it in its thread in <#{item.challenge.panel_channel_id}>"
+                    if item.challenge.panel_channel_id
+                    else f"*{escape(clip(item.idea.title, 100))}* · {escape(clip(item.challenge.title, 80))}"
+                )
+            )
+        )
+    return blocks + _more(len(home.to_score), len(shown), "")
+
+
+def _coordinator(home: Home) -> list[Block]:
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text="*Your challenges* (coordinator)")),
+    ]
+    if not home.coordinator:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text="No challenges yet. `/challenge new` creates one.")
+            )
+        )
+    shown = home.coordinator[: SHOWN["coordinator"]]
+    for view in shown:
+        c, n = view.challenge, view.numbers
+        blocks.append(
+            SectionBlock(
+                fields=[
+                    MarkdownTextObject(
+                        text=f"*#{c.id} {escape(clip(c.title, 120))}*\n{Stage(c.stage).label}"
+                    ),
+                    MarkdownTextObject(
+                        text=f"{n.ideas} ideas · {n.votes} votes from {n.voters} people\n{n.panel_members} on the panel · {n.scorecards} scorecards"
+                    ),
+                ]
+            )
+        )
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=_next_commands(c.id, Stage(c.stage)))])
+        )
+    blocks += _more(len(home.coordinator), len(shown), "`/challenge list` shows them all.")
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="How to run a challenge",
+                    action_id=Action.SHOW_HELP.value,
+                    value="challenge",
+                )
+            ]
+        )
+    )
+    return blocks
+
+
+def _next_commands(challenge_id: int, stage: Stage) -> str:
+    nxt = {
+        Stage.DRAFT: f"`/challenge edit {challenge_id}` · `/challenge advance {challenge_id}` opens it",
+        Stage.SUBMISSIONS: f"`/challenge status {challenge_id}` · `/challenge panel {challenge_id} @…`",
+        Stage.VOTING: f"`/challenge status {challenge_id}` · `/challenge advance {challenge_id}` closes voting",
+        Stage.PANEL: f"`/challenge shortlist {challenge_id}` · `/challenge status {challenge_id}`",
+        Stage.DECIDED: f"`/challenge decide {challenge_id}` · `/challenge export {challenge_id}`",
+    }
+    return nxt.get(stage, f"`/challenge status {challenge_id}`")

@@ -1,0 +1,144 @@
+"""The submit/edit idea modal and the challenge picker that may come before it."""
+
+import json
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack.ids import INPUT, Block, Callback
+from bot.slack.views.inputs import tick_box
+from bot.slack.views.text import clip, escape
+from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
+from challenges.money import format_pounds
+from storage.models import Challenge, Idea
+
+
+def _text_input(block: Block, label: str, *, multiline=False, max_length=None, initial=None,
+                placeholder=None, optional=False, hint=None) -> InputBlock:  # fmt: skip
+    return InputBlock(
+        block_id=block.value,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=INPUT,
+            multiline=multiline,
+            max_length=max_length,
+            initial_value=initial or None,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def idea_modal(
+    challenge: Challenge,
+    *,
+    idea: Idea | None = None,
+    team: list[str] | None = None,
+    prefill: dict | None = None,
+) -> View:
+    """The idea form. `idea` pre-fills an edit; `prefill` (e.g. from a shortcut) a new one."""
+    values = dict(prefill or {})
+    if idea is not None:
+        values = {
+            "title": idea.title, "problem": idea.problem, "proposal": idea.proposal,
+            "benefit": idea.benefit, "funding_requested": str(idea.funding_requested),
+            "partners": idea.partners, "theme": idea.theme, "anonymous": idea.anonymous,
+        }  # fmt: skip
+    blocks = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*{escape(challenge.title)}*\n{escape(clip(challenge.brief, 600))}"
+            )
+        ),
+        _text_input(Block.TITLE, "Title", max_length=TITLE_MAX, initial=values.get("title"),
+                    placeholder="A short name for your idea"),
+        _text_input(Block.PROBLEM, "What problem does it solve?", multiline=True,
+                    max_length=LONG_TEXT_MAX, initial=values.get("problem")),
+        _text_input(Block.PROPOSAL, "What do you propose?", multiline=True,
+                    max_length=LONG_TEXT_MAX, initial=values.get("proposal")),
+        _text_input(Block.BENEFIT, "Expected benefit", multiline=True, max_length=LONG_TEXT_MAX,
+                    initial=values.get("benefit"), optional=True,
+                    placeholder="Who benefits, and how you would know"),
+        _text_input(Block.FUNDING, "Funding requested (£)", initial=values.get("funding_requested"),
+                    placeholder="e.g. £1,500",
+                    hint=f"Whole pounds, up to {format_pounds(challenge.max_award)}. Enter 0 if you need no money."),
+        InputBlock(
+            block_id=Block.TEAM.value, label="Team members", optional=True,
+            hint="Colleagues working on this with you. They cannot vote for it.",
+            element=UserMultiSelectElement(action_id=INPUT, initial_users=team or None),
+        ),
+        _text_input(Block.PARTNERS, "Partners", initial=values.get("partners"), optional=True,
+                    max_length=500, placeholder="Other teams or organisations involved"),
+    ]  # fmt: skip
+    if challenge.themes:
+        options = [Option(value=clip(t, 75), text=clip(t, 75)) for t in challenge.themes]
+        initial = next((o for o in options if o.value == values.get("theme")), None)
+        blocks.append(
+            InputBlock(
+                block_id=Block.THEME.value,
+                label="Theme",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id=INPUT, options=options, initial_option=initial
+                ),
+            )  # fmt: skip
+        )
+    if challenge.allow_anonymous:
+        blocks.append(
+            tick_box(Block.ANONYMOUS.value, "Anonymous", value="anonymous",
+                     text="Show my idea without my name", ticked=bool(values.get("anonymous")))
+        )  # fmt: skip
+    if values.get("source_permalink"):
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=f"From <{values['source_permalink']}|this message>.")
+                ]
+            )
+        )
+    metadata = {"challenge_id": challenge.id}
+    if idea is not None:
+        metadata["idea_id"] = idea.id
+    if values.get("source_permalink"):
+        metadata["source_permalink"] = values["source_permalink"]
+    editing = idea is not None
+    return View(
+        type="modal",
+        callback_id=(Callback.IDEA_EDIT if editing else Callback.IDEA_SUBMIT).value,
+        title=PlainTextObject(text="Edit your idea" if editing else "Submit an idea"),
+        submit=PlainTextObject(text="Save" if editing else "Submit"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(metadata),
+        blocks=blocks,
+    )
+
+
+def challenge_picker_modal(challenges: list[Challenge], *, prefill: dict | None = None) -> View:
+    """Asks which challenge the idea is for, when several are taking ideas."""
+    options = [Option(value=str(c.id), text=clip(f"{c.title}", 75)) for c in challenges[:100]]
+    return View(
+        type="modal",
+        callback_id=Callback.IDEA_PICK_CHALLENGE.value,
+        title=PlainTextObject(text="Submit an idea"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"prefill": prefill or {}})[:3000],
+        blocks=[
+            InputBlock(
+                block_id=Block.CHALLENGE.value,
+                label="Which challenge is your idea for?",
+                dispatch_action=True,
+                element=StaticSelectElement(action_id="pick_challenge", options=options),
+            )
+        ],
+    )

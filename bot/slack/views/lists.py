@@ -1,0 +1,144 @@
+"""Private lists: my ideas, the challenges, a challenge's status."""
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.slack.ids import Action
+from bot.slack.views.text import capped_lines, channel, clip, escape, when
+from challenges.ideas import MyIdea
+from challenges.money import format_pounds
+from challenges.setup import ChallengeNumbers
+from challenges.stages import Stage
+from challenges.voting import Standing
+from storage.models import Challenge
+
+MAX_LISTED = 15  # keeps a message well inside 50 blocks
+
+
+def my_ideas(items: list[MyIdea]) -> list[Block]:
+    if not items:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(text="You have no ideas yet. Type `/idea` to submit one.")
+            )
+        ]
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*Your ideas* ({len(items)})"))
+    ]
+    for item in items[:MAX_LISTED]:
+        idea, challenge = item.idea, item.challenge
+        status = "Withdrawn" if idea.status == "withdrawn" else Stage(challenge.stage).label
+        if idea.shortlisted and challenge.stage in (Stage.PANEL, Stage.DECIDED):
+            status = "Shortlisted"
+        votes = f" · {item.votes} votes" if item.votes is not None else ""
+        role = "" if item.role == "author" else " · you are on the team"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape(idea.title)}* (#{idea.id})\n{escape(clip(challenge.title, 150))} · "
+                    f"{format_pounds(idea.funding_requested)} · {status}{votes}{role}"
+                )
+            )
+        )
+        if (
+            item.role == "author"
+            and idea.status != "withdrawn"
+            and challenge.stage in (Stage.SUBMISSIONS, Stage.VOTING)
+        ):
+            buttons = []
+            if challenge.stage == Stage.SUBMISSIONS:
+                buttons.append(
+                    ButtonElement(text="Edit", action_id=Action.EDIT_IDEA.value, value=str(idea.id))
+                )
+            buttons.append(
+                ButtonElement(
+                    text="Withdraw",
+                    action_id=Action.WITHDRAW_IDEA.value,
+                    value=str(idea.id),
+                    style="danger",
+                    confirm=ConfirmObject(
+                        title="Withdraw this idea?",
+                        text=f"“{escape(clip(idea.title, 100))}” will be taken out of the challenge and any votes returned.",
+                        confirm="Withdraw",
+                        deny="Keep it",
+                    ),
+                )  # fmt: skip
+            )
+            blocks.append(ActionsBlock(elements=buttons))
+    if len(items) > MAX_LISTED:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"…and {len(items) - MAX_LISTED} older ideas.")]
+            )
+        )
+    return blocks
+
+
+def challenge_list(challenges: list[Challenge]) -> list[Block]:
+    if not challenges:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(text="No challenges yet. `/challenge new` creates one.")
+            )
+        ]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="*Challenges*"))]
+    for c in challenges[:40]:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*#{c.id} {escape(clip(c.title, 200))}* — {Stage(c.stage).label} · {channel(c.channel_id)}"
+                )
+            )
+        )
+    if len(challenges) > 40:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(challenges) - 40} more.")])
+        )
+    return blocks
+
+
+def challenge_status(
+    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = ()
+) -> list[Block]:
+    z = challenge.timezone
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{Stage(challenge.stage).label}*")),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Ideas*\n{numbers.ideas} ({numbers.withdrawn} withdrawn)"),
+                MarkdownTextObject(text=f"*Votes*\n{numbers.votes} from {numbers.voters} people"),
+                MarkdownTextObject(text=f"*Panel*\n{numbers.panel_members} members, {numbers.scorecards} scorecards"),
+                MarkdownTextObject(text=f"*Fund pot*\n{format_pounds(challenge.fund_pot)} (up to {format_pounds(challenge.max_award)} each)"),
+            ]
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Opens: {when(challenge.opens_at, z)}\nIdeas close: {when(challenge.submissions_close_at, z)}\n"
+                f"Voting closes: {when(challenge.voting_close_at, z)}\nPanel closes: {when(challenge.panel_close_at, z)}"
+            )
+        ),
+    ]  # fmt: skip
+    if standings:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=vote_counts(standings))))
+    blocks += [
+        DividerBlock(),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Times in {z}. Counts are for coordinators only; who voted for what is never shown.")]),
+    ]  # fmt: skip
+    return blocks
+
+
+def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:
+    """Votes per idea, most first, as one mrkdwn text within a section's limit."""
+    return capped_lines(
+        "*Votes per idea* (live)",
+        [f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})" for s in standings],
+        limit=limit,
+    )

@@ -1,0 +1,206 @@
+"""The outbox to a fake Slack: each message exactly once through 429s, 5xxs and crashes."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.slack.app import make_client
+from bot.slack.dispatcher import Dispatcher
+from bot.slack.pacing import Pacer
+from challenges import outbox
+from challenges.outbox import MessageKind
+from storage.models import OutboxMessage
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+def slack(clock):
+    fake = FakeSlack(clock=lambda: clock().timestamp()).start()
+    yield fake
+    fake.stop()
+
+
+def dispatcher(ctx, slack, clock, *, workers=4) -> Dispatcher:
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-test", slack_api_url=slack.url)
+    pacer = Pacer(monotonic=lambda: clock().timestamp(), sleep=lambda s: clock.advance(seconds=s))
+    return Dispatcher(ctx, make_client(settings, retries=False), workers=workers, pacer=pacer)
+
+
+def enqueue(ctx, key: str, target: str, text: str | None = None) -> int:
+    with ctx.db.transaction() as s:
+        outbox.enqueue(s, key=key, kind=MessageKind.DIRECT, target=target,
+                       payload={"text": text or key}, now=ctx.now())  # fmt: skip
+    with ctx.db.transaction() as s:
+        return s.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).one()
+
+
+def deliver_all(d: Dispatcher, clock, rounds: int = 100) -> None:
+    """What the worker does: drain, and wait (here: move the clock) until the next is due."""
+    for _ in range(rounds):
+        d.drain()
+        if outbox.pending_count(d.ctx) == 0:
+            return
+        due = outbox.next_due_at(d.ctx)
+        if due and due > clock():
+            clock.set(due)
+    raise AssertionError("outbox never emptied")
+
+
+def rows(ctx) -> list[OutboxMessage]:
+    with ctx.db.transaction() as s:
+        return list(s.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_429s_and_500s_still_deliver_each_message_once_and_in_order(ctx, slack, clock):
+    ids = [enqueue(ctx, f"c{n}", "CCHALLENGE") for n in range(4)]
+    ids += [enqueue(ctx, f"dm{n}", f"UUSER{n}") for n in range(4)]
+    slack.fail_next("chat.postMessage", 429, retry_after=2, times=2)
+    slack.fail_next("chat.postMessage", 500)
+    slack.fail_next("chat.postMessage", 500, after_accept=True)  # posted, yet answered 500
+    slack.fail_next("chat.postMessage", 503, after_accept=True)
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {i: 1 for i in ids}
+    assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["c0", "c1", "c2", "c3"]
+    for row in rows(ctx):
+        assert row.status == "sent"
+        (copy,) = [m for m in slack.posted(row.target)
+                   if m["metadata"]["event_payload"]["outbox_id"] == row.id]  # fmt: skip
+        assert (row.sent_channel, row.sent_ts) == (("D" + row.target[1:]) if row.target[0] == "U" else row.target, copy["ts"])  # fmt: skip
+    assert slack.calls_to("conversations.history"), "an uncertain send was checked before resending"
+
+
+def test_a_sender_that_died_between_posting_and_marking_does_not_post_twice(
+    ctx, slack, clock, monkeypatch
+):
+    channel_msg = enqueue(ctx, "announce", "CCHALLENGE")
+    dm = enqueue(ctx, "dm", "UAUTHOR")
+
+    class Killed(BaseException):
+        pass
+
+    def die(*args, **kwargs):
+        raise Killed()
+
+    with monkeypatch.context() as m:
+        m.setattr(outbox, "mark_sent", die)
+        for _ in (channel_msg, dm):
+            with pytest.raises(Killed):
+                dispatcher(ctx, slack, clock, workers=1).drain()
+    assert [r.status for r in rows(ctx)] == ["sending", "sending"]
+    assert slack.posted_with_outbox_id() == {channel_msg: 1, dm: 1}
+    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)  # the dead sender's claims run out
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {channel_msg: 1, dm: 1}
+    assert {r.status for r in rows(ctx)} == {"sent"}
+    assert slack.calls_to("conversations.open")[-1].args["users"] == "UAUTHOR"
+    assert [r.sent_ts for r in rows(ctx)] == [
+        m["ts"] for m in slack.posted("CCHALLENGE") + slack.posted("DAUTHOR")
+    ]
+
+
+def test_a_sender_that_died_before_posting_is_replaced_and_posts_once(ctx, slack, clock):
+    msg = enqueue(ctx, "announce", "CCHALLENGE")
+    assert outbox.claim(ctx, msg) is not None  # and then the process died
+    d = dispatcher(ctx, slack, clock)
+    assert d.drain() == 0  # the claim still stands
+    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)
+    deliver_all(d, clock)
+    assert slack.posted_with_outbox_id() == {msg: 1}
+    assert len(slack.calls_to("conversations.history")) == 1
+
+
+def test_the_history_check_finds_a_message_several_pages_back(ctx, slack, clock):
+    msg = enqueue(ctx, "announce", "CBUSY")
+    with ctx.db.transaction() as s:
+        s.get(OutboxMessage, msg).status = "unsure"
+    slack._post({"channel": "CBUSY", "text": "ours",
+                 "metadata": {"event_type": "lair_outbox", "event_payload": {"outbox_id": msg, "key": "announce"}}})  # fmt: skip
+    for n in range(450):
+        slack._post({"channel": "CBUSY", "text": f"chatter {n}"})
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {msg: 1}
+    assert len(slack.calls_to("conversations.history")) == 3
+
+
+def test_a_message_from_another_install_with_the_same_id_is_not_taken_for_ours(ctx, slack, clock):
+    msg = enqueue(ctx, "announce", "CSHARED")
+    with ctx.db.transaction() as s:
+        s.get(OutboxMessage, msg).status = "unsure"
+    slack._post({"channel": "CSHARED", "text": "theirs",
+                 "metadata": {"event_type": "lair_outbox", "event_payload": {"outbox_id": msg, "key": "other"}}})  # fmt: skip
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {msg: 2}
+    assert slack.posted("CSHARED")[-1]["text"] == "announce"
+
+
+def test_a_permanent_refusal_fails_without_retrying(ctx, slack, clock):
+    enqueue(ctx, "gone", "CGONE")
+    slack.responses["chat.postMessage"] = {"ok": False, "error": "channel_not_found"}
+    dispatcher(ctx, slack, clock).drain()
+    (row,) = rows(ctx)
+    assert (row.status, row.last_error, row.attempts) == ("failed", "channel_not_found", 1)
+
+
+def test_rate_limits_do_not_use_up_attempts(ctx, slack, clock):
+    msg = enqueue(ctx, "busy", "CCHALLENGE")
+    slack.fail_next("chat.postMessage", 429, retry_after=1, times=20)
+    deliver_all(dispatcher(ctx, slack, clock), clock, rounds=200)
+    assert slack.posted_with_outbox_id() == {msg: 1}
+    assert rows(ctx)[0].attempts == 1
+
+
+def test_a_channel_waits_for_its_own_earlier_message(ctx, slack, clock):
+    first = enqueue(ctx, "first", "CCHALLENGE")
+    enqueue(ctx, "second", "CCHALLENGE")
+    other = enqueue(ctx, "other", "COTHER")
+    with ctx.db.transaction() as s:  # the first is waiting out a Retry-After
+        s.get(OutboxMessage, first).not_before = clock() + timedelta(seconds=30)
+    assert [h.id for h in outbox.due_heads(ctx)] == [other]
+    clock.advance(seconds=30)
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["first", "second"]
+
+
+def test_pacer_tells_a_channel_limit_from_the_app_limit():
+    now = [100.0]
+    pacer = Pacer(monotonic=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    pacer.posted("C1")
+    assert pacer.rate_limited("C1", 3) == "channel"  # just posted there: that channel's limit
+    assert not pacer.ready("C1") and pacer.ready("C2")
+    pacer.wait()
+    assert now[0] == 100.0  # nothing else waits
+    assert pacer.rate_limited("C2", 2) == "app"  # not posted there lately: the app-wide limit
+    pacer.wait()
+    assert now[0] == 102.0
+    now[0] = 103.5
+    assert pacer.ready("C1")
+
+
+def test_a_database_error_after_slack_accepted_leads_to_a_check_not_a_second_post(
+    ctx, slack, clock, monkeypatch
+):
+    msg = enqueue(ctx, "announce", "CCHALLENGE")
+
+    def database_down(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as m:
+        m.setattr(outbox, "mark_sent", database_down)
+        dispatcher(ctx, slack, clock).drain()
+    assert rows(ctx)[0].status == "unsure"
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    assert slack.posted_with_outbox_id() == {msg: 1}
+    assert rows(ctx)[0].status == "sent"
+
+
+def test_a_message_that_cannot_be_rendered_gives_up_after_its_attempts(
+    ctx, slack, clock, monkeypatch
+):
+    enqueue(ctx, "broken", "CCHALLENGE")
+    monkeypatch.setattr("bot.slack.messages.render", lambda ctx, message: 1 / 0)
+    deliver_all(dispatcher(ctx, slack, clock), clock)
+    (row,) = rows(ctx)
+    assert (row.status, row.attempts) == ("failed", 8)
+    assert slack.posted() == [] and not slack.calls_to("conversations.history")

@@ -17,15 +17,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
 from bot.sandbox.slack_api import FakeSlack  # noqa: E402
 from bot.slack.app import make_client  # noqa: E402
 from bot.slack.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
-from challenges import outbox  # noqa: E402
+from challenges import outbox, setup, workspaces  # noqa: E402
 from challenges.context import Context  # noqa: E402
+from challenges.inputs import ChallengeDraft  # noqa: E402
 from challenges.outbox import MessageKind  # noqa: E402
 from storage import Database  # noqa: E402
+from storage.enums import Platform  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+
+
+def plain_text(ctx, message):
+    """Each DM says its payload's text: the benchmark measures sending, not rendering."""
+    text = message.payload["text"]
+    return text, [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
 def main() -> int:
@@ -41,18 +51,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(args.database_url or f"sqlite:///{tmp}/fanout.db")
         upgrade(db.engine)
-        ctx = Context(db=db)
-        with ctx.db.transaction() as session:
+        ctx = Context(db=db, coordinators=frozenset({"UBENCH"}))
+        ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
+        challenge = setup.create_challenge(ctx, "UBENCH", ChallengeDraft.parse(
+            title="Fan-out", channel_id="CBENCH", fund_pot="£1,000", max_award="£1,000"))  # fmt: skip
+        with ctx.transaction() as session:
             for n in range(args.messages):
-                outbox.enqueue(session, key=f"bench:{n}", kind=MessageKind.DIRECT,
-                               target=f"U{n:08d}", payload={"text": f"Voting is open ({n})"},
-                               now=ctx.now())  # fmt: skip
+                outbox.enqueue(session, key=f"bench:{n}", kind=MessageKind.AUTHOR_NOTICE,
+                               to=outbox.to_person(f"U{n:08d}"),
+                               payload={"text": f"Voting is open ({n})"}, now=ctx.now(),
+                               challenge=challenge)  # fmt: skip
 
         slack = FakeSlack().start()
         limit = slack.rate_limit("chat.postMessage", per_second=args.rate, burst=burst,
                                  per_channel_per_second=1)  # fmt: skip
         settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_api_url=slack.url)
-        dispatcher = Dispatcher(ctx, make_client(settings, retries=False), workers=args.workers)
+        dispatcher = Dispatcher(ctx, make_client(settings, retries=False), workers=args.workers,
+                                render=plain_text)  # fmt: skip
         worker = OutboxWorker(dispatcher, interval=5.0)
         started = time.monotonic()
         worker.start()

@@ -183,17 +183,20 @@ def fresh_database(url: str | None) -> tuple[str, callable]:
 
 
 def prepare(url: str | None, *, live: bool) -> Round:
-    from challenges import ideas, setup
+    from challenges import ideas, setup, workspaces
     from challenges.context import Context
     from challenges.inputs import ChallengeDraft, IdeaDraft
     from challenges.transitions import advance
     from storage import Database
+    from storage.enums import Platform
     from storage.migrate import upgrade
 
     database_url, drop = fresh_database(url)
     db = Database.from_url(database_url)
     upgrade(db.engine)
     ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
+    # The fake Slack's team (auth.test), which the app adopts as its one workspace.
+    ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
     draft = ChallengeDraft.parse(
         title="Bench: how might we cut missed bin collections?", channel_id=CHANNEL,
         fund_pot="£20,000", max_award="£5,000", vote_budget=str(BUDGET), show_tallies_live=live,
@@ -233,15 +236,18 @@ def cards_posted(database_url: str, challenge_id: int) -> int:
     from sqlmodel import select
 
     from storage import Database
-    from storage.models import Idea
+    from storage.models import PostedMessage
 
     db = Database.from_url(database_url)
     try:
         with db.transaction() as s:
             return s.exec(
                 select(func.count())
-                .select_from(Idea)
-                .where(Idea.challenge_id == challenge_id, Idea.card_ts.is_not(None))
+                .select_from(PostedMessage)
+                .where(
+                    PostedMessage.challenge_id == challenge_id,
+                    PostedMessage.key.like("idea:%:card"),
+                )
             ).one()
     finally:
         db.dispose()

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Many workspaces: Slack's OAuth install (instead of one SLACK_BOT_TOKEN).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
     database_url: str = "sqlite:///lair.db"
     port: int = 3000
     lair_timezone: str = "Europe/London"
@@ -53,12 +57,19 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces, each installed through Slack's OAuth flow."""
+        return bool(self.slack_client_id)
+
     def require_slack(self) -> None:
         """Check what connecting to Slack needs; raise ConfigError naming the first gap."""
         token = _secret(self.slack_bot_token)
-        if not token:
+        if self.slack_oauth:
+            self._require_oauth(token)
+        elif not token:
             raise ConfigError(f"SLACK_BOT_TOKEN is not set. {README_HINT}")
-        if not token.startswith("xoxb-"):
+        elif not token.startswith("xoxb-"):
             raise ConfigError(
                 f"SLACK_BOT_TOKEN should be a bot token starting xoxb-. {README_HINT}"
             )
@@ -70,6 +81,25 @@ class Settings(BaseSettings):
         elif not _secret(self.slack_signing_secret):
             raise ConfigError(
                 f"SLACK_SIGNING_SECRET is not set (needed in HTTP mode; set SLACK_APP_TOKEN for Socket Mode). {README_HINT}"
+            )
+
+    def _require_oauth(self, token: str) -> None:
+        if token:
+            raise ConfigError(
+                "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
+                f"SLACK_CLIENT_SECRET (installed in many workspaces), not both. {README_HINT}"
+            )
+        if not _secret(self.slack_client_secret):
+            raise ConfigError(f"SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is). {README_HINT}")
+        if not _secret(self.slack_state_secret):
+            raise ConfigError(
+                "SLACK_STATE_SECRET is not set (needed to install Lair in many workspaces; "
+                f"any long random string). {README_HINT}"
+            )
+        if self.socket_mode:
+            raise ConfigError(
+                "Installing Lair in many workspaces needs HTTP mode (Slack sends installers to "
+                f"/slack/install and /slack/oauth_redirect): unset SLACK_APP_TOKEN. {README_HINT}"
             )
 
 

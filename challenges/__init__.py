@@ -2,6 +2,3 @@
 
 Plain Python on top of `storage`; knows nothing of Slack, so a Teams adapter can reuse it.
 """
-
-# Modules that register stage hooks (transitions.on_enter) must always be loaded.
-from challenges import voting  # noqa: E402, F401

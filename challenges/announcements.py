@@ -5,7 +5,6 @@ from sqlmodel import Session, select
 from challenges import outbox
 from challenges.context import Context
 from challenges.stages import Stage
-from challenges.transitions import on_enter
 from storage.models import Challenge, Idea
 
 
@@ -13,7 +12,6 @@ def author_key(challenge_id: int, user: str) -> str:
     return f"challenge:{challenge_id}:voting-open:author:{user}"
 
 
-@on_enter(Stage.VOTING)
 def tell_authors_voting_is_open(session: Session, challenge: Challenge, ctx: Context) -> None:
     """One DM to every author with an idea in the vote, so they can rally support for it."""
     authors = session.exec(
@@ -26,7 +24,7 @@ def tell_authors_voting_is_open(session: Session, challenge: Challenge, ctx: Con
     for author in authors:
         outbox.enqueue(
             session, key=author_key(challenge.id, author), kind=outbox.MessageKind.AUTHOR_NOTICE,
-            target=author, payload={"challenge_id": challenge.id, "user": author,
-                                    "stage": Stage.VOTING.value},
-            now=now, challenge_id=challenge.id,
+            to=outbox.to_person(author), payload={"challenge_id": challenge.id, "user": author,
+                                                  "stage": Stage.VOTING.value},
+            now=now, challenge=challenge,
         )  # fmt: skip

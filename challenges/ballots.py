@@ -38,7 +38,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from challenges.errors import NotFound
+from challenges import scope
 from storage.models import Ballot, Idea, ProcessedRequest, Vote
 
 # The hot path (one vote) runs prebuilt Core statements on the session's connection: a
@@ -97,16 +97,9 @@ def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetim
 
 
 def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
-    """The idea, re-read and locked: FOR SHARE to vote on it, FOR UPDATE to change it."""
-    idea = session.exec(
-        select(Idea)
-        .where(Idea.id == idea_id)
-        .with_for_update(read=shared)
-        .execution_options(populate_existing=True)
-    ).first()
-    if idea is None:
-        raise NotFound(f"There is no idea {idea_id}. It may have been removed.")
-    return idea
+    """The idea (in the acting person's workspace), re-read and locked: FOR SHARE to vote
+    on it, FOR UPDATE to change it."""
+    return scope.idea(session, idea_id, lock=not shared, shared=shared)
 
 
 _MINE = (BALLOT.c.challenge_id == bindparam("b_challenge")) & (

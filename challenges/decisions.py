@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import audit, outbox
+from challenges import audit, outbox, places, scope
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotFound, WrongStage
 from challenges.funding import Recommendation, recommend_for
@@ -63,9 +63,9 @@ def require_deciding(session: Session, challenge: Challenge) -> None:
 
 def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
     """Refuses unless `actor` may record decisions for the challenge now."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
-        challenge = session.get(Challenge, challenge_id)
+        challenge = scope.find_challenge(session, challenge_id)
         if challenge is None:
             raise NotFound(
                 f"There is no challenge {challenge_id}. `/challenge list` shows the numbers."
@@ -82,7 +82,7 @@ class DecisionForm:
 
 
 def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
         require_deciding(session, challenge)
@@ -117,7 +117,7 @@ def record_decisions(
 ) -> DecisionResult:
     """Record decisions for shortlisted ideas; with `announce`, every shortlisted idea must
     then have one, and the results and each author's outcome are queued, once."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return record_in(session, ctx, actor, challenge_id, inputs, announce=announce)
 
 
@@ -209,8 +209,8 @@ def record_in(
 def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     outbox.enqueue(
         session, key=results_key(challenge.id), kind=outbox.MessageKind.RESULTS,
-        target=challenge.channel_id, payload={"challenge_id": challenge.id}, now=now,
-        challenge_id=challenge.id,
+        to=outbox.to_channel(challenge.channel_id), payload={"challenge_id": challenge.id},
+        now=now, challenge=challenge, save_as=places.results(challenge.id),
     )  # fmt: skip
     authors = session.exec(
         select(Idea.id, Idea.author_id)
@@ -219,8 +219,8 @@ def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     ).all()
     for idea_id, author in authors:
         outbox.enqueue(
-            session, key=outcome_key(idea_id), kind=outbox.MessageKind.OUTCOME, target=author,
-            payload={"idea_id": idea_id}, now=now, challenge_id=challenge.id,
+            session, key=outcome_key(idea_id), kind=outbox.MessageKind.OUTCOME,
+            to=outbox.to_person(author), payload={"idea_id": idea_id}, now=now, challenge=challenge,
         )  # fmt: skip
     audit.record(
         session, actor=actor, action="results.announced", at=now, challenge_id=challenge.id,
@@ -251,8 +251,8 @@ class Results:
 def results(ctx: Context, challenge_id: int) -> Results:
     from challenges.ideas import team_of
 
-    with ctx.db.transaction() as session:
-        challenge = session.get(Challenge, challenge_id)
+    with ctx.transaction() as session:
+        challenge = scope.find_challenge(session, challenge_id)
         rows = session.exec(
             select(Idea, Decision)
             .join(Decision, Decision.idea_id == Idea.id)
@@ -292,8 +292,8 @@ class Outcome:
 
 
 def outcome(ctx: Context, idea_id: int) -> Outcome:
-    with ctx.db.transaction() as session:
-        idea = session.get(Idea, idea_id)
+    with ctx.transaction() as session:
+        idea = scope.find_idea(session, idea_id)
         if idea is None:
             raise NotFound(f"There is no idea {idea_id}.")
         challenge = session.get(Challenge, idea.challenge_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from challenges import scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
@@ -83,7 +84,12 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
             PanelMember,
             (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == user_id),
         )
-        .where(Challenge.stage == Stage.PANEL.value, Idea.shortlisted, Idea.status != "withdrawn")
+        .where(
+            Challenge.stage == Stage.PANEL.value,
+            Idea.shortlisted,
+            Idea.status != "withdrawn",
+            scope.visible(session),
+        )
         .order_by(Challenge.id, Idea.id)
     ).all()
     scored = set(session.exec(select(Scorecard.idea_id).where(Scorecard.member_id == user_id)))
@@ -93,7 +99,7 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
 
 def home_for(ctx: Context, user_id: str) -> Home:
     mine = ideas_of(ctx, user_id)
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         running = session.exec(
             select(Challenge)
             .where(
@@ -104,7 +110,8 @@ def home_for(ctx: Context, user_id: str) -> Home:
                         Stage.PANEL.value,
                         Stage.DECIDED.value,
                     ]
-                )
+                ),
+                scope.visible(session),
             )
             .order_by(Challenge.id.desc())
         ).all()
@@ -126,7 +133,7 @@ def home_for(ctx: Context, user_id: str) -> Home:
         if is_coordinator(session, ctx, user_id):
             everything = session.exec(
                 select(Challenge)
-                .where(Challenge.stage != Stage.CLOSED.value)
+                .where(Challenge.stage != Stage.CLOSED.value, scope.visible(session))
                 .order_by(Challenge.id.desc())
             ).all()
             coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]

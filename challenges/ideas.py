@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from challenges import audit, ballots, outbox
+from challenges import audit, ballots, outbox, places, scope
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, NotFound, WrongStage
+from challenges.errors import InvalidInput, NotAllowed, WrongStage
 from challenges.inputs import IdeaDraft
 from challenges.money import format_pounds
 from challenges.setup import get as get_challenge
@@ -28,10 +28,8 @@ class IdeaView:
 
 
 def get(session: Session, idea_id: int) -> Idea:
-    idea = session.get(Idea, idea_id)
-    if idea is None:
-        raise NotFound(f"There is no idea {idea_id}. `/idea mine` lists your ideas.")
-    return idea
+    """The idea, if it is in the acting person's workspace (see challenges/scope.py)."""
+    return scope.idea(session, idea_id)
 
 
 def team_of(session: Session, idea_id: int) -> list[str]:
@@ -91,7 +89,7 @@ def submit_idea(
     source_permalink: str | None = None,
 ) -> IdeaView:
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         challenge = get_challenge(session, challenge_id)
         _require_taking_ideas(challenge)
         _check_against_challenge(challenge, draft)
@@ -111,8 +109,8 @@ def submit_idea(
         )  # fmt: skip
         outbox.enqueue(
             session, key=f"idea:{idea.id}:card", kind=outbox.MessageKind.IDEA_CARD,
-            target=challenge.channel_id, payload={"idea_id": idea.id}, now=now,
-            challenge_id=challenge.id,
+            to=outbox.to_channel(challenge.channel_id), payload={"idea_id": idea.id}, now=now,
+            challenge=challenge, save_as=places.card(idea.id),
         )  # fmt: skip
         return IdeaView(idea, challenge, team_of(session, idea.id))
 
@@ -130,7 +128,7 @@ def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
 
 def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         ballots.lock_idea(session, idea_id)  # a new team member's vote is released below
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
@@ -159,7 +157,7 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
 def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
     """Withdraw an idea; any votes it had go back to their voters' budgets."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         ballots.lock_idea(session, idea_id)  # before any check: see challenges/ballots.py
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
@@ -180,13 +178,13 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
 
 
 def load(ctx: Context, idea_id: int) -> IdeaView:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea = get(session, idea_id)
         return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
 
 
 def load_own(ctx: Context, actor: str, idea_id: int) -> IdeaView:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea = _own_idea(session, actor, idea_id)
         return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
 
@@ -201,12 +199,12 @@ class MyIdea:
 
 def ideas_of(ctx: Context, user_id: str) -> list[MyIdea]:
     """Ideas the user authored or is on the team of, newest first."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         rows = session.exec(
             select(Idea, Challenge, IdeaMember.role)
             .join(IdeaMember, IdeaMember.idea_id == Idea.id)
             .join(Challenge, Challenge.id == Idea.challenge_id)
-            .where(IdeaMember.user_id == user_id)
+            .where(IdeaMember.user_id == user_id, scope.visible(session))
             .order_by(Idea.id.desc())
         ).all()
         result = []

@@ -18,7 +18,7 @@ def acquire(ctx: Context, name: str, holder: str, *, seconds: float) -> bool:
     """Take or renew the lease `name` for `holder`. True if `holder` now holds it."""
     now = ctx.now()
     expires = now + timedelta(seconds=seconds)
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         taken = session.execute(
             update(Lease)
             .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= now))
@@ -29,7 +29,7 @@ def acquire(ctx: Context, name: str, holder: str, *, seconds: float) -> bool:
         if session.get(Lease, name) is not None:
             return False
     try:
-        with ctx.db.transaction() as session:
+        with ctx.transaction() as session:
             session.add(Lease(name=name, holder=holder, expires_at=expires))
         return True
     except IntegrityError:  # another process created it first
@@ -37,11 +37,11 @@ def acquire(ctx: Context, name: str, holder: str, *, seconds: float) -> bool:
 
 
 def release(ctx: Context, name: str, holder: str) -> None:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
 
 
 def holder_of(ctx: Context, name: str) -> str | None:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         lease = session.get(Lease, name)
         return lease.holder if lease and lease.expires_at > ctx.now() else None

@@ -1,8 +1,8 @@
 """Messages to send, recorded in the same transaction as the change that causes them.
 
-The domain decides *that* something is announced and to whom (`kind`, `target`,
-`payload`); an adapter decides how it looks and sends it. `dedupe_key` makes
-"announced once" a database fact.
+The domain decides *that* something is said, about what and to whom (`kind`, the
+audience, `payload`); each platform's adapter decides how it looks and sends it, taking
+only its own platform's rows. `dedupe_key` makes "announced once" a database fact.
 """
 
 from dataclasses import dataclass
@@ -13,33 +13,25 @@ from typing import Any
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
+from challenges import places
 from challenges.context import Context
-from storage.models import Challenge, Idea, OutboxMessage
+from storage.enums import Audience, OutboxStatus, Platform
+from storage.models import Challenge, OutboxMessage, Workspace
+
+Status = OutboxStatus
 
 
 class MessageKind(StrEnum):
     STAGE_ANNOUNCEMENT = "stage_announcement"
     IDEA_CARD = "idea_card"
     REMINDER = "reminder"
-    LEARNING_UPDATE = (
-        "learning_update"  # DM to a funded team member: time to share what was learned
-    )
-    DIRECT = "direct"
+    LEARNING_UPDATE = "learning_update"  # to a funded team member: time to share what was learned
     PANEL_PARENT = "panel_parent"
-    PANEL_NUDGE = "panel_nudge"  # DM to a panel member who has ideas left to score
-    AUTHOR_NOTICE = "author_notice"  # DM to an author about their ideas at a stage change
+    PANEL_NUDGE = "panel_nudge"  # to a panel member who has ideas left to score
+    AUTHOR_NOTICE = "author_notice"  # to an author about their ideas at a stage change
     RESULTS = "results"  # the winners, in the challenge channel
     OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
-    CARD_UPDATE = "card_update"  # re-render an idea's posted card in place (payload: idea_id)
-
-
-class Status(StrEnum):
-    PENDING = "pending"  # not yet tried, or Slack definitely did not post it (e.g. 429)
-    UNSURE = "unsure"  # a try may have reached Slack (5xx, timeout): check before sending again
-    SENDING = "sending"  # claimed by a sender until claimed_until; expired = crashed mid-send
-    SENT = "sent"
-    SKIPPED = "skipped"  # no longer true when its turn came (e.g. a reminder after the close)
-    FAILED = "failed"  # Slack refused it for good, or too many attempts
+    CARD_UPDATE = "card_update"  # an idea's posted card, redrawn in place (payload: idea_id)
 
 
 UNSENT = (Status.PENDING.value, Status.UNSURE.value, Status.SENDING.value)
@@ -49,11 +41,39 @@ CLAIM_SECONDS = 60
 
 
 @dataclass(frozen=True)
+class To:
+    """An outbox message's audience (see storage.enums.Audience)."""
+
+    audience: Audience
+    address: str  # a conversation id, or (PERSON) a user id
+    place: str | None = None  # THREAD: the parent's place key; UPDATE: the message's
+
+
+def to_channel(conversation_id: str) -> To:
+    return To(Audience.CHANNEL, conversation_id)
+
+
+def to_person(user_id: str) -> To:
+    return To(Audience.PERSON, user_id)
+
+
+def in_thread(place: str, conversation_id: str) -> To:
+    """A reply under the message known as `place`, once it is posted (it waits until then)."""
+    return To(Audience.THREAD, conversation_id, place)
+
+
+def redraw(place: str, conversation_id: str) -> To:
+    return To(Audience.UPDATE, conversation_id, place)
+
+
+@dataclass(frozen=True)
 class Head:
-    """The oldest unsent message for one target: only it may be sent, so each channel keeps order."""
+    """The oldest unsent message for one address: only it may be sent, so each conversation
+    keeps its order."""
 
     id: int
-    target: str
+    workspace_id: int
+    address: str
 
 
 @dataclass
@@ -67,26 +87,26 @@ def enqueue(
     *,
     key: str,
     kind: MessageKind,
-    target: str,
+    to: To,
     payload: dict[str, Any],
     now: datetime,
-    challenge_id: int | None = None,
+    challenge: Challenge,
+    save_as: str | None = None,
     not_before: datetime | None = None,
 ) -> bool:
-    """Add a message unless one with the same key exists. Returns True if added."""
+    """Add a message about `challenge` (in its workspace) unless one with the same key
+    exists. `save_as` names the place the posted message becomes. True if added."""
     if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).first():
         return False
+    workspace = session.get(Workspace, challenge.workspace_id)
     session.add(
         OutboxMessage(
-            dedupe_key=key,
-            challenge_id=challenge_id,
-            kind=kind.value,
-            target=target,
-            payload=payload,
-            not_before=not_before or now,
-            created_at=now,
+            dedupe_key=key, workspace_id=workspace.id, platform=workspace.platform,
+            challenge_id=challenge.id, kind=kind.value, audience=to.audience.value,
+            address=to.address, place=to.place, save_as=save_as, payload=payload,
+            not_before=not_before or now, created_at=now,
         )
-    )
+    )  # fmt: skip
     return True
 
 
@@ -100,34 +120,36 @@ def _due(now: datetime):
     )
 
 
-def _heads():
+def _heads(platform: Platform):
     return (
         select(func.min(OutboxMessage.id))
-        .where(OutboxMessage.status.in_(UNSENT))
-        .group_by(OutboxMessage.target)
+        .where(OutboxMessage.status.in_(UNSENT), OutboxMessage.platform == platform.value)
+        .group_by(OutboxMessage.workspace_id, OutboxMessage.address)
     )
 
 
-def due_heads(ctx: Context, *, limit: int = 500) -> list[Head]:
-    """Messages that may be sent now: each the oldest unsent one for its target, and due."""
+def due_heads(ctx: Context, platform: Platform, *, limit: int = 500) -> list[Head]:
+    """The platform's messages that may be sent now: each the oldest unsent one for its
+    address, and due."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         rows = session.exec(
-            select(OutboxMessage.id, OutboxMessage.target)
-            .where(OutboxMessage.id.in_(_heads()), _due(now))
+            select(OutboxMessage.id, OutboxMessage.workspace_id, OutboxMessage.address)
+            .where(OutboxMessage.id.in_(_heads(platform)), _due(now))
             .order_by(OutboxMessage.not_before, OutboxMessage.id)
             .limit(limit)
         ).all()
-    return [Head(id, target) for id, target in rows]
+    return [Head(*row) for row in rows]
 
 
-def next_due_at(ctx: Context) -> datetime | None:
-    """When the earliest unsent message becomes sendable (its not_before, or its claim's expiry)."""
-    with ctx.db.transaction() as session:
+def next_due_at(ctx: Context, platform: Platform) -> datetime | None:
+    """When the platform's earliest unsent message becomes sendable (its not_before, or its
+    claim's expiry)."""
+    with ctx.transaction() as session:
         rows = session.exec(
             select(
                 OutboxMessage.status, OutboxMessage.not_before, OutboxMessage.claimed_until
-            ).where(OutboxMessage.id.in_(_heads()))
+            ).where(OutboxMessage.id.in_(_heads(platform)))
         ).all()
     moments = [claimed if status == Status.SENDING and claimed else not_before
                for status, not_before, claimed in rows]  # fmt: skip
@@ -137,7 +159,7 @@ def next_due_at(ctx: Context) -> datetime | None:
 def claim(ctx: Context, message_id: int) -> Claim | None:
     """Take one due message for sending by a compare-and-set; None if it is not due or taken."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         msg = session.exec(
             select(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
         ).first()
@@ -164,61 +186,22 @@ def claim(ctx: Context, message_id: int) -> Claim | None:
         return Claim(msg, uncertain)
 
 
-def claim_due(ctx: Context, *, limit: int = 20) -> list[OutboxMessage]:
-    """Take up to `limit` due messages (each the oldest unsent for its target)."""
-    claims = (claim(ctx, head.id) for head in due_heads(ctx, limit=limit))
-    return [c.message for c in claims if c is not None]
-
-
-def mark_sent(ctx: Context, message_id: int, *, channel: str, ts: str) -> None:
-    """Record what the chat platform accepted, and link it to what it was about."""
+def mark_sent(ctx: Context, message_id: int, where: places.Ref | None) -> None:
+    """Record that the platform accepted the message (posted at `where`; None when a
+    redraw or a private reply has no place of its own), and remember the place it became."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         msg = session.get(OutboxMessage, message_id)
         msg.status = Status.SENT.value
-        msg.sent_channel = channel
-        msg.sent_ts = ts
         msg.sent_at = now
         msg.claimed_until = None
         msg.last_error = None
-        if msg.kind == MessageKind.IDEA_CARD and (
-            idea := session.get(Idea, msg.payload["idea_id"])
-        ):
-            idea.card_channel, idea.card_ts = channel, ts
-        elif msg.kind == MessageKind.PANEL_PARENT and (
-            idea := session.get(Idea, msg.payload["idea_id"])
-        ):
-            idea.panel_ts = ts
-        elif (
-            msg.kind == MessageKind.STAGE_ANNOUNCEMENT
-            and msg.payload.get("stage") == "submissions"
-            and (challenge := session.get(Challenge, msg.challenge_id))
-        ):
-            challenge.announcement_channel, challenge.announcement_ts = channel, ts
-
-
-@dataclass(frozen=True)
-class CardPlace:
-    """Where an idea's card is, or why it has no place yet."""
-
-    channel: str | None
-    ts: str | None
-    posting: bool  # its card message is still waiting to be sent
-
-    @property
-    def posted(self) -> bool:
-        return bool(self.channel and self.ts)
-
-
-def card_place(ctx: Context, idea_id: int) -> CardPlace:
-    with ctx.db.transaction() as session:
-        idea = session.get(Idea, idea_id)
-        if idea is None:
-            return CardPlace(None, None, posting=False)
-        status = session.exec(
-            select(OutboxMessage.status).where(OutboxMessage.dedupe_key == f"idea:{idea_id}:card")
-        ).first()
-        return CardPlace(idea.card_channel, idea.card_ts, posting=status in ("pending", "sending"))
+        if msg.save_as and where is not None:
+            places.save(
+                session, msg.save_as, where, workspace_id=msg.workspace_id,
+                challenge_id=msg.challenge_id, idea_id=msg.payload.get("idea_id"),
+                outbox_id=msg.id, now=now,
+            )  # fmt: skip
 
 
 def mark_failed(
@@ -235,7 +218,7 @@ def mark_failed(
     `uncertain`: the try may have been posted, so the next one checks first.
     `count_attempt=False`: a rate-limit answer, which does not use up an attempt.
     """
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         msg = session.get(OutboxMessage, message_id)
         msg.last_error = error[:500]
         msg.claimed_until = None
@@ -249,7 +232,7 @@ def mark_failed(
 
 
 def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         msg = session.get(OutboxMessage, message_id)
         msg.status = Status.SKIPPED.value
         msg.claimed_until = None
@@ -258,7 +241,7 @@ def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:
 
 
 def pending_count(ctx: Context) -> int:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return session.exec(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(UNSENT))
         ).one()

@@ -10,13 +10,20 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from challenges import audit
+from challenges import audit, outbox, places, scope
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotAllowed, NotOnPanel, WrongStage
 from challenges.roles import require_coordinator
-from challenges.setup import get as get_challenge
 from challenges.stages import Stage
-from storage.models import Challenge, Conflict, Idea, IdeaMember, PanelMember, Scorecard
+from storage.models import (
+    Challenge,
+    Conflict,
+    Idea,
+    IdeaMember,
+    PanelMember,
+    PostedMessage,
+    Scorecard,
+)
 
 MAX_PANEL = 30
 DECLARED = "declared"
@@ -25,8 +32,7 @@ DECLARED = "declared"
 def locked_challenge(session: Session, challenge_id: int) -> Challenge:
     """The challenge, its row locked until the transaction ends: serialises scoring, shortlist
     changes, decisions and stage changes of one challenge (PostgreSQL; SQLite writes are serial)."""
-    challenge = session.get(Challenge, challenge_id, with_for_update=True)
-    return challenge if challenge is not None else get_challenge(session, challenge_id)
+    return scope.challenge(session, challenge_id, lock=True)
 
 
 def panel_of(session: Session, challenge_id: int) -> list[str]:
@@ -178,11 +184,14 @@ def apply_panel(
     if added or removed:
         refresh = list(
             session.exec(
-                select(Idea.id).where(
+                select(PostedMessage.idea_id)
+                .join(Idea, Idea.id == PostedMessage.idea_id)
+                .where(
                     Idea.challenge_id == challenge.id,
                     Idea.shortlisted.is_(True),
-                    Idea.panel_ts.is_not(None),
+                    PostedMessage.key.like("idea:%:panel"),
                 )
+                .order_by(PostedMessage.idea_id)
             )
         )
     return PanelChange(users, added, removed, recorded, challenge.panel_channel_id, refresh)
@@ -190,10 +199,8 @@ def apply_panel(
 
 def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> PanelChange:
     """`/challenge panel`: replace the panel. Also posts any missing shortlist messages."""
-    from challenges.shortlist import post_parents  # the shortlist module imports this one
-
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = locked_challenge(session, challenge_id)
         change = apply_panel(session, challenge=challenge, users=users, actor=actor, now=now)
@@ -202,12 +209,12 @@ def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> 
 
 
 def members(ctx: Context, challenge_id: int) -> list[str]:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return panel_of(session, challenge_id)
 
 
 def _declarable(session: Session, actor: str, idea_id: int) -> tuple[Idea, Challenge]:
-    idea = session.get(Idea, idea_id)
+    idea = scope.find_idea(session, idea_id)
     if idea is None or not idea.shortlisted:
         raise WrongStage("That idea is not on the shortlist.")
     challenge = locked_challenge(session, idea.challenge_id)
@@ -230,7 +237,7 @@ def _declarable(session: Session, actor: str, idea_id: int) -> tuple[Idea, Chall
 
 def check_declarable(ctx: Context, actor: str, idea_id: int) -> Idea:
     """The idea, if `actor` may declare a conflict with it now (before showing the form)."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return _declarable(session, actor, idea_id)[0]
 
 
@@ -240,7 +247,7 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise InvalidInput({"reason": "Keep the reason under 500 characters."})
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea, challenge = _declarable(session, actor, idea_id)
         session.add(
             Conflict(idea_id=idea_id, user_id=actor, kind=DECLARED, reason=reason, declared_at=now)
@@ -258,3 +265,28 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
             subject=f"idea:{idea_id}", reason=reason, had_scored=had_scored,
         )  # fmt: skip
         return idea
+
+
+def parent_key(idea_id: int) -> str:
+    return f"idea:{idea_id}:panel"
+
+
+def post_parents(session: Session, challenge: Challenge, now) -> int:
+    """Queue the panel-channel parent message of every shortlisted idea that has none.
+    Returns how many were queued (none without a panel channel)."""
+    if not challenge.panel_channel_id:
+        return 0
+    queued = 0
+    for idea in session.exec(
+        select(Idea)
+        .where(Idea.challenge_id == challenge.id, Idea.shortlisted.is_(True))
+        .order_by(Idea.id)
+    ):
+        if places.find(session, places.panel(idea.id)) is not None:
+            continue
+        queued += outbox.enqueue(
+            session, key=parent_key(idea.id), kind=outbox.MessageKind.PANEL_PARENT,
+            to=outbox.to_channel(challenge.panel_channel_id), payload={"idea_id": idea.id},
+            now=now, challenge=challenge, save_as=places.panel(idea.id),
+        )  # fmt: skip
+    return queued

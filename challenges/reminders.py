@@ -97,8 +97,8 @@ def enqueue_learning_updates(session: Session, challenge: Challenge, now: dateti
             for user in team:
                 queued += outbox.enqueue(
                     session, key=learning_key(idea_id, day, user), kind=outbox.MessageKind.LEARNING_UPDATE,
-                    target=user, payload={"idea_id": idea_id, "date": day.isoformat()}, now=now,
-                    challenge_id=challenge.id,
+                    to=outbox.to_person(user), payload={"idea_id": idea_id, "date": day.isoformat()},
+                    now=now, challenge=challenge,
                 )  # fmt: skip
     if queued:
         audit.record(
@@ -121,15 +121,15 @@ def enqueue_due(session: Session, challenge: Challenge, now: datetime) -> int:
     payload = {"challenge_id": challenge.id, "stage": stage.value}
     if target and outbox.enqueue(
         session, key=reminder_key(challenge.id, stage), kind=outbox.MessageKind.REMINDER,
-        target=target, payload=payload, now=now, challenge_id=challenge.id,
+        to=outbox.to_channel(target), payload=payload, now=now, challenge=challenge,
     ):  # fmt: skip
         queued += 1
     if stage == Stage.PANEL:
         for member in unscored(session, challenge.id):
             queued += outbox.enqueue(
                 session, key=nudge_key(challenge.id, member), kind=outbox.MessageKind.PANEL_NUDGE,
-                target=member, payload={"challenge_id": challenge.id, "member": member},
-                now=now, challenge_id=challenge.id,
+                to=outbox.to_person(member), payload={"challenge_id": challenge.id, "member": member},
+                now=now, challenge=challenge,
             )  # fmt: skip
     if queued:
         audit.record(

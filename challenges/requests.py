@@ -12,7 +12,7 @@ from storage.models import ProcessedRequest
 def first_time(ctx: Context, key: str) -> bool:
     """True the first time `key` is seen; False for a redelivery or a duplicate."""
     try:
-        with ctx.db.transaction() as session:
+        with ctx.transaction() as session:
             session.add(ProcessedRequest(key=key[:200], seen_at=ctx.now()))
         return True
     except IntegrityError:
@@ -20,7 +20,7 @@ def first_time(ctx: Context, key: str) -> bool:
 
 
 def forget_older_than(ctx: Context, age: timedelta = timedelta(days=2)) -> int:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         result = session.execute(
             delete(ProcessedRequest).where(ProcessedRequest.seen_at < ctx.now() - age)
         )

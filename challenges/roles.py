@@ -1,17 +1,19 @@
-"""Who may do what: coordinators come from configuration or a stored grant."""
+"""Who may do what: coordinators come from configuration or a grant stored per workspace."""
 
 from sqlmodel import Session, select
 
 from challenges import audit
 from challenges.context import Context
 from challenges.errors import NotACoordinator
+from challenges.scope import workspace_of
 from storage.models import Coordinator
 
 
 def is_coordinator(session: Session, ctx: Context, user_id: str) -> bool:
     if user_id in ctx.coordinators:
         return True
-    return session.get(Coordinator, user_id) is not None
+    workspace = workspace_of(session)
+    return workspace is not None and session.get(Coordinator, (workspace, user_id)) is not None
 
 
 def require_coordinator(session: Session, ctx: Context, user_id: str) -> None:
@@ -20,17 +22,22 @@ def require_coordinator(session: Session, ctx: Context, user_id: str) -> None:
 
 
 def check_coordinator(ctx: Context, user_id: str) -> bool:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return is_coordinator(session, ctx, user_id)
 
 
 def grant_coordinator(ctx: Context, actor: str, user_id: str) -> bool:
-    """Make `user_id` a coordinator. Returns False if they already were one."""
-    with ctx.db.transaction() as session:
+    """Make `user_id` a coordinator in the actor's workspace. False if they already were one."""
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         if is_coordinator(session, ctx, user_id):
             return False
-        session.add(Coordinator(user_id=user_id, granted_by=actor, granted_at=ctx.now()))
+        session.add(
+            Coordinator(
+                workspace_id=ctx.workspace_id, user_id=user_id, granted_by=actor,
+                granted_at=ctx.now(),
+            )
+        )  # fmt: skip
         audit.record(
             session,
             actor=actor,
@@ -42,6 +49,9 @@ def grant_coordinator(ctx: Context, actor: str, user_id: str) -> bool:
 
 
 def coordinators(ctx: Context) -> list[str]:
-    with ctx.db.transaction() as session:
-        stored = session.exec(select(Coordinator.user_id)).all()
+    """The configured coordinators and those granted in the context's workspace."""
+    with ctx.transaction() as session:
+        stored = session.exec(
+            select(Coordinator.user_id).where(Coordinator.workspace_id == ctx.workspace_id)
+        ).all()
     return sorted(set(ctx.coordinators) | set(stored))

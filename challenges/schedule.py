@@ -32,7 +32,7 @@ class Done:
 
 def scheduled_ids(ctx: Context) -> list[int]:
     """Challenges the schedule may still have work for."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return list(
             session.exec(
                 select(Challenge.id).where(Challenge.stage.in_(_SCHEDULED)).order_by(Challenge.id)
@@ -44,7 +44,7 @@ def run_due(ctx: Context, challenge_id: int) -> Done:
     """Make every overdue stage change (in order, each announced), then any due reminder."""
     done = Done()
     for _ in range(len(Stage)):
-        with ctx.db.transaction() as session:
+        with ctx.transaction() as session:
             challenge = session.get(Challenge, challenge_id)
             if challenge is None:
                 return done
@@ -60,7 +60,7 @@ def run_due(ctx: Context, challenge_id: int) -> Done:
         except StageChanged:
             continue  # another clock or a coordinator moved it; look again
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         challenge = session.get(Challenge, challenge_id)
         done.reminders = reminders.enqueue_due(session, challenge, now) if challenge else 0
     return done
@@ -69,12 +69,12 @@ def run_due(ctx: Context, challenge_id: int) -> Done:
 def next_wakeups(ctx: Context) -> dict[int, datetime]:
     """Challenge id → the next moment the schedule has work for it (only those with one)."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         rows = session.exec(select(Challenge).where(Challenge.stage.in_(_SCHEDULED))).all()
         return {c.id: at for c in rows if (at := timeline.next_wakeup(c, now)) is not None}
 
 
 def next_wakeup(ctx: Context, challenge_id: int) -> datetime | None:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         challenge = session.get(Challenge, challenge_id)
         return timeline.next_wakeup(challenge, ctx.now()) if challenge else None

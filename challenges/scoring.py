@@ -8,13 +8,13 @@ panel's scores for an idea only once they have scored it themselves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from challenges import audit
+from challenges import audit, places, scope
 from challenges.context import Context
 from challenges.errors import (
     ConflictOfInterest,
@@ -142,7 +142,7 @@ def parse_reply(text: str, criteria: list[Criterion]) -> ParsedReply:
 
 def _scoring_idea(session: Session, idea_id: int, user: str) -> tuple[Idea, Challenge]:
     """The idea and its (locked) challenge, if `user` may score it now; refuses otherwise."""
-    idea = session.get(Idea, idea_id)
+    idea = scope.find_idea(session, idea_id)
     if idea is None:
         raise NotFound(f"There is no idea {idea_id}.")
     challenge = locked_challenge(session, idea.challenge_id)
@@ -218,7 +218,7 @@ class ScoreForm:
 
 def score_form(ctx: Context, member: str, idea_id: int) -> ScoreForm:
     """What the Score button's form shows (the member's current scorecard, if any)."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea, challenge = _scoring_idea(session, idea_id, member)
         criteria = criteria_of(session, challenge.id)
         card = _card(session, idea.id, member)
@@ -275,7 +275,7 @@ def record_scores(
 
 def _record(ctx, member, idea_id, values, comment, share_comment, via) -> ScoreResult:
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea, challenge = _scoring_idea(session, idea_id, member)
         criteria = criteria_of(session, challenge.id)
         keys = {c.key for c in criteria}
@@ -339,31 +339,20 @@ def _record(ctx, member, idea_id, values, comment, share_comment, via) -> ScoreR
         )  # fmt: skip
 
 
-def idea_for_thread(ctx: Context, channel: str, thread_ts: str) -> int | None:
+def idea_for_thread(ctx: Context, conversation_id: str, message_id: str) -> int | None:
     """The shortlisted idea whose panel message starts this thread, if any."""
-    with ctx.db.transaction() as session:
-        row = session.exec(
-            select(Idea.id)
-            .join(Challenge, Challenge.id == Idea.challenge_id)
-            .where(Idea.panel_ts == thread_ts, Challenge.panel_channel_id == channel)
-        ).first()
-        return row
+    return places.idea_under(ctx, conversation_id, message_id)
 
 
-def panel_message(ctx: Context, idea_id: int) -> tuple[str, str] | None:
-    """(channel, ts) of the idea's parent message in the panel channel, once posted."""
-    with ctx.db.transaction() as session:
-        row = session.exec(
-            select(Challenge.panel_channel_id, Idea.panel_ts)
-            .join(Challenge, Challenge.id == Idea.challenge_id)
-            .where(Idea.id == idea_id)
-        ).first()
-    return (row[0], row[1]) if row and row[0] and row[1] else None
+def panel_message(ctx: Context, idea_id: int) -> places.Ref | None:
+    """Where the idea's parent message in the panel channel is, once posted."""
+    with ctx.transaction() as session:
+        return places.find(session, places.panel(idea_id))
 
 
 def record_reply(ctx: Context, *, member: str, idea_id: int, text: str) -> ScoreResult:
     """Score from a thread reply (already known to look like a score)."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         idea, challenge = _scoring_idea(session, idea_id, member)
         criteria = criteria_of(session, challenge.id)
         card = _card(session, idea.id, member)
@@ -410,8 +399,8 @@ class PanelScores:
 def panel_scores(ctx: Context, viewer: str, idea_id: int) -> PanelScores:
     """The panel's scores for an idea, for a panel member who has scored it (or a coordinator
     who is not on the panel). Blind scoring: refused to a member who has not scored it yet."""
-    with ctx.db.transaction() as session:
-        idea = session.get(Idea, idea_id)
+    with ctx.transaction() as session:
+        idea = scope.find_idea(session, idea_id)
         if idea is None:
             raise NotFound(f"There is no idea {idea_id}.")
         challenge = session.get(Challenge, idea.challenge_id)
@@ -461,11 +450,12 @@ class PanelCard:
     votes: int
     scored: int
     eligible: int
+    criteria: list[Criterion] = field(default_factory=list)
 
 
 def panel_card(ctx: Context, idea_id: int) -> PanelCard:
-    with ctx.db.transaction() as session:
-        idea = session.get(Idea, idea_id)
+    with ctx.transaction() as session:
+        idea = scope.find_idea(session, idea_id)
         if idea is None:
             raise NotFound(f"There is no idea {idea_id}.")
         challenge = session.get(Challenge, idea.challenge_id)
@@ -482,4 +472,5 @@ def panel_card(ctx: Context, idea_id: int) -> PanelCard:
             select(func.count()).select_from(Vote).where(Vote.idea_id == idea.id)
         ).one()
         scored, eligible = progress(session, idea)
-        return PanelCard(idea, challenge, team, votes, scored, eligible)
+        criteria = criteria_of(session, challenge.id)
+        return PanelCard(idea, challenge, team, votes, scored, eligible, criteria)

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import audit
+from challenges import audit, scope
 from challenges.context import Context
-from challenges.errors import NotFound, WrongStage
+from challenges.errors import WrongStage
 from challenges.inputs import ChallengeDraft
+from challenges.panel import apply_panel, post_parents
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
 from storage.models import Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
@@ -42,12 +43,8 @@ _LABELS = {
 
 
 def get(session: Session, challenge_id: int) -> Challenge:
-    challenge = session.get(Challenge, challenge_id)
-    if challenge is None:
-        raise NotFound(
-            f"There is no challenge {challenge_id}. `/challenge list` shows the challenges and their numbers."
-        )
-    return challenge
+    """The challenge, if it is in the acting person's workspace (see challenges/scope.py)."""
+    return scope.challenge(session, challenge_id)
 
 
 def criteria_of(session: Session, challenge_id: int) -> list[Criterion]:
@@ -88,10 +85,12 @@ def create_challenge(
     ctx: Context, actor: str, draft: ChallengeDraft, *, panel: list[str] | None = None
 ) -> Challenge:
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
+        if ctx.workspace_id is None:
+            raise ValueError("a challenge is created in a workspace: use ctx.in_workspace()")
         challenge = Challenge(
-            title=draft.title, channel_id=draft.channel_id, fund_pot=draft.fund_pot,
+            workspace_id=ctx.workspace_id, title=draft.title, channel_id=draft.channel_id, fund_pot=draft.fund_pot,
             max_award=draft.max_award, created_by=actor, created_at=now, updated_at=now,
             stage_changed_at=now,
         )  # fmt: skip
@@ -109,8 +108,6 @@ def create_challenge(
 
 
 def _set_panel(session: Session, challenge: Challenge, users: list[str], actor: str, now) -> None:
-    from challenges.panel import apply_panel  # the panel module builds on this one
-
     apply_panel(session, challenge=challenge, users=users, actor=actor, now=now, allow_empty=True)
 
 
@@ -137,7 +134,7 @@ def edit_challenge(
 ) -> Challenge:
     """Save the challenge form. `panel`, when given, replaces the panel (see challenges.panel)."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get(session, challenge_id)
         stage = Stage(challenge.stage)
@@ -165,8 +162,6 @@ def edit_challenge(
         if panel is not None and sorted(set(panel)) != sorted(before["panel"]):
             _set_panel(session, challenge, panel, actor, now)
         if stage == Stage.PANEL:
-            from challenges.shortlist import post_parents
-
             post_parents(session, challenge, now)  # e.g. the panel channel was only now chosen
         challenge.updated_at = now
         audit.record(
@@ -177,30 +172,30 @@ def edit_challenge(
 
 
 def load(ctx: Context, challenge_id: int) -> Challenge:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return get(session, challenge_id)
 
 
 def load_with_draft(ctx: Context, challenge_id: int) -> tuple[Challenge, dict]:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         challenge = get(session, challenge_id)
         return challenge, draft_of(session, challenge)
 
 
 def list_challenges(ctx: Context, *, include_closed: bool = False) -> list[Challenge]:
-    with ctx.db.transaction() as session:
-        query = select(Challenge).order_by(Challenge.id.desc())
+    with ctx.transaction() as session:
+        query = select(Challenge).where(scope.visible(session)).order_by(Challenge.id.desc())
         if not include_closed:
             query = query.where(Challenge.stage != Stage.CLOSED.value)
         return list(session.exec(query))
 
 
 def taking_ideas(ctx: Context) -> list[Challenge]:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         return list(
             session.exec(
                 select(Challenge)
-                .where(Challenge.stage == Stage.SUBMISSIONS.value)
+                .where(Challenge.stage == Stage.SUBMISSIONS.value, scope.visible(session))
                 .order_by(Challenge.id)
             )
         )
@@ -231,7 +226,7 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
 
 
 def status(ctx: Context, actor: str, challenge_id: int) -> tuple[Challenge, ChallengeNumbers]:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get(session, challenge_id)
         return challenge, numbers(session, challenge_id)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import audit, outbox, transitions
+from challenges import audit, places
 from challenges.context import Context
 from challenges.errors import InvalidInput, ShortlistLocked, WrongStage
-from challenges.panel import locked_challenge, sync_conflicts
+from challenges.panel import locked_challenge, post_parents, sync_conflicts
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
@@ -49,32 +49,6 @@ def tallies(session: Session, challenge_id: int) -> dict[int, int]:
     return {i: counts.get(i, 0) for i in ideas}
 
 
-def parent_key(idea_id: int) -> str:
-    return f"idea:{idea_id}:panel"
-
-
-def post_parents(session: Session, challenge: Challenge, now) -> int:
-    """Queue the panel-channel parent message of every shortlisted idea that has none.
-    Returns how many were queued (none without a panel channel)."""
-    if not challenge.panel_channel_id:
-        return 0
-    queued = 0
-    for idea in session.exec(
-        select(Idea)
-        .where(Idea.challenge_id == challenge.id, Idea.shortlisted.is_(True))
-        .order_by(Idea.id)
-    ):
-        if idea.panel_ts:
-            continue
-        queued += outbox.enqueue(
-            session, key=parent_key(idea.id), kind=outbox.MessageKind.PANEL_PARENT,
-            target=challenge.panel_channel_id, payload={"idea_id": idea.id}, now=now,
-            challenge_id=challenge.id,
-        )  # fmt: skip
-    return queued
-
-
-@transitions.on_enter(Stage.PANEL)
 def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> None:
     now = ctx.now()
     votes = tallies(session, challenge.id)
@@ -131,7 +105,7 @@ class ShortlistForm:
 
 def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
     """What `/challenge shortlist` shows; refuses when the shortlist cannot change."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)
         _require_adjustable(session, challenge)
@@ -163,7 +137,7 @@ def set_shortlist(
     """A coordinator's shortlist, replacing the current one (before scoring starts)."""
     now = ctx.now()
     wanted = list(dict.fromkeys(idea_ids))
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = locked_challenge(session, challenge_id)
         _require_adjustable(session, challenge)
@@ -202,5 +176,7 @@ def set_shortlist(
             added=added,
             removed=removed,
             shortlist=sorted(wanted),
-            to_refresh=[i for i in added + removed if ideas[i].panel_ts],
+            to_refresh=[
+                i for i in added + removed if places.find(session, places.panel(i)) is not None
+            ],  # fmt: skip
         )

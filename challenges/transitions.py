@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlmodel import Session
 
-from challenges import audit, outbox, timeline
+from challenges import announcements, audit, outbox, places, shortlist, timeline, voting
 from challenges.context import Context
 from challenges.errors import NotDue, StageChanged, WrongStage
 from challenges.roles import require_coordinator
@@ -19,19 +19,18 @@ from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Challenge
 
-# Work done inside the transition's transaction when a stage is entered, after the
-# stage column has moved. Later capabilities (shortlist, panel) register here.
 OnEnter = Callable[[Session, Challenge, Context], None]
 SCHEDULER = "scheduler"  # the actor recorded for stage changes the schedule makes
-_on_enter: dict[Stage, list[OnEnter]] = {stage: [] for stage in Stage}
 
-
-def on_enter(stage: Stage) -> Callable[[OnEnter], OnEnter]:
-    def register(fn: OnEnter) -> OnEnter:
-        _on_enter[stage].append(fn)
-        return fn
-
-    return register
+# What entering a stage does, in this order, inside the stage change's own transaction,
+# after the stage column has moved and the stage's announcement has been queued (so the
+# announcement reaches the channel before any card is redrawn).
+ON_ENTER: dict[Stage, tuple[OnEnter, ...]] = {
+    # Cards gain their Vote button; every author hears their ideas are in the vote.
+    Stage.VOTING: (voting.refresh_cards, announcements.tell_authors_voting_is_open),
+    # The shortlist is drawn up and posted to the panel; cards lose the button, show counts.
+    Stage.PANEL: (shortlist.shortlist_on_panel, voting.refresh_cards),
+}
 
 
 def advance(
@@ -51,7 +50,7 @@ def advance(
     later after the clock looked raises NotDue and nothing happens.
     """
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         if not by_schedule:
             require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)
@@ -80,20 +79,13 @@ def advance(
             subject=f"challenge:{challenge_id}", **{"from": current.value, "to": target.value,
             "by_schedule": by_schedule},
         )  # fmt: skip
-        for fn in _on_enter[target]:
-            fn(session, challenge, ctx)
         outbox.enqueue(
             session, key=f"challenge:{challenge_id}:stage:{target.value}",
-            kind=outbox.MessageKind.STAGE_ANNOUNCEMENT, target=challenge.channel_id,
+            kind=outbox.MessageKind.STAGE_ANNOUNCEMENT, to=outbox.to_channel(challenge.channel_id),
             payload={"challenge_id": challenge_id, "stage": target.value}, now=now,
-            challenge_id=challenge_id,
+            challenge=challenge,
+            save_as=places.announcement(challenge_id) if target == Stage.SUBMISSIONS else None,
         )  # fmt: skip
+        for fn in ON_ENTER.get(target, ()):
+            fn(session, challenge, ctx)
         return target
-
-
-# Stage announcements beyond the channel message (e.g. DMs to authors) register here.
-from challenges import announcements  # noqa: E402, F401
-
-# Work registered on entering stages lives in these modules; importing them here means
-# whoever can move a challenge on also runs it. (They import this module: keep at the end.)
-from challenges import shortlist as _shortlist  # noqa: E402, F401

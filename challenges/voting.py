@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, select
 
-from challenges import audit, ballots, outbox, transitions
+from challenges import audit, ballots, outbox, places, scope
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
 from challenges.ideas import WITHDRAWN, tallies_visible
@@ -63,7 +63,7 @@ def toggle_vote(
     recorded in the vote's own transaction, and a click already recorded has no effect.
     """
     now = ctx.now()
-    return ctx.db.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
+    return ctx.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
 
 
 # The hot path's reads, prebuilt (see challenges/ballots.py). The first locks the
@@ -80,6 +80,10 @@ _CHALLENGE_AND_IDEA = (
     .where(IDEA.c.id == bindparam("idea"))
     .with_for_update(read=True)
 )  # fmt: skip
+# The same, for a voter acting in a workspace: another workspace's idea is not found.
+_CHALLENGE_AND_IDEA_IN = _CHALLENGE_AND_IDEA.where(
+    CHALLENGE.c.workspace_id == bindparam("workspace")
+)
 _BACKED_LAST_CLICK_SEEN = select(
     exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
     select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("click")).scalar_subquery(),
@@ -91,7 +95,11 @@ def _toggle(
     session: Session, voter: str, idea_id: int, now: datetime, request_key: str | None
 ) -> VoteOutcome:
     conn = session.connection()
-    row = conn.execute(_CHALLENGE_AND_IDEA, {"idea": idea_id, "voter": voter}).first()
+    workspace = scope.workspace_of(session)
+    row = conn.execute(
+        _CHALLENGE_AND_IDEA if workspace is None else _CHALLENGE_AND_IDEA_IN,
+        {"idea": idea_id, "voter": voter, "workspace": workspace},
+    ).first()
     if row is None:
         raise NotFound("That idea no longer exists. Back another idea instead.")
     challenge, title = row, row.idea_title
@@ -170,7 +178,7 @@ def _not_open_message(challenge: Challenge) -> str:
 
 
 def votes_left(ctx: Context, voter: str, challenge_id: int) -> int:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         challenge = get_challenge(session, challenge_id)
         ballot = session.get(Ballot, (challenge_id, voter))
         return challenge.vote_budget - (ballot.votes_used if ballot else 0)
@@ -195,8 +203,9 @@ class Standing:
 
 def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
     """Every live idea's count, most votes first: for coordinators, at any stage."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
+        scope.challenge(session, challenge_id)
         per_idea = counts(session, challenge_id)
         live = session.exec(
             select(Idea.id, Idea.title).where(
@@ -207,9 +216,7 @@ def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
     return sorted(ranked, key=lambda s: (-s.votes, s.idea_id))
 
 
-@transitions.on_enter(Stage.VOTING)
-@transitions.on_enter(Stage.PANEL)
-def _refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
+def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     """Cards gain their Vote button when voting opens, and lose it (showing the
     counts) when it closes."""
     now = ctx.now()
@@ -218,6 +225,7 @@ def _refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None
     ):
         outbox.enqueue(
             session, key=f"idea:{idea_id}:card:{challenge.stage}",
-            kind=outbox.MessageKind.CARD_UPDATE, target=challenge.channel_id,
-            payload={"idea_id": idea_id}, now=now, challenge_id=challenge.id,
+            kind=outbox.MessageKind.CARD_UPDATE,
+            to=outbox.redraw(places.card(idea_id), challenge.channel_id),
+            payload={"idea_id": idea_id}, now=now, challenge=challenge,
         )  # fmt: skip

@@ -95,8 +95,10 @@ class Database:
         return cls(make_engine(url))
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, info: dict | None = None) -> Iterator[Session]:
+        """A session in one transaction; `info` is left on `session.info` for the caller's use."""
         with self._writer, Session(self.engine, expire_on_commit=False) as session:
+            session.info.update(info or {})
             try:
                 yield session
                 session.commit()
@@ -104,11 +106,13 @@ class Database:
                 session.rollback()
                 raise
 
-    def run(self, operation: Callable[[Session], T], *, attempts: int = 5) -> T:
+    def run(
+        self, operation: Callable[[Session], T], *, attempts: int = 5, info: dict | None = None
+    ) -> T:
         """Run `operation` in a transaction, retrying serialisation failures and deadlocks."""
         for attempt in range(1, attempts + 1):
             try:
-                with self.transaction() as session:
+                with self.transaction(info=info) as session:
                     return operation(session)
             except (OperationalError, DBAPIError) as exc:
                 if attempt == attempts or not _is_retryable(exc):

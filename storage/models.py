@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.enums import ConflictKind, IdeaStatus, ImportStatus, MemberRole, OutboxStatus
 from storage.types import UTCDateTime, utcnow
+
+# Widths of platform identifiers. A Slack id is ~11 characters; a Teams user (Entra object
+# id) 36; a Teams conversation id 60-120 (channel threads carry ";messageid=…").
+USER_ID = 128
+CONVERSATION_ID = 255
+MESSAGE_ID = 255
 
 
 def _ts(nullable: bool = True) -> Any:
@@ -18,6 +25,22 @@ def _ts(nullable: bool = True) -> Any:
 
 def _created() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace or a Teams (Entra) tenant Lair is installed in. Nothing crosses
+    between workspaces: every challenge, grant and message belongs to exactly one."""
+
+    __table_args__ = (UniqueConstraint("platform", "tenant_id", name="uq_workspace_tenant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)  # storage.enums.Platform
+    # Slack team id or Entra tenant id; "" for a workspace migrated from a single-workspace
+    # install whose team id is learnt when Lair next connects.
+    tenant_id: str = Field(max_length=128)
+    name: str = Field(default="", max_length=200)
+    installed_at: datetime = _created()
+    uninstalled_at: datetime | None = _ts(nullable=True)
 
 
 class Challenge(SQLModel, table=True):
@@ -29,11 +52,12 @@ class Challenge(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
     title: str = Field(max_length=150)
     brief: str = Field(default="", max_length=3000)
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    channel_id: str = Field(max_length=32)
-    panel_channel_id: str | None = Field(default=None, max_length=32)
+    channel_id: str = Field(max_length=CONVERSATION_ID)
+    panel_channel_id: str | None = Field(default=None, max_length=CONVERSATION_ID)
     fund_pot: int
     max_award: int
     vote_budget: int = 3
@@ -51,9 +75,7 @@ class Challenge(SQLModel, table=True):
     allow_anonymous: bool = False
     show_tallies_live: bool = False
     vote_during_submissions: bool = False
-    announcement_channel: str | None = Field(default=None, max_length=32)
-    announcement_ts: str | None = Field(default=None, max_length=32)
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=USER_ID)
     created_at: datetime = _created()
     updated_at: datetime = _created()
     stage_changed_at: datetime = _created()
@@ -77,10 +99,11 @@ class Criterion(SQLModel, table=True):
 
 
 class Coordinator(SQLModel, table=True):
-    """Coordinators granted in Lair; those named in LAIR_COORDINATORS are not stored."""
+    """Coordinators granted in Lair, per workspace; those named in LAIR_COORDINATORS are not stored."""
 
-    user_id: str = Field(primary_key=True, max_length=32)
-    granted_by: str = Field(max_length=32)
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=USER_ID)
+    granted_by: str = Field(max_length=USER_ID)
     granted_at: datetime = _created()
 
 
@@ -92,7 +115,7 @@ class Idea(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    author_id: str = Field(max_length=32, index=True)
+    author_id: str = Field(max_length=USER_ID, index=True)
     title: str = Field(max_length=100)
     problem: str = Field(max_length=3000)
     proposal: str = Field(max_length=3000)
@@ -101,12 +124,9 @@ class Idea(SQLModel, table=True):
     partners: str = Field(default="", max_length=500)
     theme: str | None = Field(default=None, max_length=80)
     anonymous: bool = False
-    status: str = Field(default="submitted", max_length=16)
+    status: str = Field(default=IdeaStatus.SUBMITTED.value, max_length=16)
     shortlisted: bool = False
     source_permalink: str | None = Field(default=None, max_length=500)
-    card_channel: str | None = Field(default=None, max_length=32)
-    card_ts: str | None = Field(default=None, max_length=32)
-    panel_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -115,8 +135,8 @@ class IdeaMember(SQLModel, table=True):
     """Author and team members of an idea (the author is a member with role 'author')."""
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
-    user_id: str = Field(primary_key=True, max_length=32, index=True)
-    role: str = Field(default="member", max_length=16)
+    user_id: str = Field(primary_key=True, max_length=USER_ID, index=True)
+    role: str = Field(default=MemberRole.MEMBER.value, max_length=16)
 
 
 class Ballot(SQLModel, table=True):
@@ -125,7 +145,7 @@ class Ballot(SQLModel, table=True):
     __table_args__ = (CheckConstraint("votes_used >= 0", name="ck_ballot_nonnegative"),)
 
     challenge_id: int = Field(foreign_key="challenge.id", primary_key=True)
-    voter_id: str = Field(primary_key=True, max_length=32)
+    voter_id: str = Field(primary_key=True, max_length=USER_ID)
     votes_used: int = 0
     updated_at: datetime = _created()
 
@@ -136,14 +156,14 @@ class Vote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
     idea_id: int = Field(foreign_key="idea.id", index=True)
-    voter_id: str = Field(max_length=32)
+    voter_id: str = Field(max_length=USER_ID)
     created_at: datetime = _created()
 
 
 class PanelMember(SQLModel, table=True):
     challenge_id: int = Field(foreign_key="challenge.id", primary_key=True)
-    user_id: str = Field(primary_key=True, max_length=32)
-    added_by: str = Field(max_length=32)
+    user_id: str = Field(primary_key=True, max_length=USER_ID)
+    added_by: str = Field(max_length=USER_ID)
     added_at: datetime = _created()
 
 
@@ -151,8 +171,8 @@ class Conflict(SQLModel, table=True):
     """A panel member who may not score an idea: author, team member, or declared."""
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True)
-    user_id: str = Field(primary_key=True, max_length=32)
-    kind: str = Field(default="declared", max_length=16)
+    user_id: str = Field(primary_key=True, max_length=USER_ID)
+    kind: str = Field(default=ConflictKind.DECLARED.value, max_length=16)
     reason: str = Field(default="", max_length=500)
     declared_at: datetime = _created()
 
@@ -164,7 +184,7 @@ class Scorecard(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     idea_id: int = Field(foreign_key="idea.id", index=True)
-    member_id: str = Field(max_length=32)
+    member_id: str = Field(max_length=USER_ID)
     comment: str = Field(default="", max_length=3000)
     share_comment: bool = False
     created_at: datetime = _created()
@@ -184,17 +204,18 @@ class Decision(SQLModel, table=True):
     __table_args__ = (CheckConstraint("award >= 0", name="ck_decision_award"),)
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True)
-    outcome: str = Field(max_length=16)
+    outcome: str = Field(max_length=16)  # storage.enums.Outcome
     award: int = 0
     notes: str = Field(default="", max_length=1000)
-    decided_by: str = Field(max_length=32)
+    decided_by: str = Field(max_length=USER_ID)
     decided_at: datetime = _created()
 
 
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
     challenge_id: int | None = Field(default=None, index=True)
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=USER_ID)
     action: str = Field(max_length=40)
     subject: str = Field(default="", max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -204,25 +225,51 @@ class AuditEvent(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """A message the app has decided to send, written in the same transaction as the change.
 
-    `dedupe_key` makes "announce once" a database fact. `sent_ts` records what Slack
-    accepted, so a retry after a crash can check before sending again.
+    `dedupe_key` makes "announce once" a database fact. The row names its workspace and
+    platform (each platform's sender takes only its own rows) and its audience: a post in
+    the conversation `address`, a private message to the person `address`, a reply under
+    the posted message `place`, or that message redrawn. `save_as` names the place a post
+    becomes (see PostedMessage) once the platform has accepted it.
     """
+
+    __table_args__ = (Index("ix_outbox_queue", "workspace_id", "address", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=120, unique=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    platform: str = Field(max_length=16)  # storage.enums.Platform
     challenge_id: int | None = Field(default=None, index=True)
     kind: str = Field(max_length=40)
-    target: str = Field(max_length=32)
+    audience: str = Field(max_length=16)  # storage.enums.Audience
+    address: str = Field(max_length=CONVERSATION_ID)
+    place: str | None = Field(default=None, max_length=120)
+    save_as: str | None = Field(default=None, max_length=120)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16, index=True)
     attempts: int = 0
     not_before: datetime = _created()
     claimed_until: datetime | None = _ts(nullable=True)
-    sent_channel: str | None = Field(default=None, max_length=32)
-    sent_ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _created()
     sent_at: datetime | None = _ts(nullable=True)
+
+
+class PostedMessage(SQLModel, table=True):
+    """Where a message Lair posted landed, by what it is (`key`, e.g. "idea:12:card"): the
+    platform's own reference kept as data — Slack: channel and message ts; Teams:
+    conversation id, activity id and service URL. Threads and redraws start from here."""
+
+    __table_args__ = (Index("ix_posted_message_place", "conversation_id", "message_id"),)
+
+    key: str = Field(primary_key=True, max_length=120)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    challenge_id: int | None = Field(default=None, foreign_key="challenge.id", index=True)
+    idea_id: int | None = Field(default=None, foreign_key="idea.id", index=True)
+    conversation_id: str = Field(max_length=CONVERSATION_ID)
+    message_id: str = Field(max_length=MESSAGE_ID)
+    service_url: str | None = Field(default=None, max_length=500)
+    outbox_id: int | None = None
+    posted_at: datetime = _created()
 
 
 class ProcessedRequest(SQLModel, table=True):
@@ -245,9 +292,9 @@ class PendingImport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id")
-    uploaded_by: str = Field(max_length=32)
+    uploaded_by: str = Field(max_length=USER_ID)
     changes: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    status: str = Field(default="pending", max_length=16)
+    status: str = Field(default=ImportStatus.PENDING.value, max_length=16)
     created_at: datetime = _created()

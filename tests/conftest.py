@@ -11,8 +11,10 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401
 from challenges.context import Context
 from storage import Database, make_engine, normalise_url
+from storage.enums import Platform
 
 COORDINATOR = "UCOORD0001"
+TEAM_ID = "T0001"  # the fake Slack's team (bot/sandbox)
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -71,5 +73,16 @@ def clock():
 
 
 @pytest.fixture
-def ctx(db, clock):
-    return Context(db=db, coordinators=frozenset({COORDINATOR}), clock=clock)
+def workspace(db) -> int:
+    """The Slack workspace the tests' people act in."""
+    from challenges import workspaces
+
+    system = Context(db=db)
+    return workspaces.install(system, Platform.SLACK, TEAM_ID, "Council").id
+
+
+@pytest.fixture
+def ctx(db, clock, workspace):
+    return Context(
+        db=db, coordinators=frozenset({COORDINATOR}), clock=clock, workspace_id=workspace
+    )

@@ -16,6 +16,7 @@ for the app-wide limit, every send; other channels carry on.
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -24,9 +25,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack import messages
 from bot.slack.pacing import Pacer
-from challenges import outbox
+from challenges import outbox, places
 from challenges.context import Context
 from challenges.outbox import Claim, Head
+from storage.enums import Audience, Platform
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -45,18 +47,35 @@ HISTORY_PAGES = 20
 
 
 class Dispatcher:
-    def __init__(self, ctx: Context, client: WebClient, *, workers: int = 8,
-                 pacer: Pacer | None = None):  # fmt: skip
+    """Sends the Slack rows of the outbox, each workspace's with its own bot token."""
+
+    def __init__(self, ctx: Context, clients: WebClient | Callable[[int], WebClient | None], *,
+                 workers: int = 8, pacer: Pacer | None = None,
+                 render: Callable[[Context, OutboxMessage], messages.Rendered | None] = messages.render):  # fmt: skip
+        """`clients(workspace_id)` gives the client acting in a workspace (None: Lair is not
+        installed there); a single WebClient serves every workspace (one-workspace mode).
+        `render` turns a message into Slack's text and blocks (bot/slack/messages.py)."""
         self.ctx = ctx
-        self.client = client
-        self.pacer = pacer or Pacer()
+        self.render = render
+        self.clients = (lambda _workspace: clients) if isinstance(clients, WebClient) else clients
+        self._shared_pacer = pacer
+        self._pacers: dict[int, Pacer] = {}
         self.workers = 1 if _in_memory(ctx) else max(1, workers)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
+    def pacer(self, workspace_id: int) -> Pacer:
+        """Rate limits are per workspace: a 429 in one pauses only its own sends."""
+        if self._shared_pacer is not None:
+            return self._shared_pacer
+        with self._pool_lock:
+            return self._pacers.setdefault(workspace_id, Pacer())
+
     def drain(self, *, limit: int = 500) -> int:
-        """Send what is due now (up to `limit` channels' next messages). Returns how many were sent."""
-        heads = [h for h in outbox.due_heads(self.ctx, limit=limit) if self.pacer.ready(h.target)]
+        """Send what is due now (up to `limit` conversations' next messages). Returns how many
+        were sent."""
+        heads = [h for h in outbox.due_heads(self.ctx, Platform.SLACK, limit=limit)
+                 if self.pacer(h.workspace_id).ready(h.address)]  # fmt: skip
         if len(heads) <= 1 or self.workers == 1:
             return sum(self._deliver(h) for h in heads)
         return sum(self._executor().map(self._deliver, heads))
@@ -73,100 +92,34 @@ class Dispatcher:
 
     # one message -------------------------------------------------------------
     def _deliver(self, head: Head) -> bool:
-        self.pacer.wait()
-        if not self.pacer.ready(head.target):
+        pacer = self.pacer(head.workspace_id)
+        pacer.wait()
+        if not pacer.ready(head.address):
             return False
         claim = outbox.claim(self.ctx, head.id)
         if claim is None:
             return False  # another sender took it, or it is not due any more
         try:
-            return self._send(claim)
+            client = self.clients(claim.message.workspace_id)
+            if client is None:
+                log.warning("outbox %s: Lair is no longer installed in workspace %s",
+                            claim.message.id, claim.message.workspace_id)  # fmt: skip
+                outbox.mark_failed(self.ctx, claim.message.id, error="workspace_not_installed",
+                                   retry_at=None)  # fmt: skip
+                return False
+            return Send(self, client, claim).run()
         except Exception:  # a bug, or the database failing: keep the rest going, try later
             log.exception("outbox %s (%s) could not be sent", claim.message.id, claim.message.kind)
             # Unless it failed before posting (e.g. rendering), it may be in Slack: check first.
             self._retry_later(claim.message, "exception", uncertain=claim.uncertain)
             return False
 
-    def _update_card(self, message: OutboxMessage) -> bool:
-        """Re-render an idea's posted card in place. chat.update is idempotent, so a retry
-        needs no check; an update for a card not yet posted waits for it."""
-        place = outbox.card_place(self.ctx, message.payload["idea_id"])
-        if not place.posted:
-            if place.posting:  # try again once the card itself is out
-                self._retry_later(message, "card not posted yet", uncertain=False)
-            else:
-                outbox.mark_skipped(self.ctx, message.id, reason="card was never posted")
-            return False
-        rendered = messages.render(self.ctx, message)
-        if rendered is None:
-            outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
-            return False
-        text, blocks = rendered
-        try:
-            self.client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            return self._failed(message, exc, uncertain=False)
-        except OSError as exc:
-            self._retry_later(message, type(exc).__name__, uncertain=False)
-            return False
-        outbox.mark_sent(self.ctx, message.id, channel=place.channel, ts=place.ts)
-        return True
-
-    def _send(self, claim: Claim) -> bool:
-        """Claim.uncertain is kept true whenever Slack may hold the message, so that if this
-        raises, the next try looks before posting."""
-        message = claim.message
-        if message.kind == outbox.MessageKind.CARD_UPDATE:
-            return self._update_card(message)
-        uncertain = claim.uncertain
-        thread_ts = message.payload.get("thread_ts")
-        try:
-            if uncertain:
-                found = self._find_posted(message, thread_ts)
-                if found:
-                    log.info("outbox %s was already posted; marking it sent", message.id)
-                    outbox.mark_sent(self.ctx, message.id, channel=found[0], ts=found[1])
-                    return True
-                uncertain = claim.uncertain = False  # not there: no earlier try was posted
-        except SlackApiError as exc:
-            if _error(exc) not in ("missing_scope", "not_in_channel", "channel_not_found"):
-                return self._failed(message, exc, uncertain=True)
-            # The history cannot be read, so the check cannot be made: post rather than lose it.
-            log.warning("outbox %s: cannot check %s before resending (%s); sending",
-                        message.id, message.target, _error(exc))  # fmt: skip
-        except OSError as exc:
-            self._retry_later(message, type(exc).__name__, uncertain=True)
-            return False
-        rendered = messages.render(self.ctx, message)
-        if rendered is None:
-            outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
-            return False
-        text, blocks = rendered
-        claim.uncertain = True  # from here until it is marked, Slack may have it
-        try:
-            response = self.client.chat_postMessage(
-                channel=message.target, text=text, blocks=blocks, thread_ts=thread_ts,
-                unfurl_links=False, unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT,
-                          "event_payload": {"outbox_id": message.id, "key": message.dedupe_key}},
-            )  # fmt: skip
-        except SlackApiError as exc:
-            return self._failed(message, exc, uncertain=uncertain)
-        except OSError as exc:  # connection reset or timeout: the post may have arrived
-            log.warning("outbox %s: %s while posting; will check before resending",
-                        message.id, type(exc).__name__)  # fmt: skip
-            self._retry_later(message, type(exc).__name__, uncertain=True)
-            return False
-        self.pacer.posted(message.target)
-        outbox.mark_sent(self.ctx, message.id, channel=response["channel"], ts=response["ts"])
-        return True
-
     def _failed(self, message: OutboxMessage, exc: SlackApiError, *, uncertain: bool) -> bool:
         error = _error(exc)
         status = getattr(exc.response, "status_code", 200)
         if status == 429 or error == "ratelimited":
             retry_after = _retry_after(exc) or 1
-            scope = self.pacer.rate_limited(message.target, retry_after)
+            scope = self.pacer(message.workspace_id).rate_limited(message.address, retry_after)
             log.debug("outbox %s rate limited (%s) for %ss", message.id, scope, retry_after)
             outbox.mark_failed(
                 self.ctx, message.id, error="ratelimited", uncertain=uncertain, count_attempt=False,
@@ -192,27 +145,131 @@ class Dispatcher:
         outbox.mark_failed(self.ctx, message.id, error=error, uncertain=uncertain,
                            retry_at=self.ctx.now() + timedelta(seconds=delay))  # fmt: skip
 
-    def _find_posted(self, message: OutboxMessage, thread_ts: str | None) -> tuple[str, str] | None:
+
+class Send:
+    """One claimed message, sent with its workspace's client."""
+
+    def __init__(self, dispatcher: Dispatcher, client: WebClient, claim: Claim):
+        self.dispatcher = dispatcher
+        self.ctx = dispatcher.ctx
+        self.client = client
+        self.claim = claim
+        self.message = claim.message
+
+    def run(self) -> bool:
+        """Claim.uncertain is kept true whenever Slack may hold the message, so that if this
+        raises, the next try looks before posting."""
+        message, claim = self.message, self.claim
+        audience = Audience(message.audience)
+        if audience == Audience.UPDATE:
+            return self._redraw()
+        conversation, thread_ts = message.address, None
+        if audience == Audience.THREAD:
+            parent = self._wait_for_place(message.place)
+            if parent is None:
+                return False
+            conversation, thread_ts = parent.conversation_id, parent.message_id
+        try:
+            if claim.uncertain:
+                found = self._find_posted(
+                    conversation, thread_ts, person=audience == Audience.PERSON
+                )
+                if found:
+                    log.info("outbox %s was already posted; marking it sent", message.id)
+                    outbox.mark_sent(self.ctx, message.id, found)
+                    return True
+                claim.uncertain = False  # not there: no earlier try was posted
+        except SlackApiError as exc:
+            if _error(exc) not in ("missing_scope", "not_in_channel", "channel_not_found"):
+                return self.dispatcher._failed(message, exc, uncertain=True)
+            # The history cannot be read, so the check cannot be made: post rather than lose it.
+            log.warning("outbox %s: cannot check %s before resending (%s); sending",
+                        message.id, conversation, _error(exc))  # fmt: skip
+        except OSError as exc:
+            self.dispatcher._retry_later(message, type(exc).__name__, uncertain=True)
+            return False
+        rendered = self.dispatcher.render(self.ctx, message)
+        if rendered is None:
+            outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
+            return False
+        text, blocks = rendered
+        claim.uncertain = True  # from here until it is marked, Slack may have it
+        try:
+            response = self.client.chat_postMessage(
+                channel=conversation, text=text, blocks=blocks, thread_ts=thread_ts,
+                unfurl_links=False, unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"outbox_id": message.id, "key": message.dedupe_key}},
+            )  # fmt: skip
+        except SlackApiError as exc:
+            return self.dispatcher._failed(message, exc, uncertain=claim.uncertain)
+        except OSError as exc:  # connection reset or timeout: the post may have arrived
+            log.warning("outbox %s: %s while posting; will check before resending",
+                        message.id, type(exc).__name__)  # fmt: skip
+            self.dispatcher._retry_later(message, type(exc).__name__, uncertain=True)
+            return False
+        self.dispatcher.pacer(message.workspace_id).posted(message.address)
+        outbox.mark_sent(self.ctx, message.id, places.Ref(response["channel"], response["ts"]))
+        return True
+
+    def _wait_for_place(self, key: str | None) -> places.Ref | None:
+        """The posted message a thread reply or a redraw is about; None (and the message put
+        back, or skipped) while it has none."""
+        where = places.place(self.ctx, key) if key else places.Place(None, posting=False)
+        if where.posted:
+            return where.ref
+        if where.posting:  # try again once it is out
+            self.dispatcher._retry_later(self.message, "not posted yet", uncertain=False)
+        else:
+            outbox.mark_skipped(self.ctx, self.message.id, reason="its message was never posted")
+        return None
+
+    def _redraw(self) -> bool:
+        """Re-render a posted message in place. chat.update is idempotent, so a retry needs no
+        check; a redraw of a message not yet posted waits for it."""
+        message = self.message
+        ref = self._wait_for_place(message.place)
+        if ref is None:
+            return False
+        rendered = self.dispatcher.render(self.ctx, message)
+        if rendered is None:
+            outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
+            return False
+        text, blocks = rendered
+        try:
+            self.client.chat_update(channel=ref.conversation_id, ts=ref.message_id, text=text,
+                                    blocks=blocks)  # fmt: skip
+        except SlackApiError as exc:
+            return self.dispatcher._failed(message, exc, uncertain=False)
+        except OSError as exc:
+            self.dispatcher._retry_later(message, type(exc).__name__, uncertain=False)
+            return False
+        outbox.mark_sent(self.ctx, message.id, None)
+        return True
+
+    def _find_posted(
+        self, conversation: str, thread_ts: str | None, *, person: bool
+    ) -> places.Ref | None:
         """Where Slack shows a message carrying this outbox id, if it has one."""
-        channel = message.target
-        if channel.startswith(("U", "W")):  # a DM: find the conversation
-            channel = self.client.conversations_open(users=channel)["channel"]["id"]
+        message = self.message
+        if person:  # a private message: find the conversation with the person
+            conversation = self.client.conversations_open(users=conversation)["channel"]["id"]
         oldest = f"{(message.created_at - HISTORY_MARGIN).timestamp():.6f}"
         cursor = None
         for _ in range(HISTORY_PAGES):
             if thread_ts:
                 page = self.client.conversations_replies(
-                    channel=channel, ts=thread_ts, oldest=oldest, cursor=cursor, limit=200,
+                    channel=conversation, ts=thread_ts, oldest=oldest, cursor=cursor, limit=200,
                     include_all_metadata=True,
                 )  # fmt: skip
             else:
                 page = self.client.conversations_history(
-                    channel=channel, oldest=oldest, cursor=cursor, limit=200,
+                    channel=conversation, oldest=oldest, cursor=cursor, limit=200,
                     include_all_metadata=True,
                 )  # fmt: skip
             for posted in page.get("messages") or []:
                 if _carries(posted, message):
-                    return channel, posted["ts"]
+                    return places.Ref(conversation, posted["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
@@ -300,7 +357,7 @@ class OutboxWorker:
                 timeout = self.interval
 
     def _until_next(self) -> float:
-        due = outbox.next_due_at(self.dispatcher.ctx)
+        due = outbox.next_due_at(self.dispatcher.ctx, Platform.SLACK)
         if due is None:
             return self.interval
         seconds = (due - self.dispatcher.ctx.now()).total_seconds()

@@ -6,6 +6,7 @@ from slack_bolt import BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.slack.ids import Action
+from bot.slack.workspaces import SlackWorkspaces
 from challenges.context import Context
 from challenges.requests import first_time
 
@@ -29,14 +30,40 @@ def _deduplicates_itself(body: dict) -> bool:
     return bool(actions) and all(a.get("action_id") in SELF_DEDUPLICATING for a in actions)
 
 
-def inject(ctx: Context, outbox, cards=None):
+def inject(ctx: Context, known: SlackWorkspaces, outbox, cards=None):
+    """Hand listeners the domain context of the request's workspace; refuse a request from
+    a Slack team that is not Lair's (nothing else runs)."""
+
     def middleware(req: BoltRequest, resp: BoltResponse, next):
-        req.context["lair"] = ctx
         req.context["outbox"] = outbox
         req.context["cards"] = cards  # bot.slack.tallies.CardRefresher
+        if _uninstalling(req.body):
+            req.context["lair"] = ctx
+            return next()
+        bot = known.by_team(req.context.team_id)
+        if bot is None:
+            log.warning("refused a request from Slack team %s: not this Lair's workspace",
+                        req.context.team_id)  # fmt: skip
+            return BoltResponse(status=200, body=NOT_YOURS if _interactive(req.body) else "")
+        req.context["lair"] = ctx.in_workspace(bot.workspace_id)
         return next()
 
     return middleware
+
+
+NOT_YOURS = "Lair is not installed in this workspace, so it cannot do that here."
+
+
+def _uninstalling(body: dict) -> bool:
+    event = body.get("event") or {}
+    return body.get("type") == "event_callback" and event.get("type") in (
+        "app_uninstalled",
+        "tokens_revoked",
+    )
+
+
+def _interactive(body: dict) -> bool:
+    return "command" in body or body.get("type") in ("block_actions", "view_submission")
 
 
 # Listeners that record the request key in their own transaction, so that the key and

@@ -27,7 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.messages import idea_card_for
-from challenges import outbox
+from challenges import places
 from challenges.context import Context
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ DEFAULT_INTERVAL = 3.0
 
 
 class CardRefresher:
-    def __init__(self, ctx: Context, client: WebClient, *, interval: float = DEFAULT_INTERVAL):
+    def __init__(self, ctx: Context, client: WebClient | None = None, *,
+                 interval: float = DEFAULT_INTERVAL):  # fmt: skip
         self.ctx = ctx
         self.client = client
         self.interval = interval
@@ -44,16 +45,20 @@ class CardRefresher:
         self._due: dict[int, float] = {}  # idea id -> monotonic time its card may next be sent
         self._sent_at: dict[int, float] = {}
         self._sent: dict[int, str] = {}  # idea id -> what the card was last sent as
+        self._clients: dict[int, WebClient] = {}  # idea id -> the client of its workspace
         self._busy: set[int] = set()  # being rendered or sent right now
         self._again: set[int] = set()  # asked for while busy: look again afterwards
         self._stop = False
         self._thread: threading.Thread | None = None
 
-    def request(self, idea_id: int) -> None:
-        """The idea's count may have changed: bring its card up to date soon."""
+    def request(self, idea_id: int, client: WebClient | None = None) -> None:
+        """The idea's count may have changed: bring its card up to date soon (with `client`,
+        the Web API client of the idea's workspace, or the refresher's own)."""
         with self._lock:
             if self._stop:
                 return
+            if client is not None:
+                self._clients[idea_id] = client
             if idea_id in self._busy:
                 self._again.add(idea_id)
             elif idea_id not in self._due:
@@ -103,14 +108,17 @@ class CardRefresher:
     def _refresh(self, idea_id: int) -> bool:
         """Send the card if it differs from what was last sent. True if something was sent."""
         try:
-            place = outbox.card_place(self.ctx, idea_id)
+            place = places.place(self.ctx, places.card(idea_id))
             if not place.posted:
                 return False  # the card post, when it goes, shows the current count
             text, blocks = idea_card_for(self.ctx, idea_id)
             rendered = json.dumps([b.to_dict() for b in blocks], sort_keys=True)
             if self._sent.get(idea_id) == rendered:
                 return False
-            self.client.chat_update(channel=place.channel, ts=place.ts, text=text, blocks=blocks)
+            client = self._clients.get(idea_id, self.client)
+            client.chat_update(
+                channel=place.ref.conversation_id, ts=place.ref.message_id, text=text, blocks=blocks
+            )
         except SlackApiError as exc:
             error = exc.response.get("error", "unknown")
             log.warning("could not refresh the card of idea %s: %s", idea_id, error)

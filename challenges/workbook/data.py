@@ -148,7 +148,7 @@ def is_secret(event: AuditEvent) -> bool:
 
 def collect_people(ctx, challenge_id: int) -> set[str]:
     """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters."""
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         people = set(
             session.exec(
                 select(IdeaMember.user_id)

@@ -32,7 +32,7 @@ def export_workbook(
 ) -> Export:
     """Build the workbook (coordinators only) and audit the export."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         data = collect(session, challenge_id, now=now, people=people)
         ranks, recommendation = recommend_for(session, data.challenge)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from challenges import audit, decisions
+from challenges import audit, decisions, scope
 from challenges.context import Context
 from challenges.errors import LairError, NotAllowed, WrongStage
 from challenges.money import format_pounds, parse_pounds
@@ -218,7 +218,7 @@ def stage_import(
 ) -> ImportPreview:
     """Check a returned workbook and keep its changes until the coordinator confirms."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         changes, preview = read_preview(
             session, ctx, actor, content, expected_challenge_id=expected_challenge_id
         )
@@ -234,7 +234,8 @@ def stage_import(
 
 def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> PendingImport:
     pending = session.get(PendingImport, import_id, with_for_update=True)
-    if pending is None:
+    if pending is not None and scope.find_challenge(session, pending.challenge_id) is None:
+        pending = None  # another workspace's import: as if it did not exist
         raise WorkbookRejected("That import no longer exists. Send the workbook again.")
     if pending.uploaded_by != actor:
         raise NotAllowed("Only the coordinator who sent this workbook can confirm or cancel it.")
@@ -250,7 +251,7 @@ def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> Pend
 def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.DecisionResult:
     """Record the pending decisions (all of them, or none) and audit the import."""
     now = ctx.now()
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
         inputs = [
             decisions.DecisionInput(c["idea_id"], c["new_outcome"], c["new_award"])
@@ -266,7 +267,7 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
 
 
 def cancel_import(ctx: Context, actor: str, import_id: int) -> None:
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
         pending.status = "cancelled"
         audit.record(session, actor=actor, action="decisions.import_cancelled", at=ctx.now(),

@@ -85,10 +85,10 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
         sent = s.exec(
             select(OutboxMessage).where(OutboxMessage.kind.in_(["results", "outcome"]))
         ).all()
-        assert sorted(m.target for m in sent if m.kind == "outcome") == [
+        assert sorted(m.address for m in sent if m.kind == "outcome") == [
             author(n) for n in range(5)
         ]
-        assert [m.target for m in sent if m.kind == "results"] == ["CCHALLENGE"]
+        assert [m.address for m in sent if m.kind == "results"] == ["CCHALLENGE"]
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
         assert actions.count("decision.recorded") == 4 and actions.count("results.announced") == 1
 

@@ -30,7 +30,7 @@ def test_submit_records_idea_team_audit_and_card(ctx):
         assert s.exec(select(IdeaMember.user_id).where(IdeaMember.idea_id == view.idea.id)).all()
         assert s.exec(select(AuditEvent.action).where(AuditEvent.action == "idea.submitted")).all()
         card = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "idea_card")).one()
-        assert card.target == "CCHALLENGE" and card.payload == {"idea_id": view.idea.id}
+        assert card.address == "CCHALLENGE" and card.payload == {"idea_id": view.idea.id}
 
 
 def test_submit_refused_outside_submissions(ctx):

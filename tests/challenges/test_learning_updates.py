@@ -59,7 +59,7 @@ def test_funded_teams_are_reminded_once_on_each_date(ctx, clock, closed_round):
     schedule.run_due(ctx, challenge.id)
     schedule.run_due(ctx, challenge.id)  # a second clock pass, or a second clock: nothing more
     first = learning(ctx)
-    assert sorted(m.target for m in first) == sorted(
+    assert sorted(m.address for m in first) == sorted(
         [author(0), "UTEAMMATE", author(1)]
     )  # not the unfunded
     assert {m.payload["date"] for m in first} == {"2027-09-01"}

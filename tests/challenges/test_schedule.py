@@ -135,7 +135,7 @@ def test_reminder_once_before_each_close_and_never_after_it(ctx, clock):
     assert schedule.run_due(ctx, c.id).reminders == 0
     assert schedule.next_wakeup(ctx, c.id) == SUBS_CLOSE
     (sent,) = messages(ctx, "reminder")
-    assert sent.target == "CCHALLENGE" and sent.payload == {
+    assert sent.address == "CCHALLENGE" and sent.payload == {
         "challenge_id": c.id,
         "stage": "submissions",
     }
@@ -185,7 +185,7 @@ def test_voting_opens_with_one_dm_to_each_author(ctx, clock):
     clock.set(SUBS_CLOSE)
     schedule.run_due(ctx, c.id)
     dms = messages(ctx, "author_notice")
-    assert sorted(m.target for m in dms) == ["UA", "UB"]
+    assert sorted(m.address for m in dms) == ["UA", "UB"]
     assert len({m.dedupe_key for m in dms}) == 2
 
 
@@ -208,8 +208,8 @@ def test_panel_reminder_dms_only_members_with_ideas_left_to_score(ctx, clock):
         s.add(Scorecard(idea_id=a.id, member_id="UDRAGON4"))  # b left
     clock.set(PANEL_CLOSE - timedelta(hours=24))
     assert schedule.run_due(ctx, c.id).reminders == 3
-    assert sorted(m.target for m in messages(ctx, "panel_nudge")) == ["UDRAGON2", "UDRAGON4"]
-    assert [m.target for m in messages(ctx, "reminder")] == ["CPANEL"]
+    assert sorted(m.address for m in messages(ctx, "panel_nudge")) == ["UDRAGON2", "UDRAGON4"]
+    assert [m.address for m in messages(ctx, "reminder")] == ["CPANEL"]
     assert schedule.run_due(ctx, c.id).reminders == 0
 
 

@@ -42,7 +42,7 @@ def test_entering_the_panel_stage_shortlists_with_ties_and_posts_a_parent_each(c
         assert sorted(p.payload["idea_id"] for p in parents) == sorted(
             made[i].id for i in (0, 1, 3, 4, 5)
         )
-        assert {p.target for p in parents} == {"CPANEL"}
+        assert {p.address for p in parents} == {"CPANEL"}
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "shortlist.computed")).one()
         assert event.detail["votes"][str(made[1].id)] == 9
 

@@ -24,7 +24,8 @@ class Lair:
 
     @property
     def ctx(self):
-        return self.runtime.ctx
+        """The domain, acting in the fake Slack's workspace (as the app does for its people)."""
+        return self.runtime.ctx.in_workspace(self.runtime.slack.single.workspace_id)
 
     def last_view(self, method: str = "views.open") -> dict:
         return self.slack.wait_for(method)[-1].args["view"]

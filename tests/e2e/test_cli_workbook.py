@@ -7,12 +7,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from challenges import workspaces
 from challenges.context import Context
 from storage import Database
+from storage.enums import Platform
 from storage.migrate import upgrade
 from storage.models import AuditEvent, Decision
 from tests.challenges.test_workbook import edited
-from tests.conftest import COORDINATOR
+from tests.conftest import COORDINATOR, TEAM_ID
 from tests.e2e.test_process import ROOT, clean_env
 from tests.e2e.test_workbook_flow import decided_round
 
@@ -21,7 +23,9 @@ from tests.e2e.test_workbook_flow import decided_round
 def migrated(database_url, clock):
     db = Database.from_url(database_url)
     upgrade(db.engine)
-    yield Context(db=db, coordinators=frozenset({COORDINATOR}), clock=clock), database_url
+    ctx = Context(db=db, coordinators=frozenset({COORDINATOR}), clock=clock)
+    workspace = workspaces.install(ctx, Platform.SLACK, TEAM_ID).id
+    yield ctx.in_workspace(workspace), database_url
     db.dispose()
 
 

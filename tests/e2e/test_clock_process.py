@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from challenges import ideas, outbox, setup
+from challenges import ideas, outbox, setup, workspaces
 from challenges.context import Context
 from challenges.transitions import advance
 from storage import Database
+from storage.enums import Platform
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
+from tests import posted
 from tests.challenges.factories import challenge_draft, idea_draft
-from tests.conftest import COORDINATOR
+from tests.conftest import COORDINATOR, TEAM_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.waiting import wait_until as _wait_until
 
@@ -54,6 +56,7 @@ def test_sigkill_between_sending_and_marking_leaves_one_copy_of_each(database_ur
     db = Database.from_url(database_url)
     upgrade(db.engine)
     ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
+    ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, TEAM_ID).id)
     now = datetime.now(UTC)
     challenge = setup.create_challenge(ctx, COORDINATOR, challenge_draft(
         submissions_close_at=now + timedelta(seconds=1), voting_close_at=now + timedelta(days=7)))  # fmt: skip
@@ -107,9 +110,10 @@ def test_sigkill_between_sending_and_marking_leaves_one_copy_of_each(database_ur
     assert slack.posted_with_outbox_id() == {r.id: 1 for r in rows}, "one copy of each message"
     assert len(slack.calls_to("chat.update")) >= len(updates)
     for r in rows:
-        (copy,) = [m for m in slack.posted(r.target)
+        (copy,) = [m for m in slack.posted(r.address)
                    if m["metadata"]["event_payload"]["outbox_id"] == r.id]  # fmt: skip
-        assert r.sent_ts == copy["ts"]
+        if r.save_as:  # where it landed is kept, and is this copy
+            assert posted.where(ctx, r.save_as).message_id == copy["ts"]
     assert len(slack.calls_to("conversations.history")) == len(in_flight)  # each checked, once
     assert len(slack.calls_to("chat.postMessage")) == len(rows)
     assert second.returncode == 0

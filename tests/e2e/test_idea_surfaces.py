@@ -7,6 +7,7 @@ from sqlmodel import select
 from challenges import setup
 from challenges.transitions import advance
 from storage.models import AuditEvent, Idea
+from tests import posted
 from tests.challenges.factories import challenge_draft, open_challenge
 from tests.conftest import COORDINATOR
 from tests.e2e.test_submission_flow import idea_form
@@ -62,7 +63,7 @@ def test_mine_edit_and_withdraw(lair):
     challenge = open_challenge(lair.ctx)
     lair.send.command("USTAFF1", "/idea")
     lair.send.view_submission("USTAFF1", lair.last_view(), idea_form(1, title="Bin sensors"))
-    wait_until(lambda: _idea(lair).card_ts is not None)
+    wait_until(lambda: posted.card(lair.ctx, _idea(lair).id) is not None)
     idea = _idea(lair)
 
     lair.send.command("USTAFF1", "/idea", "mine")
@@ -76,7 +77,9 @@ def test_mine_edit_and_withdraw(lair):
     assert lair.send.view_submission("USTAFF1", edit_view, {"title": "Smart bins"}).body == ""
     assert _idea(lair).title == "Smart bins"
     update = lair.slack.wait_for("chat.update")[-1].args
-    assert update["ts"] == idea.card_ts and "Smart bins" in update["text"]
+    assert (
+        update["ts"] == posted.card(lair.ctx, idea.id).message_id and "Smart bins" in update["text"]
+    )
 
     # someone else cannot edit it
     lair.send.block_action("USTAFF2", "edit_idea", str(idea.id))

@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from challenges import ideas, ranking, scoring, setup
 from challenges.transitions import advance
 from storage.models import AuditEvent, Decision, Idea, PanelMember, Scorecard, Vote
+from tests import posted
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.conftest import COORDINATOR
 from tests.waiting import wait_until
@@ -53,16 +54,11 @@ def open_panel(lair, challenge_id) -> dict[int, str]:
     )
     assert "With the panel" in said["text"]
     wait_until(lambda: len(parents_posted(lair)) == 5)
-    with lair.ctx.db.transaction() as s:
-        wait_until(lambda: _panel_ts_count(lair) == 5)
-        return {i.id: i.panel_ts for i in s.exec(select(Idea).where(Idea.shortlisted.is_(True)))}
-
-
-def _panel_ts_count(lair) -> int:
-    with lair.ctx.db.transaction() as s:
-        return s.exec(
-            select(func.count()).select_from(Idea).where(Idea.panel_ts.is_not(None))
-        ).one()
+    # Wait outside any transaction: on SQLite an open one holds the writer lock the sender needs.
+    wait_until(lambda: posted.count(lair.ctx, "idea:%:panel") == 5)
+    with lair.ctx.transaction() as s:
+        shortlisted = list(s.exec(select(Idea.id).where(Idea.shortlisted.is_(True))))
+    return {i: posted.panel(lair.ctx, i).message_id for i in shortlisted}
 
 
 def parents_posted(lair) -> list[dict]:

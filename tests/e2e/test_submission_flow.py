@@ -5,6 +5,7 @@ import json
 from sqlmodel import func, select
 
 from storage.models import Challenge, Idea
+from tests import posted
 from tests.conftest import COORDINATOR
 from tests.waiting import wait_until
 
@@ -87,8 +88,7 @@ def test_coordinator_creates_and_ten_staff_submit(lair):
 
 
 def cards_recorded(lair) -> int:
-    with lair.ctx.db.transaction() as s:
-        return s.exec(select(func.count()).select_from(Idea).where(Idea.card_ts.is_not(None))).one()
+    return posted.count(lair.ctx, "idea:%:card")
 
 
 def idea_cards(lair) -> list[dict]:

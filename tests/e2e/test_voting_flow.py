@@ -13,6 +13,7 @@ from challenges import ideas, voting
 from challenges.stages import Stage
 from challenges.transitions import advance
 from storage.models import Ballot, Idea, Vote
+from tests import posted
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 from tests.waiting import wait_until
@@ -40,8 +41,7 @@ def voting_round(lair, *, count=6, **settings) -> list[Idea]:
 
 
 def posted_cards(lair) -> int:
-    with lair.ctx.db.transaction() as s:
-        return s.exec(select(func.count()).select_from(Idea).where(Idea.card_ts.is_not(None))).one()
+    return posted.count(lair.ctx, "idea:%:card")
 
 
 def votes(lair, **where) -> int:
@@ -53,8 +53,9 @@ def votes(lair, **where) -> int:
 
 
 def click(lair, user: str, idea: Idea, **kw):
-    reply = lair.send.block_action(user, "vote", str(idea.id), channel=idea.card_channel,
-                                   message_ts=idea.card_ts, **kw)  # fmt: skip
+    card = posted.card(lair.ctx, idea.id)
+    reply = lair.send.block_action(user, "vote", str(idea.id), channel=card.conversation_id,
+                                   message_ts=card.message_id, **kw)  # fmt: skip
     assert reply.status == 200, reply
     return reply
 
@@ -170,7 +171,8 @@ def test_a_redelivered_click_and_a_double_click_count_once(lair):
 
 
 def card_updates(lair, idea: Idea) -> list:
-    return [c for c in lair.slack.calls_to("chat.update") if c.args.get("ts") == idea.card_ts]
+    card = posted.card(lair.ctx, idea.id)
+    return [c for c in lair.slack.calls_to("chat.update") if c.args.get("ts") == card.message_id]
 
 
 def shown_votes(call) -> str | None:
@@ -246,6 +248,9 @@ def test_a_failed_response_url_reply_falls_back_to_an_ephemeral_message(lair):
     lair.slack.fail_next("response_url", 500)
     click(lair, "UVOTER", made[0])
     ephemeral = lair.slack.wait_for("chat.postEphemeral")[-1].args
-    assert ephemeral["user"] == "UVOTER" and ephemeral["channel"] == made[0].card_channel
+    assert (
+        ephemeral["user"] == "UVOTER"
+        and ephemeral["channel"] == posted.card(lair.ctx, made[0].id).conversation_id
+    )
     assert ephemeral["text"] == "You backed *Idea 0*. 2 of 3 votes left."
     assert votes(lair) == 1

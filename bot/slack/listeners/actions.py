@@ -8,7 +8,7 @@ from bot.slack.errors import reports_errors, tell_privately
 from bot.slack.ids import Action
 from bot.slack.listeners.common import lair, open_idea_form
 from bot.slack.listeners.home import publish_home
-from bot.slack.messages import idea_card_for
+from bot.slack.messages import redraw_card
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.text import escape
 from challenges import ideas, setup
@@ -74,9 +74,5 @@ def withdraw_idea_button(ack: Ack, body: dict, action: dict, client: WebClient, 
         f"“{escape(result.idea.title)}” is withdrawn. Any votes it had have gone back to their voters.",
         respond=respond,
     )  # fmt: skip
-    if result.idea.card_ts:
-        text, blocks = idea_card_for(ctx, result.idea.id)
-        client.chat_update(
-            channel=result.idea.card_channel, ts=result.idea.card_ts, text=text, blocks=blocks
-        )
+    redraw_card(client, ctx, result.idea.id)
     publish_home(client, ctx, body["user"]["id"])

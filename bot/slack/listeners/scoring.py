@@ -36,7 +36,9 @@ def refresh_parent(client: WebClient, ctx: Context, idea_id: int) -> None:
         return
     text, blocks = panel_parent_for(ctx, idea_id)
     try:
-        client.chat_update(channel=where[0], ts=where[1], text=text, blocks=blocks)
+        client.chat_update(
+            channel=where.conversation_id, ts=where.message_id, text=text, blocks=blocks
+        )
     except SlackApiError as exc:
         log.info(
             "could not redraw the panel message of idea %s: %s", idea_id, exc.response.get("error")
@@ -80,9 +82,11 @@ def submit_scores(
         return
     ack()
     text, blocks = views.score_confirmation(result, via_thread=False)
+    parent = scoring.panel_message(ctx, result.idea.id)
     client.chat_postEphemeral(
         channel=meta.get("channel") or result.challenge.panel_channel_id, user=user,
-        thread_ts=meta.get("thread_ts") or result.idea.panel_ts, text=text, blocks=blocks,
+        thread_ts=meta.get("thread_ts") or (parent.message_id if parent else None),
+        text=text, blocks=blocks,
     )  # fmt: skip
     if result.changed:
         refresh_parent(client, ctx, result.idea.id)

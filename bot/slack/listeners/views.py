@@ -8,7 +8,7 @@ from bot.slack.errors import reports_errors
 from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
-from bot.slack.messages import idea_card_for
+from bot.slack.messages import redraw_card
 from bot.slack.views.text import channel, escape
 from challenges import ideas, setup
 from challenges.errors import LairError
@@ -55,11 +55,7 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
     ack()
-    if result.idea.card_ts:
-        text, blocks = idea_card_for(ctx, result.idea.id)
-        client.chat_update(
-            channel=result.idea.card_channel, ts=result.idea.card_ts, text=text, blocks=blocks
-        )
+    redraw_card(client, ctx, result.idea.id)
 
 
 @reports_errors

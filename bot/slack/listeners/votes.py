@@ -45,7 +45,7 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
     say_privately(client, body, respond, reply(outcome))
     cards = context.get("cards")
     if outcome.tally_live and cards is not None:
-        cards.request(outcome.idea_id)
+        cards.request(outcome.idea_id, client)
 
 
 def say_privately(client: WebClient, body: dict, respond: Respond, text: str) -> None:

@@ -83,7 +83,7 @@ def test_reminders_render_until_their_close_then_are_skipped(ctx, clock):
 
 def test_authors_hear_about_their_own_ideas_only(ctx, clock):
     round_at_voting(ctx, clock)
-    notices = {m.target: as_text(messages.render(ctx, m)) for m in queued(ctx, "author_notice")}
+    notices = {m.address: as_text(messages.render(ctx, m)) for m in queued(ctx, "author_notice")}
     assert set(notices) == {"UA", "UB"}
     assert "sensors" in notices["UA"] and "Route app" not in notices["UA"]
 

@@ -130,9 +130,9 @@ def test_a_standby_clock_takes_over_when_the_active_one_dies(ctx, clock, clocks)
     assert b.job_time(c.id) is not None
 
 
-def test_on_a_real_clock_each_stage_is_announced_once_at_its_time(database_url, db):
+def test_on_a_real_clock_each_stage_is_announced_once_at_its_time(database_url, db, workspace):
     """APScheduler itself, on the system clock: stages a second or so apart."""
-    ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
+    ctx = Context(db=db, coordinators=frozenset({COORDINATOR}), workspace_id=workspace)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
     dates = dict(opens_at=start, submissions_close_at=start + timedelta(seconds=1),
                  voting_close_at=start + timedelta(seconds=2), panel_close_at=start + timedelta(seconds=3))  # fmt: skip

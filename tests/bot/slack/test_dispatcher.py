@@ -3,16 +3,25 @@
 from datetime import timedelta
 
 import pytest
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlmodel import select
 
 from bot.config import Settings
 from bot.slack.app import make_client
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.pacing import Pacer
-from challenges import outbox
+from challenges import outbox, places, setup
 from challenges.outbox import MessageKind
-from storage.models import OutboxMessage
+from storage.enums import Platform
+from storage.models import Challenge, OutboxMessage
+from tests.challenges.factories import challenge_draft
+from tests.conftest import COORDINATOR
 from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture(autouse=True)
+def _challenge(challenge):
+    """Every outbox message is about a challenge (in its workspace)."""
 
 
 @pytest.fixture
@@ -22,18 +31,38 @@ def slack(clock):
     fake.stop()
 
 
-def dispatcher(ctx, slack, clock, *, workers=4) -> Dispatcher:
+def plain_text(ctx, message: OutboxMessage):
+    """The tests' messages say their payload's text (real ones render domain facts)."""
+    text = message.payload["text"]
+    return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def dispatcher(ctx, slack, clock, *, workers=4, render=plain_text) -> Dispatcher:
     settings = Settings(_env_file=None, slack_bot_token="xoxb-test", slack_api_url=slack.url)
     pacer = Pacer(monotonic=lambda: clock().timestamp(), sleep=lambda s: clock.advance(seconds=s))
-    return Dispatcher(ctx, make_client(settings, retries=False), workers=workers, pacer=pacer)
+    return Dispatcher(ctx, make_client(settings, retries=False), workers=workers, pacer=pacer,
+                      render=render)  # fmt: skip
+
+
+@pytest.fixture
+def challenge(ctx):
+    return setup.create_challenge(ctx, COORDINATOR, challenge_draft())
 
 
 def enqueue(ctx, key: str, target: str, text: str | None = None) -> int:
-    with ctx.db.transaction() as s:
-        outbox.enqueue(s, key=key, kind=MessageKind.DIRECT, target=target,
-                       payload={"text": text or key}, now=ctx.now())  # fmt: skip
-    with ctx.db.transaction() as s:
+    """A message to a channel (C…) or a person (U…), remembered as the place "test:KEY"."""
+    to = outbox.to_person(target) if target.startswith("U") else outbox.to_channel(target)
+    with ctx.transaction() as s:
+        (challenge,) = s.exec(select(Challenge)).all()
+        outbox.enqueue(s, key=key, kind=MessageKind.REMINDER, to=to, payload={"text": text or key},
+                       now=ctx.now(), challenge=challenge, save_as=f"test:{key}")  # fmt: skip
+    with ctx.transaction() as s:
         return s.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).one()
+
+
+def place(ctx, row: OutboxMessage):
+    with ctx.transaction() as s:
+        return places.find(s, row.save_as)
 
 
 def deliver_all(d: Dispatcher, clock, rounds: int = 100) -> None:
@@ -42,7 +71,7 @@ def deliver_all(d: Dispatcher, clock, rounds: int = 100) -> None:
         d.drain()
         if outbox.pending_count(d.ctx) == 0:
             return
-        due = outbox.next_due_at(d.ctx)
+        due = outbox.next_due_at(d.ctx, Platform.SLACK)
         if due and due > clock():
             clock.set(due)
     raise AssertionError("outbox never emptied")
@@ -65,9 +94,10 @@ def test_429s_and_500s_still_deliver_each_message_once_and_in_order(ctx, slack, 
     assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["c0", "c1", "c2", "c3"]
     for row in rows(ctx):
         assert row.status == "sent"
-        (copy,) = [m for m in slack.posted(row.target)
+        (copy,) = [m for m in slack.posted(row.address)
                    if m["metadata"]["event_payload"]["outbox_id"] == row.id]  # fmt: skip
-        assert (row.sent_channel, row.sent_ts) == (("D" + row.target[1:]) if row.target[0] == "U" else row.target, copy["ts"])  # fmt: skip
+        where = place(ctx, row)
+        assert (where.conversation_id, where.message_id) == (("D" + row.address[1:]) if row.address[0] == "U" else row.address, copy["ts"])  # fmt: skip
     assert slack.calls_to("conversations.history"), "an uncertain send was checked before resending"
 
 
@@ -95,7 +125,7 @@ def test_a_sender_that_died_between_posting_and_marking_does_not_post_twice(
     assert slack.posted_with_outbox_id() == {channel_msg: 1, dm: 1}
     assert {r.status for r in rows(ctx)} == {"sent"}
     assert slack.calls_to("conversations.open")[-1].args["users"] == "UAUTHOR"
-    assert [r.sent_ts for r in rows(ctx)] == [
+    assert [place(ctx, r).message_id for r in rows(ctx)] == [
         m["ts"] for m in slack.posted("CCHALLENGE") + slack.posted("DAUTHOR")
     ]
 
@@ -157,7 +187,7 @@ def test_a_channel_waits_for_its_own_earlier_message(ctx, slack, clock):
     other = enqueue(ctx, "other", "COTHER")
     with ctx.db.transaction() as s:  # the first is waiting out a Retry-After
         s.get(OutboxMessage, first).not_before = clock() + timedelta(seconds=30)
-    assert [h.id for h in outbox.due_heads(ctx)] == [other]
+    assert [h.id for h in outbox.due_heads(ctx, Platform.SLACK)] == [other]
     clock.advance(seconds=30)
     deliver_all(dispatcher(ctx, slack, clock), clock)
     assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["first", "second"]
@@ -199,8 +229,7 @@ def test_a_message_that_cannot_be_rendered_gives_up_after_its_attempts(
     ctx, slack, clock, monkeypatch
 ):
     enqueue(ctx, "broken", "CCHALLENGE")
-    monkeypatch.setattr("bot.slack.messages.render", lambda ctx, message: 1 / 0)
-    deliver_all(dispatcher(ctx, slack, clock), clock)
+    deliver_all(dispatcher(ctx, slack, clock, render=lambda ctx, message: 1 / 0), clock)
     (row,) = rows(ctx)
     assert (row.status, row.attempts) == ("failed", 8)
     assert slack.posted() == [] and not slack.calls_to("conversations.history")

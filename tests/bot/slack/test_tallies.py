@@ -8,10 +8,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.slack.tallies import CardRefresher
-from challenges import ideas, voting
+from challenges import ideas, places, voting
 from challenges.stages import Stage
 from challenges.transitions import advance
-from storage.models import Idea
+from storage.models import PostedMessage
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 
@@ -49,9 +49,10 @@ def live_idea(ctx):
     challenge = open_challenge(ctx, show_tallies_live=True)
     idea = ideas.submit_idea(ctx, "UAUTHOR", challenge.id, idea_draft()).idea
     advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.SUBMISSIONS)
-    with ctx.db.transaction() as s:
-        row = s.get(Idea, idea.id)
-        row.card_channel, row.card_ts = "CCHALLENGE", "1700000001.000100"
+    with ctx.transaction() as s:  # as if its card had been posted
+        places.save(s, places.card(idea.id), places.Ref("CCHALLENGE", "1700000001.000100"),
+                    workspace_id=challenge.workspace_id, challenge_id=challenge.id,
+                    idea_id=idea.id, outbox_id=None, now=ctx.now())  # fmt: skip
     return idea
 
 
@@ -109,8 +110,8 @@ def test_a_rate_limited_update_is_tried_again(ctx, live_idea):
 
 
 def test_nothing_is_sent_for_a_card_not_posted_yet(ctx, live_idea):
-    with ctx.db.transaction() as s:
-        s.get(Idea, live_idea.id).card_ts = None
+    with ctx.transaction() as s:
+        s.delete(s.get(PostedMessage, places.card(live_idea.id)))
     client = RecordingClient()
     cards = CardRefresher(ctx, client, interval=0.1)
     try:

@@ -266,6 +266,7 @@ class FakeTeamsConnector:
         self.blocked: set[str] = set()  # conversations where the bot is no longer installed
         self._failures: dict[str, list[tuple[int, dict, bool, str | None]]] = {}
         self._delays: dict[str, float] = {}
+        self._held = threading.Condition(self.lock)
         self._limits: tuple[tuple[float, int], ...] | None = None
         self._windows: dict[str, SlidingWindows] = {}
         self.refused_for_rate: int = 0
@@ -273,7 +274,9 @@ class FakeTeamsConnector:
         self._last_message_id = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler(secure=False))
         self.server.daemon_threads = True
-        self.threads = [threading.Thread(target=self.server.serve_forever, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        ]
         self.tls_server: ThreadingHTTPServer | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         if tls:
@@ -364,7 +367,9 @@ class FakeTeamsConnector:
         self.tls_server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler(secure=True))
         self.tls_server.daemon_threads = True
         self.tls_server.socket = context.wrap_socket(self.tls_server.socket, server_side=True)
-        self.threads.append(threading.Thread(target=self.tls_server.serve_forever, daemon=True))
+        self.threads.append(
+            threading.Thread(target=self.tls_server.serve_forever, args=(0.05,), daemon=True)
+        )
 
     # the world -----------------------------------------------------------------------
     @property
@@ -583,8 +588,9 @@ class FakeTeamsConnector:
 
     def delay_reply(self, route: str, seconds: float) -> None:
         """Calls to `route` take effect at once, but their answer is held for `seconds` (0: off)."""
-        with self.lock:
+        with self._held:
             self._delays[route] = seconds
+            self._held.notify_all()  # answers held so far go out when the delay is lifted
 
     def reset(self) -> None:
         """Forget the calls and messages (not the world, nor the tokens)."""
@@ -1114,10 +1120,13 @@ class FakeTeamsConnector:
                 call.status = status
                 if fake.on_call is not None:
                     fake.on_call(call)
-                with fake.lock:
+                with fake._held:
                     delay = fake._delays.get(route, 0)
-                if delay:
-                    time.sleep(delay)
+                    if delay:
+                        until = time.monotonic() + delay
+                        fake._held.wait_for(
+                            lambda: not fake._delays.get(route) or time.monotonic() >= until, delay
+                        )
                 self._reply(status, answer)
 
         return Handler

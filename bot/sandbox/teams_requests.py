@@ -277,9 +277,12 @@ class TeamsSender:
             conversation, channel_data = self.personal(person)
         else:
             conversation, channel_data = self.in_channel(team.general, None)
-            channel_data.pop("teamsChannelId", None)
-            if channel is not None:
+            for teams_only in ("teamsChannelId", "teamsTeamId", "channel"):
+                channel_data.pop(teams_only)
+            if channel is not None:  # the channel an event is about
                 channel_data["channel"] = {"id": channel.id, "name": channel.name}
+            if event_type == "teamMemberAdded":
+                channel_data["settings"] = {"selectedChannel": {"id": team.general.id}}
         if event_type:
             channel_data["eventType"] = event_type
         activity = self._envelope("conversationUpdate", person, conversation, channel_data,

@@ -1102,6 +1102,12 @@ class FakeTeamsConnector:
                 self._record(call)
                 try:
                     fake._check_bearer(bearer)
+                    if (
+                        route in (*WRITE_ROUTES, "create_conversation")
+                        and route != "delete"
+                        and not isinstance(body, dict)
+                    ):
+                        raise _Refusal(400, "BadSyntax", "The body must be a JSON object.")
                     scripted = self._scripted(route, conversation)
                     if scripted and scripted[2]:
                         with contextlib.suppress(_Refusal):

@@ -359,3 +359,21 @@ def test_d_sends_are_not_retried_and_a_429_surfaces_with_its_retry_after(connect
     assert bad_gateway.value.response.status_code == 502
     assert len(connector.calls_to("send")) == 2  # one attempt each
     assert [m.text for m in connector.messages(chat)] == ["two"]  # the 502 landed all the same
+
+
+def test_a_single_tenant_bot_gets_its_token_from_its_own_tenant(connector, serve):
+    app, api = build_app(connector, tenant_id=connector.tenant_id)
+    served = serve(app, api)
+    served.run(app.send(connector.personal_chat(connector.person("Alice Smith")), "hi"))
+    assert [g.tenant for g in connector.issued_tokens()] == [connector.tenant_id]
+
+
+def test_a_token_provider_answering_none_sends_without_authorization(serve):
+    """Lair's no-password mode (an emulator only): the Connector call carries no token at all."""
+    with FakeTeamsConnector(require_auth=False) as connector:
+        app, api = build_app(connector, token=lambda scope, tenant: None)
+        served = serve(app, api)
+        chat = connector.personal_chat(connector.person("Alice Smith"))
+        served.run(app.send(chat, "hi"))
+        [send] = connector.calls_to("send")
+        assert send.bearer is None and connector.messages(chat)[0].text == "hi"

@@ -22,7 +22,8 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock  # noqa: E4
 from bot.config import Settings  # noqa: E402
 from bot.sandbox.slack_api import FakeSlack  # noqa: E402
 from bot.slack.app import make_client  # noqa: E402
-from bot.slack.dispatcher import Dispatcher, OutboxWorker  # noqa: E402
+from bot.slack.dispatcher import Dispatcher
+from bot.worker import OutboxWorker  # noqa: E402
 from challenges import outbox, setup, workspaces  # noqa: E402
 from challenges.context import Context  # noqa: E402
 from challenges.inputs import ChallengeDraft  # noqa: E402

@@ -30,45 +30,82 @@ def _wait_for_signal() -> threading.Event:
     return stop
 
 
-def serve(settings: Settings, *, web: bool, clock: bool, time_source=None) -> None:
-    """Run the web side, the clock, or both. `time_source` replaces the system clock (tests)."""
+def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
+          time_source=None) -> None:  # fmt: skip
+    """Run Slack's web side (`web`), Teams' (`teams`), the clock, or any of them together.
+    `time_source` replaces the system clock (tests)."""
     if web:
         settings.require_slack()
+    if teams:
+        settings.require_teams()
     from bot.runtime import build_runtime
 
-    runtime = build_runtime(settings, **({"clock": time_source} if time_source else {}))
+    runtime = build_runtime(
+        settings, slack=web or (clock and settings.slack), teams=teams or (clock and settings.teams),
+        connect=web or (clock and settings.slack),
+        **({"clock": time_source} if time_source else {}),
+    )  # fmt: skip
+    log.info("lair starting: %s", _describe(settings, web=web, teams=teams, clock=clock))
+    if teams and not settings.teams_app_password:
+        log.warning("TEAMS_APP_PASSWORD is not set: Lair sends to Teams without a token, which only "
+                    "a local emulator accepts")  # fmt: skip
     stop = _wait_for_signal()
     the_clock = None
     if clock:
         from bot.clock import Clock
 
         the_clock = Clock(runtime.ctx, kick=runtime.worker.kick)
-        if not web:  # a clock-only process sends only while it is the active clock
+        if not (web or teams):  # a clock-only process sends only while it is the active clock
             runtime.worker.active = the_clock.is_leader
-            runtime.worker.start()
         the_clock.start()
-    if web:
-        runtime.worker.start()
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+    runtime.worker.start()
+    servers = []
+    if teams:
+        from bot.teams.server import TeamsServer
 
-            handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
-            handler.connect()
-            log.info("connected to Slack in Socket Mode")
-            stop.wait()
-            handler.close()
-        else:
-            from bot.slack.server import make_server, serve_until_closed
+        servers.append(
+            TeamsServer(runtime.teams, host=settings.teams_host, port=settings.teams_port).start()
+        )
+        log.info("Teams: POST /api/messages, GET /healthz on port %s", servers[-1].port)
+    if web and settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            server = make_server(runtime)
-            threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
-            log.info("HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
-            serve_until_closed(server)  # until the signal handler closes it
+        handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+        handler.connect()
+        log.info("connected to Slack in Socket Mode")
+        stop.wait()
+        handler.close()
+    elif web:
+        from bot.slack.server import make_server, serve_until_closed
+
+        server = make_server(runtime)
+        threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
+        log.info("Slack HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
+        serve_until_closed(server)  # until the signal handler closes it
     else:
         stop.wait()
+    for server in servers:
+        server.stop()
     if the_clock:
         the_clock.stop()
     runtime.close()
+    log.info("lair stopped")
+
+
+def _describe(settings: Settings, *, web: bool, teams: bool, clock: bool) -> str:
+    """The line Lair logs at start: what it runs, where, on which database (no secrets)."""
+    parts = []
+    if web:
+        mode = "Socket Mode" if settings.socket_mode else "HTTP"
+        many = "many workspaces (OAuth)" if settings.slack_oauth else "one workspace"
+        parts.append(f"Slack ({mode}, {many})")
+    if teams:
+        tenants = "one tenant" if settings.teams_tenant_id else "any tenant that adds it"
+        parts.append(f"Teams ({settings.teams_cloud} cloud, {tenants})")
+    if clock:
+        parts.append("the clock")
+    database = settings.database_url.split(":", 1)[0].split("+", 1)[0]
+    return f"{' + '.join(parts) or 'nothing'}; database {database}"
 
 
 def db_upgrade(settings: Settings) -> None:
@@ -88,6 +125,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="web and clock in one process (the default)")
     sub.add_parser("web", help="answer Slack only (HTTP or Socket Mode); run one clock beside it")
+    sub.add_parser(
+        "teams", help="answer Microsoft Teams only (TEAMS_PORT); run one clock beside it"
+    )
     sub.add_parser("clock", help="the scheduler only: stage changes, reminders, the outbox")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"], help="apply migrations")
@@ -126,9 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         command = args.command or "run"
         if command == "run":
-            serve(settings, web=True, clock=True)
+            if not (settings.slack or settings.teams):
+                settings.require_slack()  # names what to set
+            serve(settings, web=settings.slack, teams=settings.teams, clock=True)
         elif command == "web":
             serve(settings, web=True, clock=False)
+        elif command == "teams":
+            serve(settings, web=False, teams=True, clock=False)
         elif command == "clock":
             serve(settings, web=False, clock=True)
         elif command == "db":

@@ -1,6 +1,6 @@
 """Settings from the environment or `.env` (see README, "Settings")."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_state_secret: SecretStr | None = None
+    # Microsoft Teams (on when TEAMS_APP_ID is set); see README, "Lair in Microsoft Teams".
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_port: int = 3978
+    teams_host: str = "0.0.0.0"
+    teams_cloud: Literal["Public", "USGov", "USGovDoD", "China"] = "Public"
+    teams_openid_metadata_url: str | None = None
+    teams_token_issuer: str | None = None
+    teams_login_endpoint: str | None = None
     database_url: str = "sqlite:///lair.db"
     port: int = 3000
     lair_timezone: str = "Europe/London"
@@ -52,6 +62,15 @@ class Settings(BaseSettings):
     @classmethod
     def _tz(cls, value: str) -> str:
         return valid_timezone(value)
+
+    @property
+    def slack(self) -> bool:
+        """Slack is configured (one bot token, or an OAuth app for many workspaces)."""
+        return bool(self.slack_bot_token or self.slack_client_id or self.slack_app_token)
+
+    @property
+    def teams(self) -> bool:
+        return bool(self.teams_app_id)
 
     @property
     def socket_mode(self) -> bool:
@@ -82,6 +101,11 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"SLACK_SIGNING_SECRET is not set (needed in HTTP mode; set SLACK_APP_TOKEN for Socket Mode). {README_HINT}"
             )
+
+    def require_teams(self) -> None:
+        """Check what serving Teams needs; raise ConfigError naming the first gap."""
+        if not self.teams_app_id:
+            raise ConfigError(f"TEAMS_APP_ID is not set. {README_HINT}")
 
     def _require_oauth(self, token: str) -> None:
         if token:

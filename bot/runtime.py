@@ -8,9 +8,10 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.slack.app import build_app, make_client
-from bot.slack.dispatcher import Dispatcher, OutboxWorker
+from bot.slack.dispatcher import Dispatcher
 from bot.slack.tallies import CardRefresher
 from bot.slack.workspaces import SlackWorkspaces
+from bot.worker import OutboxWorker
 from challenges.clock import Clock, system_clock
 from challenges.context import Context
 from storage import Database
@@ -19,18 +20,26 @@ from storage.migrate import upgrade
 
 @dataclass
 class Runtime:
+    """One process's Lair: the domain context, the outbox worker, and each platform that this
+    process serves (None where it serves none)."""
+
     settings: Settings
     ctx: Context
-    client: WebClient
-    app: App
-    dispatcher: Dispatcher
     worker: OutboxWorker
-    cards: CardRefresher
-    slack: SlackWorkspaces
+    # Slack
+    client: WebClient | None = None
+    app: App | None = None
+    dispatcher: Dispatcher | None = None
+    cards: CardRefresher | None = None
+    slack: SlackWorkspaces | None = None
+    # Teams
+    teams: object | None = None  # bot.teams.app.TeamsBot
+    teams_sender: object | None = None  # bot.teams.sender.TeamsSender
 
     def close(self) -> None:
         self.worker.stop()
-        self.cards.stop()
+        if self.cards is not None:
+            self.cards.stop()
         self.ctx.db.dispose()
 
 
@@ -50,9 +59,10 @@ def _client(settings: Settings, token: str, *, retries: bool) -> WebClient:
 
 
 def build_runtime(settings: Settings, *, clock: Clock = system_clock, migrate: bool = True,
-                  outbox_interval: float = 5.0, connect: bool = True) -> Runtime:  # fmt: skip
-    """`connect`: in one-workspace mode, ask Slack (auth.test) which workspace the token is
-    for; a process that only runs the clock still needs it, to send."""
+                  outbox_interval: float = 5.0, connect: bool = True, slack: bool | None = None,
+                  teams: bool | None = None) -> Runtime:  # fmt: skip
+    """The platforms are those configured, unless `slack`/`teams` say otherwise. `connect`: in
+    one-workspace Slack mode, ask Slack (auth.test) which workspace the token is for."""
     db = Database.from_url(settings.database_url)
     if migrate:
         upgrade(db.engine)
@@ -62,14 +72,36 @@ def build_runtime(settings: Settings, *, clock: Clock = system_clock, migrate: b
         default_timezone=settings.lair_timezone,
         clock=clock,
     )
+    slack = settings.slack if slack is None else slack
+    teams = settings.teams if teams is None else teams
+    worker = OutboxWorker([], interval=outbox_interval)
+    runtime = Runtime(settings, ctx, worker)
+    if slack:
+        _add_slack(runtime, connect=connect)
+    if teams:
+        _add_teams(runtime)
+    return runtime
+
+
+def _add_slack(runtime: Runtime, *, connect: bool) -> None:
+    settings, ctx = runtime.settings, runtime.ctx
     known = slack_workspaces(settings, ctx)
     if connect and not known.many:
         known.connect_single()
     sending = slack_workspaces(settings, ctx, retries=False)
     sending.single = known.single
     client = known.client_for_token(known.token) if not known.many else make_client(settings)
-    dispatcher = Dispatcher(ctx, sending.client_for)
-    worker = OutboxWorker(dispatcher, interval=outbox_interval)
-    cards = CardRefresher(ctx, client)
-    app = build_app(settings, ctx, known, worker, cards)
-    return Runtime(settings, ctx, client, app, dispatcher, worker, cards, known)
+    runtime.dispatcher = Dispatcher(ctx, sending.client_for)
+    runtime.worker.dispatchers.append(runtime.dispatcher)
+    runtime.cards = CardRefresher(ctx, client)
+    runtime.app = build_app(settings, ctx, known, runtime.worker, runtime.cards)
+    runtime.client, runtime.slack = client, known
+
+
+def _add_teams(runtime: Runtime) -> None:
+    from bot.teams.app import TeamsBot
+    from bot.teams.sender import TeamsSender
+
+    runtime.teams = TeamsBot(runtime.settings, runtime.ctx, kick=runtime.worker.kick)
+    runtime.teams_sender = TeamsSender(runtime.ctx, runtime.settings, runtime.teams.token)
+    runtime.worker.dispatchers.append(runtime.teams_sender)

@@ -54,3 +54,9 @@ class Audience(StrEnum):
     PERSON = "person"  # a private message to one person (`address` is their user id)
     THREAD = "thread"  # a reply under a posted message (`place`), in its conversation
     UPDATE = "update"  # the posted message at `place`, redrawn in place
+
+
+class ConversationKind(StrEnum):
+    PERSONAL = "personal"  # one person's own chat with Lair
+    CHANNEL = "channel"  # a channel of a team
+    GROUP = "group"  # a group chat

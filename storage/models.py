@@ -298,3 +298,32 @@ class PendingImport(SQLModel, table=True):
     )
     status: str = Field(default=ImportStatus.PENDING.value, max_length=16)
     created_at: datetime = _created()
+
+
+class Person(SQLModel, table=True):
+    """Someone Lair has met in a workspace: the id Lair knows them by (a Slack user id; a
+    Teams person's Entra object id), their display name, and the platform's own address
+    for them where it differs (Teams' per-bot user id "29:…", needed to open a chat)."""
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=USER_ID)
+    name: str = Field(default="", max_length=200)
+    platform_id: str | None = Field(default=None, max_length=CONVERSATION_ID)
+    seen_at: datetime = _created()
+
+
+class Conversation(SQLModel, table=True):
+    """A conversation Lair can post in unprompted, with what its platform needs to reach it
+    (Teams: the service URL of the conversation's region). A person's own chat with Lair
+    names them; a channel names its team."""
+
+    __table_args__ = (Index("ix_conversation_person", "workspace_id", "user_id"),)
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
+    conversation_id: str = Field(primary_key=True, max_length=CONVERSATION_ID)
+    kind: str = Field(max_length=16)  # storage.enums.ConversationKind
+    service_url: str | None = Field(default=None, max_length=500)
+    user_id: str | None = Field(default=None, max_length=USER_ID)
+    team_id: str | None = Field(default=None, max_length=CONVERSATION_ID)
+    name: str = Field(default="", max_length=200)
+    updated_at: datetime = _created()

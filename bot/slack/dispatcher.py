@@ -49,6 +49,8 @@ HISTORY_PAGES = 20
 class Dispatcher:
     """Sends the Slack rows of the outbox, each workspace's with its own bot token."""
 
+    platform = Platform.SLACK
+
     def __init__(self, ctx: Context, clients: WebClient | Callable[[int], WebClient | None], *,
                  workers: int = 8, pacer: Pacer | None = None,
                  render: Callable[[Context, OutboxMessage], messages.Rendered | None] = messages.render):  # fmt: skip
@@ -310,55 +312,3 @@ def _retry_after(exc: SlackApiError) -> int | None:
 def _in_memory(ctx: Context) -> bool:
     url = ctx.db.engine.url
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-
-
-class OutboxWorker:
-    """A background thread that drains the outbox when kicked, when the next message falls
-    due, and at least every `interval` seconds. `active` lets a standby clock stay idle."""
-
-    def __init__(self, dispatcher: Dispatcher, *, interval: float = 5.0, active=lambda: True):
-        self.dispatcher = dispatcher
-        self.interval = interval
-        self.active = active
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def start(self) -> "OutboxWorker":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="lair-outbox", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-        self.dispatcher.close()
-
-    def _run(self) -> None:
-        timeout = 0.0
-        while not self._stop.is_set():
-            self._wake.wait(timeout)
-            self._wake.clear()
-            try:
-                if not self.active():
-                    timeout = self.interval  # a standby: woken when it becomes the active clock
-                    continue
-                while self.dispatcher.drain() and not self._stop.is_set():
-                    pass
-                timeout = self._until_next()
-            except Exception:
-                log.exception("outbox drain failed; will try again")
-                timeout = self.interval
-
-    def _until_next(self) -> float:
-        due = outbox.next_due_at(self.dispatcher.ctx, Platform.SLACK)
-        if due is None:
-            return self.interval
-        seconds = (due - self.dispatcher.ctx.now()).total_seconds()
-        return min(self.interval, max(0.05, seconds))

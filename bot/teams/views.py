@@ -1,0 +1,232 @@
+"""The cards Lair posts in Teams: announcements, idea cards, panel messages, results, and
+the private messages of a round. Pure functions of the domain's facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from microsoft_teams.api import MessageActivityInput
+from microsoft_teams.cards import RichTextBlock, TextRun
+
+from bot.teams.cards import card, clip, execute, facts, labelled, message, open_dialog, said, words
+from bot.teams.ids import Dialog, Verb
+from challenges import decisions, notices, scoring
+from challenges.clock import format_local
+from challenges.ideas import IdeaView, tallies_visible
+from challenges.money import format_pounds
+from challenges.stages import Stage
+from challenges.voting import voting_open
+from storage.enums import IdeaStatus
+from storage.models import Challenge, Idea
+
+Names = Callable[[str], str]
+
+
+class Bold(str):
+    """A run of a sentence shown in bold (still plain text: never markdown)."""
+
+
+def sentence(*parts: str, subtle: bool = False) -> RichTextBlock:
+    """A line mixing Lair's words and people's text (titles), every part shown as written."""
+    runs = []
+    for part in parts:
+        if not part:
+            continue
+        run = TextRun(text=str(part))
+        if isinstance(part, Bold):
+            run.weight = "Bolder"
+        if subtle:
+            run.is_subtle = True
+        runs.append(run)
+    return RichTextBlock(inlines=runs or [TextRun(text=" ")])
+
+
+def when(moment: datetime | None, challenge: Challenge) -> str:
+    return format_local(moment, challenge.timezone) if moment else "when the coordinator says"
+
+
+def submit_button(challenge: Challenge):
+    return open_dialog("Submit an idea", Dialog.SUBMIT_IDEA, challenge=challenge.id)
+
+
+# channel posts ---------------------------------------------------------------------
+
+
+def stage_news(news: notices.StageNews) -> MessageActivityInput:
+    challenge, stage = news.challenge, news.stage
+    if stage == Stage.SUBMISSIONS:
+        body = [
+            said(f"💡 {challenge.title}", bold=True, size="Large", limit=150),
+            said(challenge.brief or " ", limit=2900),
+            facts(
+                [
+                    ("Fund pot", format_pounds(challenge.fund_pot)),
+                    ("Up to", f"{format_pounds(challenge.max_award)} an idea"),
+                    ("Ideas close", when(challenge.submissions_close_at, challenge)),
+                    ("Votes each", str(challenge.vote_budget)),
+                ]
+            ),  # fmt: skip
+            words("Or send **idea** to Lair in a chat. **idea help** explains more.", subtle=True),
+        ]
+        actions = [submit_button(challenge)] if challenge.stage == Stage.SUBMISSIONS else []
+        return message(card(body, actions), "A new Dragon's Lair challenge")
+    title = Bold(challenge.title)
+    lines = {
+        Stage.VOTING: ("🗳️ Voting is open for ", title, ". Use the Vote buttons on the ideas — you "
+                       f"have {challenge.vote_budget} votes. Voting closes "
+                       f"{when(challenge.voting_close_at, challenge)}."),
+        Stage.PANEL: ("🔒 Voting has closed for ", title, ". The shortlist goes to the panel."),
+        Stage.DECIDED: ("⚖️ The panel has finished scoring ", title, ". Decisions follow shortly."),
+        Stage.CLOSED: ("✅ ", title, " is closed. Thank you to everyone who took part."),
+        Stage.DRAFT: ("", title, " is back in draft."),
+    }  # fmt: skip
+    body: list = [sentence(*lines[stage])]
+    if stage == Stage.PANEL and news.shortlist:
+        body.append(words(f"**The shortlist ({len(news.shortlist)})**"))
+        body += [
+            sentence("• ", Bold(clip(i.title, 100)), f" (#{i.id})") for i in news.shortlist[:40]
+        ]
+        if len(news.shortlist) > 40:
+            body.append(words(f"…and {len(news.shortlist) - 40} more.", subtle=True))
+    return message(card(body), f"{stage.label}: a Dragon's Lair challenge")
+
+
+def idea_card(view: IdeaView, votes: int | None, names: Names = str) -> MessageActivityInput:
+    idea, challenge = view.idea, view.challenge
+    who = (
+        "Anonymous" if idea.anonymous else ", ".join(names(u) for u in [idea.author_id, *view.team])
+    )
+    pairs = [("Asking for", format_pounds(idea.funding_requested))]
+    if votes is not None and tallies_visible(challenge):
+        pairs.append(("Votes", str(votes)))
+    body = [
+        said(idea.title, bold=True, size="Medium", limit=100),
+        *labelled("Problem", idea.problem),
+        *labelled("Proposal", idea.proposal),
+        facts(pairs),
+        sentence("From ", who),
+    ]
+    if idea.theme:
+        body.append(sentence("Theme: ", idea.theme))
+    actions = []
+    if idea.status == IdeaStatus.WITHDRAWN:
+        body.append(words("_Withdrawn by its author._", subtle=True))
+    elif voting_open(challenge):
+        actions.append(execute("Vote", Verb.VOTE, idea=idea.id))
+    body.append(sentence(f"Idea #{idea.id} · ", clip(challenge.title, 200), subtle=True))
+    return message(card(body, actions), "A new idea")
+
+
+def reminder(facts_: notices.Reminder) -> MessageActivityInput:
+    challenge, at = facts_.challenge, format_local(facts_.close, facts_.challenge.timezone)
+    title = Bold(challenge.title)
+    if facts_.stage == Stage.SUBMISSIONS:
+        body = [sentence("⏰ Ideas for ", title, f" close {at}. There is still time.")]
+        return message(card(body, [submit_button(challenge)]), "Ideas close soon")
+    if facts_.stage == Stage.VOTING:
+        body = [sentence("⏰ Voting for ", title, f" closes {at}. You have {challenge.vote_budget} "
+                         "votes to use on the ideas above.")]  # fmt: skip
+    else:
+        body = [sentence("⏰ Scoring for ", title, f" closes {at}. {facts_.scored} of "
+                         f"{facts_.expected} scorecards are in. Press Score on each idea below.")]  # fmt: skip
+    return message(card(body), "A deadline is coming")
+
+
+def panel_parent(panel: scoring.PanelCard, names: Names = str) -> MessageActivityInput:
+    idea, challenge = panel.idea, panel.challenge
+    who = "Anonymous" if idea.anonymous else ", ".join(names(u) for u in panel.team)
+    body = [
+        said(idea.title, bold=True, size="Medium", limit=100),
+        *labelled("Problem", idea.problem, limit=1000),
+        *labelled("Proposal", idea.proposal, limit=1000),
+        facts(
+            [
+                ("Asking for", format_pounds(idea.funding_requested)),
+                ("Votes", str(panel.votes)),
+                ("Scored", f"{panel.scored} of {panel.eligible}"),
+            ]
+        ),  # fmt: skip
+        sentence("From ", who),
+        words(
+            "Discuss it in this thread. Score with the button, or reply "
+            "**@Lair score 4 3 5 4 2 your comment**.",
+            subtle=True,
+        ),  # fmt: skip
+    ]
+    actions = []
+    if challenge.stage == Stage.PANEL:
+        actions = [
+            open_dialog("Score", Dialog.SCORE, idea=idea.id),
+            execute("Panel scores", Verb.SHOW_SCORES, idea=idea.id),
+            open_dialog("Declare conflict", Dialog.CONFLICT, idea=idea.id),
+        ]
+    return message(card(body, actions), "An idea for the panel")
+
+
+def results(found: decisions.Results, names: Names = str) -> MessageActivityInput:
+    challenge = found.challenge
+    body = [sentence("🏆 The results of ", Bold(challenge.title))]
+    if found.winners:
+        body.append(
+            words(f"**Funded ({len(found.winners)}), {format_pounds(found.total)} in all**")
+        )
+        for w in found.winners[:40]:
+            who = "Anonymous" if w.idea.anonymous else ", ".join(names(u) for u in w.team)
+            body.append(
+                sentence("• ", Bold(clip(w.idea.title, 100)), f" — {format_pounds(w.award)}, ", who)
+            )
+    else:
+        body.append(words("No idea was funded this round."))
+    if found.deferred:
+        body.append(words(f"{found.deferred} idea(s) deferred to a later round."))
+    body.append(
+        words(f"{found.shortlisted} ideas were shortlisted. Thank you to everyone who took part.")
+    )
+    return message(card(body), "The results are in")
+
+
+# private messages ------------------------------------------------------------------
+
+
+def _ideas(ideas: Sequence[Idea]) -> list:
+    return [sentence("• ", Bold(clip(i.title, 100)), f" (#{i.id})") for i in ideas[:20]]
+
+
+def panel_nudge(nudge: notices.PanelNudge) -> MessageActivityInput:
+    count = f"{len(nudge.ideas)} idea{'s' if len(nudge.ideas) != 1 else ''}"
+    body = [sentence("⏰ Scoring for ", Bold(nudge.challenge.title), " closes "
+                     f"{format_local(nudge.close, nudge.challenge.timezone)}. You have {count} left to score:"),
+            *_ideas(nudge.ideas), words("Open each idea's thread in the panel channel and press **Score**.")]  # fmt: skip
+    return message(card(body), "Ideas still to score")
+
+
+def author_notice(notice: notices.AuthorNotice) -> MessageActivityInput:
+    yours = "Your idea is" if len(notice.ideas) == 1 else "Your ideas are"
+    body = [sentence("🗳️ Voting is open for ", Bold(notice.challenge.title), f". {yours} in the vote.",
+                     f" Voting closes {when(notice.challenge.voting_close_at, notice.challenge)}."),
+            *_ideas(notice.ideas)]  # fmt: skip
+    return message(card(body), "Voting is open")
+
+
+def learning_due(due: notices.LearningDue) -> MessageActivityInput:
+    body = [sentence("📓 Time for a learning update on ", Bold(due.idea.title), ", funded with "
+                     f"{format_pounds(due.award)} by ", Bold(due.challenge.title), ". Please post a few "
+                     "lines in the challenge channel: what you tried, what worked, what didn't, and "
+                     "what's next.")]  # fmt: skip
+    return message(card(body), "Time for a learning update")
+
+
+def outcome(found: decisions.Outcome) -> MessageActivityInput:
+    idea, decision = found.idea, found.decision
+    labels = {"fund": "funded", "dont_fund": "not funded", "defer": "deferred"}
+    result = labels.get(decision.outcome, "decided") if decision else "not shortlisted"
+    body = [sentence("The panel has decided on ", Bold(idea.title), f": {result}"
+                     + (f", {format_pounds(decision.award)}" if decision and decision.award else "") + ".")]  # fmt: skip
+    if found.scorers:
+        body.append(words("**The panel's mean scores**"))
+        body.append(facts([(name, f"{mean:.1f}") for name, mean in zip(found.criteria, found.means, strict=True)
+                           if mean is not None]))  # fmt: skip
+    for comment in found.comments[:10]:
+        body.append(said(f"“{comment}”", limit=1000))
+    return message(card(body), "Your idea's outcome")

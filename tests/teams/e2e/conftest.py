@@ -1,0 +1,75 @@
+"""A running Lair for Teams (the real TeamsBot behind uvicorn, its outbox worker) against the
+fake Bot Connector, per test, on its own port and database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
+from bot.sandbox.teams_connector import FakeTeamsConnector
+from bot.sandbox.teams_requests import TeamsSender
+from bot.teams.server import TeamsServer
+from challenges import workspaces
+from storage.enums import Platform
+
+
+@dataclass
+class TeamsLair:
+    connector: FakeTeamsConnector
+    send: TeamsSender
+    runtime: Runtime
+    server: TeamsServer
+    url: str
+
+    @property
+    def ctx(self):
+        """The domain, acting in the fake tenant's workspace (once Lair has been added there)."""
+        found = workspaces.active(self.runtime.ctx, Platform.TEAMS, self.connector.tenant_id)
+        assert found is not None, "Lair has not been added to the fake tenant yet"
+        return self.runtime.ctx.in_workspace(found.id)
+
+    def kick(self) -> None:
+        self.runtime.worker.kick()
+
+
+def start_teams_lair(database_url: str, connector: FakeTeamsConnector, *, coordinators: str = "",
+                     **settings) -> tuple[TeamsLair, callable]:  # fmt: skip
+    config = Settings(
+        _env_file=None,
+        teams_app_id=connector.app_id,
+        teams_app_password=connector.app_password,
+        teams_openid_metadata_url=connector.openid_metadata_url,
+        teams_token_issuer=connector.issuer,
+        teams_login_endpoint=connector.login_endpoint,
+        database_url=database_url,
+        lair_coordinators=coordinators,
+        **settings,
+    )
+    runtime = build_runtime(config, outbox_interval=0.2, slack=False, teams=True)
+    runtime.worker.start()
+    server = TeamsServer(runtime.teams, host="127.0.0.1", port=0).start()
+    url = f"http://127.0.0.1:{server.port}"
+    lair = TeamsLair(connector, TeamsSender(f"{url}/api/messages", connector), runtime, server, url)
+
+    def stop():
+        server.stop()
+        runtime.close()
+
+    return lair, stop
+
+
+@pytest.fixture
+def connector():
+    fake = FakeTeamsConnector().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def teams(database_url, connector):
+    running, stop = start_teams_lair(database_url, connector)
+    yield running
+    stop()

@@ -10,37 +10,14 @@ build is built with `sdk_environment_cleared()` and every setting passed explici
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import socket
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-
-
-@contextlib.contextmanager
-def environment_restored() -> Iterator[None]:
-    """Whatever the block adds to or changes in os.environ is undone."""
-    before = dict(os.environ)
-    try:
-        yield
-    finally:
-        for name in set(os.environ) - set(before):
-            del os.environ[name]
-        for name, value in before.items():
-            if os.environ.get(name) != value:
-                os.environ[name] = value
-
-
-with environment_restored(), warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # an ExperimentalWarning the SDK raises on import
-    import microsoft_teams.apps  # noqa: F401  (loads .env on import; undone above)
-
 import httpx  # noqa: E402
+import pytest
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import PlainTextResponse  # noqa: E402
@@ -51,19 +28,8 @@ from microsoft_teams.common import ClientOptions  # noqa: E402
 from bot.sandbox.teams_connector import FakeTeamsConnector  # noqa: E402
 from bot.sandbox.teams_requests import TeamsSender  # noqa: E402
 
-# Every environment variable the SDK reads (apps/app.py, apps/options.py, api/clients/api_client_settings.py).
-SDK_ENVIRONMENT = ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "SERVICE_URL", "CLOUD", "PORT",
-                   "MANAGED_IDENTITY_CLIENT_ID", "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS", "OAUTH_URL")  # fmt: skip
-
-
-@contextlib.contextmanager
-def sdk_environment_cleared() -> Iterator[None]:
-    """The SDK's environment variables are absent while the block runs (App() reads them)."""
-    saved = {name: os.environ.pop(name) for name in SDK_ENVIRONMENT if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
+# Lair's guarded import of the SDK (its .env loading undone) and its environment guard.
+from bot.teams.sdk import environment_restored, sdk_environment_cleared  # noqa: E402, F401
 
 
 class ClientCredentialsToken:

@@ -11,7 +11,8 @@ import pytest
 from microsoft_teams.api import ClientCredentials, ManagedIdentityCredentials, TokenCredentials
 from microsoft_teams.api.auth.cloud_environment import CHINA
 
-from tests.teams.conftest import SDK_ENVIRONMENT, build_app
+from bot.teams.sdk import SDK_ENVIRONMENT
+from tests.teams.conftest import build_app
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")

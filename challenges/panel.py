@@ -210,6 +210,7 @@ def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> 
 
 def members(ctx: Context, challenge_id: int) -> list[str]:
     with ctx.transaction() as session:
+        scope.challenge(session, challenge_id)
         return panel_of(session, challenge_id)
 
 

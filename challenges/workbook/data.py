@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from challenges import scope
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
 from storage.models import (
@@ -149,6 +150,7 @@ def is_secret(event: AuditEvent) -> bool:
 def collect_people(ctx, challenge_id: int) -> set[str]:
     """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters."""
     with ctx.transaction() as session:
+        scope.challenge(session, challenge_id)
         people = set(
             session.exec(
                 select(IdeaMember.user_id)

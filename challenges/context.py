@@ -37,6 +37,12 @@ class Context:
         with self.db.transaction(info={"workspace_id": self.workspace_id}) as session:
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads (never waits for writers on SQLite), scoped likewise."""
+        with self.db.read(info={"workspace_id": self.workspace_id}) as session:
+            yield session
+
     def run(self, operation: Callable[[Session], T], *, attempts: int = 5) -> T:
         """`operation` in a scoped transaction, retried on serialisation failures."""
         return self.db.run(operation, attempts=attempts, info={"workspace_id": self.workspace_id})

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY = "lair_read_only"  # an execution option: this transaction only reads
 
 
 def normalise_url(url: str) -> str:
@@ -68,8 +69,10 @@ def _sqlite_engine(url: str, *, in_memory: bool, echo: bool) -> Engine:
     def _on_begin(conn):
         # BEGIN IMMEDIATE takes SQLite's single write lock up front, so two writers
         # queue on busy_timeout instead of deadlocking when a read upgrades to a write.
-        # Readers are unaffected in WAL mode.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that only reads (Database.read) begins deferred and takes no lock:
+        # in WAL mode it reads a snapshot and neither waits for writers nor holds them up.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -89,6 +92,12 @@ class Database:
         # burst of small transactions into long waits. Other processes on the same file
         # still meet the busy timeout.
         self._writer = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        # Reads go through the same pool, marked: SQLite begins them deferred (no write
+        # lock); PostgreSQL runs them READ ONLY.
+        self._reader = engine.execution_options(
+            **{READ_ONLY: True},
+            **({"postgresql_readonly": True} if engine.dialect.name == "postgresql" else {}),
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -105,6 +114,17 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read(self, *, info: dict | None = None) -> Iterator[Session]:
+        """A transaction that only reads, rolled back at the end. It never waits for the
+        in-process writer lock, and on SQLite takes no database lock either."""
+        with Session(self._reader, expire_on_commit=False) as session:
+            session.info.update(info or {})
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def run(
         self, operation: Callable[[Session], T], *, attempts: int = 5, info: dict | None = None

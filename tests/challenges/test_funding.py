@@ -1,11 +1,19 @@
-"""The funding recommendation: exact, within the pot, deterministic on ties."""
+"""The funding recommendation: exact, within the pot, deterministic on ties, and worked out
+outside any database transaction."""
 
 import random
+from contextlib import contextmanager
 from fractions import Fraction
 
+from challenges import decisions, funding, knapsack
 from challenges.funding import recommend
 from challenges.knapsack import CPSAT_LIMIT, DENSE_VALUE_LIMIT, _frontier_set, best_set
 from challenges.ranking import IdeaRank
+from challenges.transitions import advance
+from challenges.workbook import export_workbook
+from tests.challenges.panel_factories import panel_challenge
+from tests.challenges.test_decisions import score
+from tests.conftest import COORDINATOR
 
 
 def ranked(*rows) -> list[IdeaRank]:
@@ -211,3 +219,40 @@ def test_forty_ideas_and_a_million_pound_pot_get_the_optimum():
     assert funded(rec) == [i for i in range(40) if reference >> (39 - i) & 1]
     assert rec.total == sum(costs[i] for i in funded(rec)) <= 1_000_000
     assert abs(rec.total_score - sum(values[i] for i in funded(rec)) / 100) < 1e-9
+
+
+def test_the_recommendation_is_worked_out_outside_any_transaction(ctx, monkeypatch):
+    # It can take a while, and a transaction open meanwhile would hold up votes (SQLite's
+    # one writer) and the coordinator's own next step.
+    challenge, made = panel_challenge(
+        ctx, [9, 8, 7, 6], requests=[6000, 5000, 5000, 1000], fund_pot="£10,000",
+        max_award="£6,000", shortlist_size=4,
+    )  # fmt: skip
+    for idea, values in zip(made, [(5, 5, 5, 5, 4), (5, 4, 5, 4, 5), (4, 5, 4, 5, 4), (2, 2, 1, 1, 1)], strict=True):  # fmt: skip
+        score(ctx, "UDRAGON1", idea, *values)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    open_transactions = []
+    transaction = ctx.db.transaction
+
+    @contextmanager
+    def counted():
+        open_transactions.append(None)
+        try:
+            with transaction() as session:
+                yield session
+        finally:
+            open_transactions.pop()
+
+    solved_with_open_transactions = []
+
+    def best_set(*args, **kwargs):
+        solved_with_open_transactions.append(len(open_transactions))
+        return knapsack.best_set(*args, **kwargs)
+
+    monkeypatch.setattr(ctx.db, "transaction", counted)
+    monkeypatch.setattr(funding, "best_set", best_set)
+    form = decisions.decision_form(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    assert solved_with_open_transactions == [0, 0]
+    assert [e.fund for e in form.recommendation.entries] == [False, True, True, False]
+    assert "recommended £10,000 of the £10,000 pot" in export.summary

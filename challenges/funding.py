@@ -11,7 +11,7 @@ set that contains the better-ranked idea where the two sets first differ.
 
 Speed (`python -m bench.funding`): an ordinary shortlist of 40 ideas against a £1m pot
 takes a few milliseconds; the contrived worst case (every score exactly proportional to
-its cost, all costs distinct, a £1m pot) about 0.1 s for 40 ideas and 0.3 s for 100.
+its cost, all costs distinct, a £1m pot) about 0.05 s for 40 ideas and 0.1 s for 100.
 Callers compute it outside any database transaction: read the ranks, then recommend.
 """
 

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from challenges import audit, outbox, places, scope
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotFound, WrongStage
-from challenges.funding import Recommendation, recommend_for
+from challenges.funding import Recommendation, recommend_challenge
 from challenges.money import format_pounds
 from challenges.panel import locked_challenge
-from challenges.ranking import IdeaRank, counting_scores, criteria_info
+from challenges.ranking import IdeaRank, counting_scores, criteria_info, rank_ideas
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
@@ -86,14 +86,15 @@ def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
         require_deciding(session, challenge)
-        ranks, recommendation = recommend_for(session, challenge)
+        ranks = rank_ideas(session, challenge.id)
         decisions = {
             d.idea_id: d
             for d in session.exec(
                 select(Decision).where(Decision.idea_id.in_([r.idea_id for r in ranks]))
             )
         }
-        return DecisionForm(challenge, ranks, recommendation, decisions)
+    # Outside the transaction: the recommendation can take a while and needs no database.
+    return DecisionForm(challenge, ranks, recommend_challenge(challenge, ranks), decisions)
 
 
 @dataclass(frozen=True)

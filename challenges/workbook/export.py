@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from challenges import audit
 from challenges.context import Context
-from challenges.funding import recommend_for
+from challenges.funding import recommend_challenge
 from challenges.money import format_pounds
+from challenges.ranking import rank_ideas
 from challenges.roles import require_coordinator
 from challenges.workbook.build import write
 from challenges.workbook.data import collect
@@ -35,10 +36,13 @@ def export_workbook(
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         data = collect(session, challenge_id, now=now, people=people)
-        ranks, recommendation = recommend_for(session, data.challenge)
-        content = write(
-            data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total
-        )
+        ranks = rank_ideas(session, data.challenge.id)
+    # Outside any transaction: the recommendation and the file need no database.
+    recommendation = recommend_challenge(data.challenge, ranks)
+    content = write(
+        data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total
+    )
+    with ctx.db.transaction() as session:
         audit.record(
             session, actor=actor, action="workbook.exported", at=now, challenge_id=challenge_id,
             subject=f"challenge:{challenge_id}", shortlisted=len(ranks), bytes=len(content),

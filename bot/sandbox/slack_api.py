@@ -8,10 +8,19 @@ holds a reply after the message is accepted (to crash a sender in between). Post
 messages are kept per conversation, with their metadata, and read back through
 conversations.history / conversations.replies like Slack's. Modelled on slack-bolt's
 tests/mock_web_api_server.
+
+Many workspaces: each bot token belongs to a team (`add_team`); every `Call` records the
+token it was made with, `auth.test` answers for the token's team, and `oauth.v2.access`
+exchanges a code the test registered (`authorize`) for a new bot token in a team, as
+Slack's OAuth v2 does. `revoke(team_id)` makes the team's tokens answer `token_revoked`
+(what Slack does once an app is uninstalled). By default a token the fake does not know
+acts in the default team (T0001), so single-workspace tests can use any `xoxb-` token;
+`strict=True` refuses unknown tokens with `invalid_auth`.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -25,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 BOT_USER = "UBOTLAIR"
+TOKEN = "xoxb-test-token"
 
 
 @dataclass
@@ -32,6 +42,35 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    token: str | None = None  # the bot token it was made with (Authorization, or `token`)
+
+
+@dataclass(frozen=True)
+class Team:
+    """A Slack workspace, as its bot tokens see it."""
+
+    id: str
+    name: str
+    bot_user: str = BOT_USER
+    bot_id: str = "BLAIR"
+    domain: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.domain or self.id.lower()}.slack.com/"
+
+
+DEFAULT_TEAM = Team("T0001", "Council", BOT_USER, "BLAIR", "council")
+
+
+@dataclass
+class Grant:
+    """An install the fake will complete when Lair exchanges its code."""
+
+    team: Team
+    token: str
+    installer: str
+    used: bool = False
 
 
 class TokenBucket:
@@ -75,8 +114,14 @@ class FakeSlack:
         *,
         clock: Callable[[], float] = time.time,
         on_call: Callable[[Call], None] | None = None,
+        strict: bool = False,
     ) -> None:
         self.calls: list[Call] = []
+        self.strict = strict  # refuse tokens the fake does not know (invalid_auth)
+        self.teams: dict[str, Team] = {} if strict else {TOKEN: DEFAULT_TEAM}  # token -> team
+        self.revoked: set[str] = set()
+        self.apps: dict[str, str] = {}  # OAuth client id -> client secret
+        self.grants: dict[str, Grant] = {}  # OAuth code -> the install it completes
         self.on_call = on_call  # told of every call after it is recorded (lair demo prints them)
         self.lock = threading.Lock()
         self.clock = clock  # epoch seconds, for message timestamps
@@ -147,20 +192,78 @@ class FakeSlack:
         with self.lock:
             self._delays[method] = seconds
 
-    def add_file(self, content: bytes, name: str, *, user: str) -> str:
-        """A file as if `user` had uploaded it in Slack; returns its id."""
+    def add_team(self, team: Team, token: str) -> Team:
+        """Make `token` a bot token in `team` (as if Lair had been installed there)."""
+        with self.lock:
+            self.teams[token] = team
+            self.revoked.discard(token)
+        return team
+
+    def oauth_app(self, client_id: str, client_secret: str) -> None:
+        """The Slack app Lair installs as: oauth.v2.access checks these credentials."""
+        with self.lock:
+            self.apps[client_id] = client_secret
+
+    def authorize(
+        self, team: Team, *, token: str | None = None, installer: str = "UINSTALLER"
+    ) -> str:
+        """A person in `team` approved the install: the code Slack sends to the redirect
+        URL, which oauth.v2.access exchanges (once) for a bot token in that team."""
+        code = f"code-{team.id}-{next(self._ts)}"
+        token = token or f"xoxb-{team.id}-{next(self._ts)}-{code[-6:]}"
+        with self.lock:
+            self.grants[code] = Grant(team, token, installer)
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """Every token of the team stops working (`token_revoked`), as after an uninstall."""
+        with self.lock:
+            self.revoked |= {t for t, team in self.teams.items() if team.id == team_id}
+
+    def tokens_of(self, team_id: str) -> list[str]:
+        with self.lock:
+            return [t for t, team in self.teams.items() if team.id == team_id]
+
+    def team_of(self, token: str | None) -> Team | None:
+        """The team a token acts in (None: not a token the fake accepts)."""
+        with self.lock:
+            if token in self.revoked:
+                return None
+            found = self.teams.get(token or "")
+            return DEFAULT_TEAM if found is None and not self.strict else found
+
+    def _refusal(self, token: str | None) -> dict:
+        if not token:
+            return {"ok": False, "error": "not_authed"}
+        with self.lock:
+            revoked = token in self.revoked
+        return {"ok": False, "error": "token_revoked" if revoked else "invalid_auth"}
+
+    def add_file(
+        self, content: bytes, name: str, *, user: str, team_id: str = DEFAULT_TEAM.id
+    ) -> str:
+        """A file as if `user` had uploaded it in Slack (in `team_id`); returns its id."""
         file_id = f"F{next(self._ts):08d}"
-        self.files[file_id] = {"name": name, "content": content, "user": user, "channels": []}
+        self.files[file_id] = {"name": name, "content": content, "user": user, "channels": [],
+                               "team": team_id}  # fmt: skip
         return file_id
 
-    def uploaded(self) -> list[dict]:
-        """Files the bot uploaded and shared (files.completeUploadExternal)."""
-        return [f for f in self.files.values() if f.get("shared_by_bot")]
+    def uploaded(self, team_id: str | None = None) -> list[dict]:
+        """Files the bot uploaded and shared (files.completeUploadExternal), in one team or all."""
+        return [f for f in self.files.values() if f.get("shared_by_bot")
+                and (team_id is None or f.get("team") == team_id)]  # fmt: skip
 
     # reading ---------------------------------------------------------------
-    def calls_to(self, method: str) -> list[Call]:
+    def calls_to(self, method: str, *, team_id: str | None = None) -> list[Call]:
+        """Calls to `method` (made with a token of `team_id`, if given)."""
         with self.lock:
-            return [c for c in self.calls if c.method == method]
+            return [c for c in self.calls if c.method == method
+                    and (team_id is None or self._team_id(c.token) == team_id)]  # fmt: skip
+
+    def _team_id(self, token: str | None) -> str | None:
+        """The team a token was issued in, revoked or not (call with the lock held)."""
+        found = self.teams.get(token or "")
+        return found.id if found else (None if self.strict else DEFAULT_TEAM.id)
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -204,10 +307,10 @@ class FakeSlack:
             self._last_ts = max(self.clock(), self._last_ts + 0.000001)
             return f"{self._last_ts:.6f}"
 
-    def _post(self, args: dict) -> dict:
+    def _post(self, args: dict, team: Team = DEFAULT_TEAM) -> dict:
         conversation = conversation_of(str(args.get("channel", "")))
         message = {
-            "type": "message", "user": BOT_USER, "bot_id": "BLAIR", "ts": self._next_ts(),
+            "type": "message", "user": team.bot_user, "bot_id": team.bot_id, "ts": self._next_ts(),
             "text": args.get("text"), "blocks": args.get("blocks"),
         }  # fmt: skip
         if args.get("metadata"):
@@ -262,12 +365,34 @@ class FakeSlack:
             return wait
 
     # answering -------------------------------------------------------------
-    def _answer(self, method: str, args: dict) -> dict:
+    def _exchange(self, args: dict, basic: tuple[str, str] | None) -> dict:
+        """oauth.v2.access: a code for a bot token, answered as Slack's OAuth v2 does."""
+        client_id, secret = basic or (args.get("client_id"), args.get("client_secret"))
+        with self.lock:
+            if client_id not in self.apps:
+                return {"ok": False, "error": "invalid_client_id"}
+            if secret != self.apps[client_id]:
+                return {"ok": False, "error": "bad_client_secret"}
+            grant = self.grants.get(str(args.get("code")))
+            if grant is None or grant.used:
+                return {"ok": False, "error": "invalid_code"}
+            grant.used = True
+            self.teams[grant.token] = grant.team
+            self.revoked.discard(grant.token)
+        return {
+            "ok": True, "app_id": "ALAIR", "authed_user": {"id": grant.installer},
+            "scope": "commands,chat:write,chat:write.public,im:write,users:read,files:read,files:write",
+            "token_type": "bot", "access_token": grant.token, "bot_user_id": grant.team.bot_user,
+            "team": {"id": grant.team.id, "name": grant.team.name}, "enterprise": None,
+            "is_enterprise_install": False,
+        }  # fmt: skip
+
+    def _answer(self, method: str, args: dict, team: Team) -> dict:
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER, "bot_id": "BLAIR", "team_id": "T0001", "team": "Council",
-                    "url": "https://council.slack.com/"}  # fmt: skip
+            return {"ok": True, "user_id": team.bot_user, "bot_id": team.bot_id, "team_id": team.id,
+                    "team": team.name, "url": team.url}  # fmt: skip
         if method == "chat.postMessage":
-            return self._post(args)
+            return self._post(args, team)
         if method == "conversations.history":
             return self._read(args, thread=None)
         if method == "conversations.replies":
@@ -279,10 +404,7 @@ class FakeSlack:
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.getPermalink":
-            return {
-                "ok": True,
-                "permalink": f"https://council.slack.com/archives/{args.get('channel')}/p1",
-            }
+            return {"ok": True, "permalink": f"{team.url}archives/{args.get('channel')}/p1"}
         if method == "conversations.open":
             users = str(args.get("users", "U0"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
@@ -291,8 +413,9 @@ class FakeSlack:
             self.files[file_id] = {
                 "name": args.get("filename"),
                 "content": b"",
-                "user": BOT_USER,
+                "user": team.bot_user,
                 "channels": [],
+                "team": team.id,
             }
             return {
                 "ok": True,
@@ -314,7 +437,7 @@ class FakeSlack:
             return {"ok": True, "files": out}
         if method == "files.info":
             record = self.files.get(args.get("file"))
-            if record is None:
+            if record is None or (self.strict and record.get("team") != team.id):
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "file": self._file_json(args["file"], record)}
         if method == "users.info":
@@ -344,14 +467,14 @@ class FakeSlack:
                 pass
 
             def do_GET(self):
-                # url_private downloads need the bot token, as in Slack
-                if not self.path.startswith("/files/") or not self.headers.get(
-                    "Authorization", ""
-                ).startswith("Bearer xoxb-"):
+                # url_private downloads need a bot token of the file's team, as in Slack
+                token = self._token()
+                team = fake.team_of(token) if (token or "").startswith("xoxb-") else None
+                if not self.path.startswith("/files/") or team is None:
                     self._send(404, {"ok": False}, {})
                     return
                 record = fake.files.get(self.path.split("/")[2])
-                if record is None:
+                if record is None or (fake.strict and record.get("team", team.id) != team.id):
                     self._send(404, {"ok": False}, {})
                     return
                 self.send_response(200)
@@ -388,8 +511,17 @@ class FakeSlack:
                     args["_path"] = self.path
                 else:
                     method = self.path.removeprefix("/api/").split("?")[0]
+                token = self._token() or args.pop("token", None)
                 with fake.lock:
-                    fake.calls.append(call := Call(method, args))
+                    fake.calls.append(call := Call(method, args, token=token))
+                if method == "oauth.v2.access":
+                    self._send(200, fake._exchange(args, self._basic()), {})
+                    return
+                team = fake.team_of(token) if method != "response_url" else DEFAULT_TEAM
+                if team is None:
+                    self._send(200, fake._refusal(token), {})
+                    return
+                with fake.lock:
                     queued = fake._failures.get(method)
                     failure = queued.pop(0) if queued else None
                     delay = fake._delays.get(method, 0)
@@ -398,7 +530,7 @@ class FakeSlack:
                 if failure:
                     status, headers, after_accept = failure
                     if after_accept:
-                        fake._answer(method, args)
+                        fake._answer(method, args, team)
                     body = {
                         "ok": False,
                         "error": "ratelimited" if status == 429 else "internal_error",
@@ -410,11 +542,25 @@ class FakeSlack:
                     retry = {"Retry-After": str(max(1, math.ceil(wait)))}
                     self._send(429, {"ok": False, "error": "ratelimited"}, retry)
                     return
-                body = fake._answer(method, args)
+                body = fake._answer(method, args, team)
                 body.update(fake.responses.get(method, {}))
                 if delay:
                     time.sleep(delay)
                 self._send(200, body, {})
+
+            def _token(self) -> str | None:
+                auth = self.headers.get("Authorization", "")
+                return auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+
+            def _basic(self) -> tuple[str, str] | None:
+                """The client id and secret of HTTP Basic auth (oauth.v2.access), if given."""
+                auth = self.headers.get("Authorization", "")
+                if not auth.startswith("Basic "):
+                    return None
+                with contextlib.suppress(ValueError):
+                    client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+                    return client_id, secret
+                return None
 
             def _send(self, status, body, headers):
                 payload = json.dumps(body).encode()

@@ -1,20 +1,25 @@
 """Signed HTTP requests shaped like Slack's: slash commands, block_actions, view_submission,
-message shortcuts and Events API callbacks."""
+message shortcuts and Events API callbacks, from any Slack team (workspace); and the
+browser's side of installing the app (`start_install`, `finish_install`)."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import re
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
 from slack_sdk.signature import SignatureVerifier
 
 TEAM = {"id": "T0001", "domain": "council"}
+BOT_USER = "UBOTLAIR"
 _counter = itertools.count(1)
 
 
@@ -32,12 +37,24 @@ def _unique() -> str:
 
 
 class SlackSender:
-    """Sends what Slack would send to the app at `url`, signed with `secret`."""
+    """Sends what Slack would send to the app at `url`, signed with `secret`, from people
+    in the Slack team `team` ({"id", "domain"}) where the app's bot user is `bot_user`."""
 
-    def __init__(self, url: str, secret: str, response_url: str):
+    def __init__(self, url: str, secret: str, response_url: str, *, team: dict | None = None,
+                 bot_user: str = BOT_USER):  # fmt: skip
         self.url = url
+        self.secret = secret
         self.verifier = SignatureVerifier(secret)
         self.response_url = response_url
+        self.team = dict(team or TEAM)
+        self.bot_user = bot_user
+
+    def as_team(self, team_id: str, domain: str = "", *, response_url: str | None = None,
+                bot_user: str | None = None) -> SlackSender:  # fmt: skip
+        """The same app, receiving requests from people in another Slack team."""
+        return SlackSender(self.url, self.secret, response_url or self.response_url,
+                           team={"id": team_id, "domain": domain or team_id.lower()},
+                           bot_user=bot_user or self.bot_user)  # fmt: skip
 
     # transport -------------------------------------------------------------
     def post(self, body: str, content_type: str, *, timestamp: int | None = None, sign: bool = True,
@@ -70,7 +87,7 @@ class SlackSender:
     ) -> Reply:
         return self.form(
             {
-                "token": "legacy", "team_id": TEAM["id"], "team_domain": TEAM["domain"],
+                "token": "legacy", "team_id": self.team["id"], "team_domain": self.team["domain"],
                 "channel_id": channel, "channel_name": "general", "user_id": user, "user_name": user.lower(),
                 "command": command, "text": text, "api_app_id": "ALAIR", "is_enterprise_install": "false",
                 "response_url": self.response_url, "trigger_id": f"trigger.{_unique()}",
@@ -89,8 +106,8 @@ class SlackSender:
         if selected_option is not None:
             action.update(type="static_select", selected_option=selected_option)
         payload: dict[str, Any] = {
-            "type": "block_actions", "team": TEAM, "api_app_id": "ALAIR", "token": "legacy",
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "type": "block_actions", "team": self.team, "api_app_id": "ALAIR", "token": "legacy",
+            "user": {"id": user, "username": user.lower(), "team_id": self.team["id"]},
             "trigger_id": f"trigger.{_unique()}", "actions": [action],
         }  # fmt: skip
         if view is not None:
@@ -109,8 +126,8 @@ class SlackSender:
         submitted.setdefault("id", f"V{_unique()}")
         submitted["state"] = {"values": fill(view, values)}
         payload = {
-            "type": "view_submission", "team": TEAM, "api_app_id": "ALAIR", "token": "legacy",
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "type": "view_submission", "team": self.team, "api_app_id": "ALAIR", "token": "legacy",
+            "user": {"id": user, "username": user.lower(), "team_id": self.team["id"]},
             "trigger_id": f"trigger.{_unique()}", "view": submitted, "response_urls": [],
         }  # fmt: skip
         return self.interactive(payload, **kw)
@@ -119,8 +136,9 @@ class SlackSender:
         self, user: str, callback_id: str, text: str, *, channel: str = "CGENERAL", **kw
     ) -> Reply:
         payload = {
-            "type": "message_action", "callback_id": callback_id, "team": TEAM, "token": "legacy",
-            "user": {"id": user, "name": user.lower()}, "channel": {"id": channel, "name": "general"},
+            "type": "message_action", "callback_id": callback_id, "team": self.team, "token": "legacy",
+            "user": {"id": user, "name": user.lower(), "team_id": self.team["id"]},
+            "channel": {"id": channel, "name": "general"},
             "message_ts": "1700000099.000100", "trigger_id": f"trigger.{_unique()}",
             "message": {"type": "message", "user": "UOTHER", "ts": "1700000099.000100", "text": text},
             "response_url": self.response_url,
@@ -131,10 +149,10 @@ class SlackSender:
         self, event: dict, *, event_id: str | None = None, retry_num: int | None = None, **kw
     ) -> Reply:
         body = {
-            "token": "legacy", "team_id": TEAM["id"], "api_app_id": "ALAIR", "type": "event_callback",
+            "token": "legacy", "team_id": self.team["id"], "api_app_id": "ALAIR", "type": "event_callback",
             "event": event, "event_id": event_id or f"Ev{_unique().replace('.', '')}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM["id"], "user_id": "UBOTLAIR", "is_bot": True}],
+            "authorizations": [{"team_id": self.team["id"], "user_id": self.bot_user, "is_bot": True}],
         }  # fmt: skip
         headers = (
             {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
@@ -142,6 +160,72 @@ class SlackSender:
             else {}
         )
         return self.post(json.dumps(body), "application/json", headers=headers, **kw)
+
+
+# Installing ------------------------------------------------------------------------------
+
+
+@dataclass
+class InstallPage:
+    """What a browser got from the app's install page (GET /slack/install)."""
+
+    status: int
+    authorize_url: str | None  # the "Add to Slack" link, to slack.com/oauth/v2/authorize
+    state: str | None  # that link's state parameter
+    cookie: str | None  # the state cookie ("name=value") the browser sends back
+
+    def with_state(self, state: str | None) -> InstallPage:
+        return replace(self, state=state)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_browser = urllib.request.build_opener(_NoRedirects)
+_ADD_TO_SLACK = re.compile(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]*)"')
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, str, list[str]]:
+    request = urllib.request.Request(url, headers=headers or {}, method="GET")
+    try:
+        with _browser.open(request, timeout=30) as response:
+            return (
+                response.status,
+                response.read().decode(),
+                response.headers.get_all("Set-Cookie") or [],
+            )
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode(), err.headers.get_all("Set-Cookie") or []
+
+
+def start_install(base_url: str) -> InstallPage:
+    """Open the app's install page as a browser does: the "Add to Slack" link (with its
+    state) and the cookie that ties the state to this browser."""
+    status, body, set_cookies = _get(f"{base_url}/slack/install")
+    link = _ADD_TO_SLACK.search(body)
+    url = html.unescape(link.group(1)) if link else None
+    state = parse_qs(urlparse(url).query).get("state", [None])[0] if url else None
+    cookie = None
+    for header in set_cookies:
+        jar = SimpleCookie()
+        jar.load(header)
+        for morsel in jar.values():
+            cookie = f"{morsel.key}={morsel.value}"
+    return InstallPage(status, url, state, cookie)
+
+
+def finish_install(base_url: str, *, code: str | None = None, state: str | None = None,
+                   cookie: str | None = None, error: str | None = None) -> Reply:  # fmt: skip
+    """Slack sends the browser back to the app's redirect URL with the code (or an error)
+    and the state; the browser brings its cookie."""
+    query = {
+        k: v for k, v in {"code": code, "state": state, "error": error}.items() if v is not None
+    }
+    status, body, _ = _get(f"{base_url}/slack/oauth_redirect?{urlencode(query)}",
+                           {"Cookie": cookie} if cookie else None)  # fmt: skip
+    return Reply(status, body)
 
 
 def fill(view: dict, values: dict[str, Any]) -> dict:

@@ -31,17 +31,16 @@ class Lair:
         return self.slack.wait_for(method)[-1].args["view"]
 
 
-def start_lair(database_url: str, **settings) -> tuple[Lair, callable]:
-    slack = FakeSlack().start()
-    config = Settings(
-        _env_file=None,
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SECRET,
-        slack_api_url=slack.url,
-        database_url=database_url,
-        lair_coordinators=COORDINATOR,
-        **settings,
-    )
+def start_lair(
+    database_url: str, *, slack: FakeSlack | None = None, **settings
+) -> tuple[Lair, callable]:
+    """A running Lair against `slack` (a new fake Slack if None); `settings` override the
+    defaults (one workspace: the fake's default bot token)."""
+    slack = slack or FakeSlack().start()
+    defaults = dict(slack_bot_token="xoxb-test-token", slack_signing_secret=SECRET,
+                    slack_api_url=slack.url, database_url=database_url,
+                    lair_coordinators=COORDINATOR)  # fmt: skip
+    config = Settings(_env_file=None, **{**defaults, **settings})
     runtime = build_runtime(config, outbox_interval=0.2)
     runtime.worker.start()
     server = make_server(runtime, host="127.0.0.1", port=0, threads=16)

@@ -234,8 +234,8 @@ def stage_import(
 
 def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> PendingImport:
     pending = session.get(PendingImport, import_id, with_for_update=True)
-    if pending is not None and scope.find_challenge(session, pending.challenge_id) is None:
-        pending = None  # another workspace's import: as if it did not exist
+    # Missing, or another workspace's import (as if it did not exist).
+    if pending is None or scope.find_challenge(session, pending.challenge_id) is None:
         raise WorkbookRejected("That import no longer exists. Send the workbook again.")
     if pending.uploaded_by != actor:
         raise NotAllowed("Only the coordinator who sent this workbook can confirm or cancel it.")

@@ -88,8 +88,9 @@ def _add_slack(runtime: Runtime, *, connect: bool) -> None:
     known = slack_workspaces(settings, ctx)
     if connect and not known.many:
         known.connect_single()
-    sending = slack_workspaces(settings, ctx, retries=False)
-    sending.single = known.single
+    # The outbox's clients do not retry (bot/slack/dispatcher.py); the lookups are shared, so
+    # an uninstall or a reinstall heard by the web side reaches the outbox at once.
+    sending = known.sharing(partial(_client, settings, retries=False))
     client = known.client_for_token(known.token) if not known.many else make_client(settings)
     runtime.dispatcher = Dispatcher(ctx, sending.client_for)
     runtime.worker.dispatchers.append(runtime.dispatcher)

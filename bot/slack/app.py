@@ -76,6 +76,6 @@ def build_app(settings: Settings, ctx: Context, known: SlackWorkspaces, outbox,
 
 
 NOT_INSTALLED = (
-    "Lair is not installed in this workspace any more. Ask a workspace admin to add it "
-    "again (its challenges are kept)."
+    "Lair is not installed in this workspace. Ask a workspace admin to add it (if it was "
+    "here before, its challenges are kept)."
 )

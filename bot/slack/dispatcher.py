@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 # Errors that will not go away by trying again.
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "invalid_blocks",
              "msg_too_long", "no_text", "account_inactive", "cannot_dm_bot", "invalid_metadata_format",
-             "invalid_auth", "not_authed", "missing_scope", "message_not_found",
+             "invalid_auth", "not_authed", "token_revoked", "missing_scope", "message_not_found",
              "cant_update_message", "edit_window_closed"}  # fmt: skip
 # ok:false answers after which Slack may nonetheless have posted the message.
 AMBIGUOUS = {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}

@@ -16,6 +16,7 @@ process that hears it and within `TTL_SECONDS` in the others.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -61,7 +62,7 @@ class SlackWorkspaces:
         self._lock = threading.Lock()
         self._by_team: dict[str, tuple[float, Bot | None]] = {}
         self._by_id: dict[int, tuple[float, Bot | None]] = {}
-        self._clients: dict[str, WebClient] = {}
+        self._clients: dict[tuple, WebClient] = {}  # (make_client, token) -> client
 
     @property
     def many(self) -> bool:
@@ -100,18 +101,29 @@ class SlackWorkspaces:
 
     def client_for_token(self, token: str) -> WebClient:
         with self._lock:
-            client = self._clients.get(token)
+            client = self._clients.get((self.make_client, token))
             if client is None:
-                client = self._clients[token] = self.make_client(token)
+                client = self._clients[(self.make_client, token)] = self.make_client(token)
             return client
 
+    def sharing(self, make_client) -> SlackWorkspaces:
+        """The same workspaces, with clients made by `make_client` (the outbox's, without
+        retries). The lookups are shared, so what `forget` drops is dropped for both."""
+        twin = copy.copy(self)
+        twin.make_client = make_client
+        return twin
+
     def forget(self, team_id: str) -> None:
-        """Drop what is cached about the team (it uninstalled Lair or revoked its token)."""
+        """Drop what is cached about the team (it installed Lair, uninstalled it or revoked
+        its token)."""
         with self._lock:
-            found = self._by_team.pop(team_id, (0, None))[1]
-            if found is not None:
-                self._by_id.pop(found.workspace_id, None)
-                self._clients.pop(found.token, None)
+            cached = [self._by_team.pop(team_id, (0, None)), *self._by_id.values()]
+            tokens = {bot.token for _, bot in cached if bot is not None and bot.team_id == team_id}
+            # By id (the outbox's lookups) the team's workspace may be cached with its old
+            # token, or as "not installed" while it was removed: drop every entry.
+            self._by_id.clear()
+            for key in [k for k in self._clients if k[1] in tokens]:
+                del self._clients[key]
 
     # inside --------------------------------------------------------------------
     def _cached(self, cache: dict, key, load) -> Bot | None:

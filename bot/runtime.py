@@ -43,9 +43,9 @@ class Runtime:
         self.ctx.db.dispose()
 
 
-def slack_workspaces(settings: Settings, ctx: Context, *, retries: bool = True) -> SlackWorkspaces:
+def slack_workspaces(settings: Settings, ctx: Context) -> SlackWorkspaces:
     """Where Slack bot tokens come from: the one SLACK_BOT_TOKEN, or the installations."""
-    clients = partial(_client, settings, retries=retries)
+    clients = partial(_client, settings, retries=True)
     if settings.slack_oauth:
         from bot.slack.oauth import installation_store
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -265,8 +266,8 @@ def test_a_populated_0001_database_upgrades_and_its_rounds_carry_on(database_url
             "SELECT dedupe_key, kind, status, attempts, payload, challenge_id FROM outboxmessage"))}  # fmt: skip
 
     upgrade(engine)
-    assert current_revision(engine) == "0002"
     cfg = alembic_config(engine)
+    assert current_revision(engine) == ScriptDirectory.from_config(cfg).get_current_head()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.check(cfg)  # the upgraded schema is exactly today's models

@@ -88,6 +88,8 @@ def _add_slack(runtime: Runtime, *, connect: bool) -> None:
     known = slack_workspaces(settings, ctx)
     if connect and not known.many:
         known.connect_single()
+    elif known.many:
+        known.warn_if_carried_over()
     # The outbox's clients do not retry (bot/slack/dispatcher.py); the lookups are shared, so
     # an uninstall or a reinstall heard by the web side reaches the outbox at once.
     sending = known.sharing(partial(_client, settings, retries=False))

@@ -15,7 +15,7 @@ from challenges.context import Context
 from challenges.errors import StageChanged
 from challenges.stages import Stage
 from challenges.transitions import SCHEDULER, advance
-from storage.models import Challenge
+from storage.models import Challenge, Workspace
 
 # Stages the schedule moves on, and `closed`, whose learning-update reminders it sends.
 _SCHEDULED = [s.value for s in timeline.ENDS_BY] + [Stage.CLOSED.value]
@@ -30,14 +30,20 @@ class Done:
         return bool(self.stages or self.reminders)
 
 
+def _scheduled():
+    """Challenges the schedule may still have work for: in a stage it moves on (or closed,
+    for learning updates), in a workspace where Lair is still installed — a workspace that
+    removed Lair is caught up, each missed stage announced, if it adds Lair again."""
+    return (
+        select(Challenge)
+        .join(Workspace, Workspace.id == Challenge.workspace_id)
+        .where(Challenge.stage.in_(_SCHEDULED), Workspace.uninstalled_at.is_(None))
+    )
+
+
 def scheduled_ids(ctx: Context) -> list[int]:
-    """Challenges the schedule may still have work for."""
     with ctx.transaction() as session:
-        return list(
-            session.exec(
-                select(Challenge.id).where(Challenge.stage.in_(_SCHEDULED)).order_by(Challenge.id)
-            )
-        )
+        return list(session.exec(_scheduled().with_only_columns(Challenge.id).order_by(Challenge.id)))
 
 
 def run_due(ctx: Context, challenge_id: int) -> Done:
@@ -70,7 +76,7 @@ def next_wakeups(ctx: Context) -> dict[int, datetime]:
     """Challenge id → the next moment the schedule has work for it (only those with one)."""
     now = ctx.now()
     with ctx.transaction() as session:
-        rows = session.exec(select(Challenge).where(Challenge.stage.in_(_SCHEDULED))).all()
+        rows = session.exec(_scheduled()).all()
         return {c.id: at for c in rows if (at := timeline.next_wakeup(c, now)) is not None}
 
 

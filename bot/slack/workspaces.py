@@ -68,6 +68,16 @@ class SlackWorkspaces:
     def many(self) -> bool:
         return self.store is not None
 
+    def warn_if_carried_over(self) -> None:
+        """Many workspaces: a workspace carried over from a one-token install whose team Lair
+        never learnt cannot be matched to an install (it could be anyone's). Say so."""
+        if workspaces.active(self.ctx, Platform.SLACK, workspaces.UNKNOWN_TENANT) is not None:
+            log.warning(
+                "this database has rounds from a one-workspace install whose Slack team is not "
+                "known yet: start Lair once with that workspace's SLACK_BOT_TOKEN before "
+                "installing it in many workspaces (README, Upgrading), or they stay unreachable"
+            )
+
     # one workspace -------------------------------------------------------------
     def connect_single(self) -> Bot:
         """Ask Slack which team the one bot token belongs to, and make it the workspace."""

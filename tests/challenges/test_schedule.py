@@ -6,14 +6,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from challenges import ideas, lease, schedule, setup, timeline
+from challenges import ideas, lease, schedule, setup, timeline, workspaces
 from challenges.clock import format_local, local_to_utc
 from challenges.errors import NotDue
 from challenges.stages import Stage
 from challenges.transitions import SCHEDULER, advance
+from storage.enums import Platform
 from storage.models import AuditEvent, Idea, OutboxMessage, PanelMember, Scorecard
 from tests.challenges.factories import challenge_draft, idea_draft
-from tests.conftest import COORDINATOR
+from tests.conftest import COORDINATOR, TEAM_ID
 
 T0 = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # the FakeClock's start
 OPENS = T0 + timedelta(days=1)
@@ -78,6 +79,17 @@ def test_after_downtime_every_missed_stage_is_announced_once_in_order(ctx, clock
     # is sent: the late announcements themselves give the closes.
     assert done.reminders == 0
     assert not schedule.run_due(ctx, c.id)
+
+
+def test_a_workspace_that_removed_lair_is_left_alone_and_caught_up_if_it_returns(ctx, clock):
+    c = scheduled(ctx)
+    clock.set(SUBS_CLOSE + timedelta(hours=1))
+    workspaces.uninstall(ctx, Platform.SLACK, TEAM_ID)
+    assert schedule.scheduled_ids(ctx) == [] and schedule.next_wakeups(ctx) == {}
+    assert announcements(ctx) == []  # nothing announced to a workspace Lair cannot reach
+    workspaces.install(ctx, Platform.SLACK, TEAM_ID)
+    assert schedule.scheduled_ids(ctx) == [c.id]
+    assert schedule.run_due(ctx, c.id).stages == [Stage.SUBMISSIONS, Stage.VOTING]
 
 
 def test_after_downtime_a_reminder_still_before_its_close_is_sent_late(ctx, clock):

@@ -12,6 +12,7 @@ from challenges.context import Context
 from challenges.errors import LairError
 from challenges.money import format_pounds
 from challenges.workbook import cancel_import, confirm_import, export_workbook, stage_import
+from challenges.workbook.intake import MAX_FILE_BYTES
 from storage import Database
 from storage.migrate import upgrade
 
@@ -55,7 +56,8 @@ def import_command(settings: Settings, path: Path, *, challenge_id: int | None, 
     ctx, actor = _context(settings)
     try:
         try:
-            content = path.read_bytes()
+            with path.open("rb") as file:  # a file over the limit is refused, not read whole
+                content = file.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             print(f"lair: cannot read {path}: {exc.strerror}", file=sys.stderr)
             return 1

@@ -22,3 +22,20 @@ def circles(package: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("package", ["challenges", "storage"])
 def test_no_import_circles(package):
     assert circles(package) == []
+
+
+def test_the_domain_opens_transactions_only_through_its_context():
+    """`ctx.transaction()` / `ctx.read()` scope the session to the acting person's workspace;
+    `ctx.db.transaction()` would not, and a grant or a lookup would silently miss it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("challenges", "bot")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "sandbox" not in path.parts
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "ctx.db.transaction(" in line or "ctx.db.read(" in line or "ctx.db.run(" in line
+    ]
+    assert found == []

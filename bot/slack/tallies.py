@@ -66,6 +66,11 @@ class CardRefresher:
             self._start()
             self._lock.notify()
 
+    def idle(self) -> bool:
+        """Nothing is waiting to be sent or being sent (the last look after an update included)."""
+        with self._lock:
+            return not self._due and not self._busy
+
     def stop(self) -> None:
         with self._lock:
             self._stop = True

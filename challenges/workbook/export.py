@@ -42,7 +42,7 @@ def export_workbook(
     content = write(
         data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total
     )
-    with ctx.db.transaction() as session:
+    with ctx.transaction() as session:
         audit.record(
             session, actor=actor, action="workbook.exported", at=now, challenge_id=challenge_id,
             subject=f"challenge:{challenge_id}", shortlisted=len(ranks), bytes=len(content),

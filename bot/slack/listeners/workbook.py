@@ -14,6 +14,7 @@ from challenges.context import Context
 from challenges.money import format_pounds
 from challenges.requests import first_time
 from challenges.workbook import cancel_import, confirm_import, stage_import
+from challenges.workbook.importer import check_sender
 
 
 def register(app: App) -> None:
@@ -28,9 +29,11 @@ def receive_workbook(
     """Check a spreadsheet sent to the bot in a DM and show what it would change.
 
     Slack may announce one upload twice (file_shared and a message with the file): the
-    file id is handled once."""
+    file id is handled once. Someone who may not send decisions is told so before the file
+    is looked at or downloaded."""
     if not channel.startswith("D") or not first_time(ctx, f"file:{file_id}"):
         return
+    check_sender(ctx, user)
     info = client.files_info(file=file_id)["file"]
     if not is_spreadsheet(info):
         return

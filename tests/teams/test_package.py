@@ -190,3 +190,11 @@ def test_it_refuses_in_one_line_and_writes_nothing(tmp_path, args, says):
     assert says in result.stderr and result.stderr.count("\n") == 1
     assert result.stderr.startswith("lair: ") and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lair_teams_alone_still_serves():
+    """`package` is an optional subcommand: `lair teams` on its own is the Teams server."""
+    from bot.cli import parser
+
+    assert vars(parser().parse_args(["teams"])) == {"command": "teams", "teams_command": None}
+    assert parser().parse_args(["teams", "package"]).teams_command == "package"

@@ -1,4 +1,9 @@
-"""The `lair` command: run the bot, the clock, or maintenance tasks."""
+"""The `lair` command: run the bot, the clock, or maintenance tasks.
+
+Imports are lazy: `lair --help` and `lair teams package` load neither the domain nor a chat
+platform's SDK."""
+
+from __future__ import annotations
 
 import argparse
 import logging
@@ -6,8 +11,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("lair")
 
@@ -125,9 +132,13 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="web and clock in one process (the default)")
     sub.add_parser("web", help="answer Slack only (HTTP or Socket Mode); run one clock beside it")
-    sub.add_parser(
-        "teams", help="answer Microsoft Teams only (TEAMS_PORT); run one clock beside it"
-    )
+    teams = sub.add_parser(
+        "teams", help="answer Microsoft Teams only (TEAMS_PORT); run one clock beside it",
+        description="Without a subcommand: answer Microsoft Teams on TEAMS_PORT.",
+    )  # fmt: skip
+    from bot.cli_teams import add_package_parser
+
+    add_package_parser(teams)
     sub.add_parser("clock", help="the scheduler only: stage changes, reminders, the outbox")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"], help="apply migrations")
@@ -161,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
 
         run_demo(args.output)
         return 0
+    if args.command == "teams" and args.teams_command == "package":  # no settings but the app id
+        from bot.cli_teams import package_command
+
+        return package_command(args)
+    from bot.config import ConfigError, load_settings
+
     _logging()
     try:
         settings = load_settings()

@@ -120,13 +120,42 @@ def channels(ctx: Context) -> list[Reachable]:
 
 def names(ctx: Context, user_ids: Iterable[str]) -> dict[str, str]:
     """Display names of the context's workspace's people, where Lair knows them."""
-    wanted = sorted(set(user_ids))
+    return {
+        user: name
+        for user, name in _lookup(ctx, Person.user_id, Person.name, user_ids).items()
+        if name
+    }
+
+
+def _lookup(ctx: Context, by, value, keys: Iterable[str]) -> dict:
+    """`by` → `value` for the context's workspace's people whose `by` is one of `keys`."""
+    wanted = sorted(set(keys))
     if not wanted:
         return {}
     with ctx.transaction() as session:
         rows = session.exec(
-            select(Person.user_id, Person.name).where(
-                Person.workspace_id == ctx.workspace_id, Person.user_id.in_(wanted)
-            )
+            select(by, value).where(Person.workspace_id == ctx.workspace_id, by.in_(wanted))
         ).all()
-    return {user: name for user, name in rows if name}
+    return dict(rows)
+
+
+def people(ctx: Context, *, limit: int = 200) -> list[tuple[str, str]]:
+    """(user id, name) of the named people of the context's workspace, by name."""
+    with ctx.transaction() as session:
+        rows = session.exec(
+            select(Person.user_id, Person.name)
+            .where(Person.workspace_id == ctx.workspace_id, Person.name != "")
+            .order_by(Person.name, Person.user_id)
+            .limit(limit)
+        ).all()
+    return [(user, name) for user, name in rows]
+
+
+def known(ctx: Context, user_ids: Iterable[str]) -> set[str]:
+    """Which of these are people Lair has met in the context's workspace."""
+    return set(_lookup(ctx, Person.user_id, Person.name, user_ids))
+
+
+def by_platform_id(ctx: Context, platform_ids: Iterable[str]) -> dict[str, str]:
+    """The people of the context's workspace known by these platform ids: platform id → user id."""
+    return _lookup(ctx, Person.platform_id, Person.user_id, platform_ids)

@@ -129,9 +129,13 @@ class TeamsSender:
         return activity
 
     def channel_message(self, person: Person, channel: Channel, text: str, *, mention: bool = True,
-                        thread: str | None = None) -> dict:  # fmt: skip
+                        thread: str | None = None, people: list[Person] = ()) -> dict:  # fmt: skip
         """A new post in `channel` (or, with `thread`, a reply in that thread) — `@Lair text` when
-        `mention`, as Teams delivers it: `<at>Lair</at> text`, a mention entity, an HTML copy."""
+        `mention`, as Teams delivers it: `<at>Lair</at> text`, a mention entity, an HTML copy.
+        `people` are @mentioned after the text (`<at>Name</at>`, an entity with their 29: id
+        and name only, as Teams sends)."""
+        if people:
+            text = " ".join([text, *(f"<at>{p.name}</at>" for p in people)])
         message_id = self.connector.next_message_id()
         conversation, channel_data = self.in_channel(channel, thread or message_id)
         activity = self._envelope(
@@ -147,6 +151,9 @@ class TeamsSender:
             activity["entities"].insert(
                 0, {"type": "mention", "text": at, "mentioned": self.connector.bot_account()}
             )
+        for p in people:
+            activity["entities"].append({"type": "mention", "text": f"<at>{p.name}</at>",
+                                         "mentioned": {"id": p.id, "name": p.name}})  # fmt: skip
         if thread:
             activity["replyToId"] = thread
         return activity

@@ -98,3 +98,8 @@ def message(adaptive: AdaptiveCard, summary: str) -> MessageActivityInput:
 def note(text: str) -> MessageActivityInput:
     """A short message of Lair's own words, in a card so it looks the same everywhere."""
     return message(card([words(text)]), text)
+
+
+def plain_note(text: str) -> MessageActivityInput:
+    """A short message that may quote people's text (a refusal): shown exactly as written."""
+    return message(card([said(text, limit=3000)]), text)

@@ -5,50 +5,29 @@ private answers that say what to do instead."""
 from __future__ import annotations
 
 import logging
-import uuid
-from dataclasses import dataclass
+from typing import Any
 
 from microsoft_teams.api import AdaptiveCardActionMessageResponse, MessageActivityInput
 
-from bot.teams import commands
-from bot.teams.cards import note
-from bot.teams.ids import Verb
+from bot.teams import actions, commands, dialogs, workbook
+from bot.teams.cards import plain_note
+from bot.teams.forms import Result, Say
+from bot.teams.ids import SUBMIT_AS_IDEA, Dialog, Verb
+from bot.teams.people import Mentioned
+from bot.teams.refusals import NOT_INSTALLED, refusal
+from bot.teams.replies import Reply
 from bot.teams.turn import Turn
-from challenges import directory, requests, voting
-from challenges.errors import LairError
+from challenges import directory, requests
 from storage.enums import ConversationKind
 
-log = logging.getLogger("lair.errors")
-
-NOT_INSTALLED = (
-    "Lair has not been added for your organisation yet, so it cannot do that here. "
-    "Ask your Teams admin to add the Lair app."
-)
-
-
-@dataclass(frozen=True)
-class Reply:
-    activity: MessageActivityInput
-    private: bool = True  # said only to the person (in their own chat with Lair)
+log = logging.getLogger(__name__)
 
 
 def not_installed() -> MessageActivityInput:
-    return note(NOT_INSTALLED)
+    return plain_note(NOT_INSTALLED)
 
 
-def refusal(error: Exception) -> str:
-    """What a person is told when something they asked for cannot be done."""
-    if isinstance(error, LairError):
-        return f"⚠️ {commands.words_of(error)}"
-    ref = uuid.uuid4().hex[:8].upper()
-    log.error("unexpected error ref=%s (teams)", ref, exc_info=error)
-    return (
-        f"Sorry, something went wrong on Lair's side (reference {ref}). Nothing was changed; "
-        "try again in a minute, and quote the reference if you contact the coordinators."
-    )
-
-
-def on_message(turn: Turn, text: str, mentioned: bool, mentions: list[tuple[str, str]],
+def on_message(turn: Turn, text: str, mentioned: bool, mentions: list[Mentioned],
                files: list[dict]) -> list[Reply]:  # fmt: skip
     """A message in Lair's chat, or (with an @mention, or a score in a panel thread) in a channel."""
     if not turn.personal and not mentioned and not commands.scores_in_thread(turn, text):
@@ -56,23 +35,59 @@ def on_message(turn: Turn, text: str, mentioned: bool, mentions: list[tuple[str,
     if not requests.first_time(turn.ctx, f"teams:message:{turn.activity_id}"):
         return []  # Teams delivered this one before
     try:
-        return commands.handle(turn, text, mentions=mentions, files=files)
+        if files and turn.personal:
+            return workbook.receive(turn, files)
+        return commands.handle(turn, text, mentions=mentions, mentioned=mentioned)
     except Exception as error:
-        return [Reply(note(refusal(error)))]
+        return [Reply(plain_note(refusal(error)))]
 
 
 def on_card_action(turn: Turn, verb: str, data: dict) -> tuple[object, list[Reply]]:
     """A button with Action.Execute: the answer only the clicker sees, and any replies."""
     try:
         if verb == Verb.VOTE:
-            outcome = voting.toggle_vote(
-                turn.ctx, voter=turn.user, idea_id=_id(data, "idea"),
-                request_key=f"teams:invoke:{turn.activity_id}",
-            )  # fmt: skip
-            return AdaptiveCardActionMessageResponse(value=commands.vote_reply(outcome)), []
-        return commands.card_action(turn, verb, data)
+            return actions.vote(turn, data), []
+        return actions.act(turn, verb, data)
     except Exception as error:
         return AdaptiveCardActionMessageResponse(value=refusal(error)), []
+
+
+def on_dialog_open(turn: Turn, data: dict[str, Any]) -> Result:
+    """A button opened a dialog (task/fetch): its form, or why not."""
+    try:
+        return dialogs.open_dialog(turn, data)
+    except Exception as error:
+        return Say(refusal(error))
+
+
+def on_dialog_submit(turn: Turn, data: dict[str, Any]) -> tuple[Result, list[Reply]]:
+    """A dialog's form was submitted: closed (done), shown again with the errors, or a refusal.
+    A submission Teams delivers twice (same activity id) is done once."""
+    if not requests.first_time(turn.ctx, f"teams:invoke:{turn.activity_id}"):
+        return None, []
+    try:
+        return dialogs.submit_dialog(turn, data)
+    except Exception as error:
+        return Say(refusal(error)), []
+
+
+def on_message_action(turn: Turn, command_id: str, message: dict[str, Any] | None) -> Result:
+    """ "Submit as idea" on a message: the idea dialog, pre-filled from the message."""
+    if command_id != SUBMIT_AS_IDEA:
+        return Say(refusal(LookupError(f"unknown message action {command_id!r}")))
+    prefill = dialogs.prefill_from(message or {})
+    return on_dialog_open(turn, {"dialog": Dialog.SUBMIT_IDEA.value, "prefill": prefill})
+
+
+def on_file_consent(turn: Turn, action: str, context: dict[str, Any],
+                    upload: dict[str, Any] | None) -> list[Reply]:  # fmt: skip
+    """The coordinator accepted (or declined) the workbook Lair offered in their chat."""
+    if not requests.first_time(turn.ctx, f"teams:invoke:{turn.activity_id}"):
+        return []
+    try:
+        return workbook.consented(turn, action, context, upload)
+    except Exception as error:
+        return [Reply(plain_note(refusal(error)))]
 
 
 def on_added(turn: Turn) -> list[Reply]:
@@ -92,8 +107,10 @@ def remember_chat(turn: Turn, conversation_id: str) -> None:
                                     service_url=turn.service_url, user_id=turn.user)  # fmt: skip
 
 
-def _id(data: dict, name: str) -> int:
-    try:
-        return int(data[name])
-    except (KeyError, TypeError, ValueError):
-        raise LairError("That button is out of date. Use the latest card, or ask again.") from None
+def remember_channels(turn: Turn, team_name: str, channels: list[tuple[str, str | None]]) -> None:
+    """The channels of a team Lair is in (the Connector's list), so forms can offer them."""
+    for channel_id, name in channels:
+        directory.remember_conversation(
+            turn.ctx, channel_id, ConversationKind.CHANNEL, service_url=turn.service_url,
+            team_id=turn.team_id, name=f"{team_name} › {name or 'General'}" if team_name else name or "",
+        )  # fmt: skip

@@ -7,18 +7,23 @@ from enum import StrEnum
 class Verb(StrEnum):
     VOTE = "vote"  # data: idea
     WITHDRAW_IDEA = "withdraw_idea"  # data: idea
-    SHOW_SCORES = "show_scores"  # data: idea
     IMPORT_CONFIRM = "import_confirm"  # data: pending import
     IMPORT_CANCEL = "import_cancel"  # data: pending import
-    HOME = "home"
+    HOME = "home"  # the home card, brought up to date
 
 
 class Dialog(StrEnum):
     SUBMIT_IDEA = "submit_idea"  # data: challenge (optional: the picker when several are open)
+    PICK_CHALLENGE = "pick_challenge"  # the picker's answer: then the idea form
     EDIT_IDEA = "edit_idea"  # data: idea
-    NEW_CHALLENGE = "new_challenge"
+    NEW_CHALLENGE = "new_challenge"  # data: channel (optional: where the command was sent)
     EDIT_CHALLENGE = "edit_challenge"  # data: challenge
     SCORE = "score"  # data: idea
     CONFLICT = "conflict"  # data: idea
+    PANEL_SCORES = "panel_scores"  # data: idea (a dialog that only shows the scores)
     SHORTLIST = "shortlist"  # data: challenge
-    DECIDE = "decide"  # data: challenge
+    DECIDE = "decide"  # data: challenge, page
+
+
+# The message action ("Submit as idea") in the app manifest's composeExtensions.
+SUBMIT_AS_IDEA = "submitAsIdea"

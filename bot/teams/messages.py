@@ -6,7 +6,7 @@ from __future__ import annotations
 from microsoft_teams.api import MessageActivityInput
 
 from bot.teams import views
-from challenges import decisions, notices, scoring
+from challenges import decisions, directory, notices, scoring
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from storage.models import OutboxMessage
@@ -14,13 +14,32 @@ from storage.models import OutboxMessage
 
 def render(ctx: Context, message: OutboxMessage) -> MessageActivityInput | None:
     facts = notices.facts(ctx, MessageKind(message.kind), message.payload)
-    return None if facts is None else render_facts(facts)
+    return (
+        None
+        if facts is None
+        else render_facts(facts, _names(ctx.in_workspace(message.workspace_id), facts))
+    )
 
 
-def render_facts(facts: object) -> MessageActivityInput:
+def _names(ctx: Context, facts: object) -> views.Names:
+    """People's names for a message that names people (never their ids)."""
+    match facts:
+        case notices.IdeaCard(view=view):
+            ids = [view.idea.author_id, *view.team]
+        case scoring.PanelCard(team=team):
+            ids = team
+        case decisions.Results(winners=winners):
+            ids = [u for w in winners for u in w.team]
+        case _:
+            return str
+    known = directory.names(ctx, ids)
+    return lambda user: known.get(user, "a colleague")
+
+
+def render_facts(facts: object, names: views.Names = str) -> MessageActivityInput:
     match facts:
         case notices.IdeaCard(view=view, votes=votes):
-            return views.idea_card(view, votes)
+            return views.idea_card(view, votes, names)
         case notices.StageNews():
             return views.stage_news(facts)
         case notices.Reminder():
@@ -32,9 +51,9 @@ def render_facts(facts: object) -> MessageActivityInput:
         case notices.LearningDue():
             return views.learning_due(facts)
         case scoring.PanelCard():
-            return views.panel_parent(facts)
+            return views.panel_parent(facts, names)
         case decisions.Results():
-            return views.results(facts)
+            return views.results(facts, names)
         case decisions.Outcome():
             return views.outcome(facts)
     raise TypeError(f"no Teams view for {type(facts).__name__}")

@@ -199,7 +199,7 @@ class TeamsSender:
         if not teams_id or not service_url:
             raise Unreachable("Lair has never met this person in Teams, so it cannot write to them")
         created = self._run(self._api(service_url).conversations.create(
-            _new_chat(teams_id, tenant, self.settings.teams_app_id)))  # fmt: skip
+            new_chat(teams_id, tenant, self.settings.teams_app_id)))  # fmt: skip
         directory.remember_conversation(
             self.ctx.in_workspace(workspace_id), created.id, ConversationKind.PERSONAL,
             service_url=service_url, user_id=user,
@@ -245,7 +245,7 @@ class Unreachable(Exception):
     """Nothing Lair knows lets it reach this audience: the message fails for good."""
 
 
-def _new_chat(teams_id: str, tenant: str | None, app_id: str):
+def new_chat(teams_id: str, tenant: str | None, app_id: str):
     from microsoft_teams.api import Account, CreateConversationParams
 
     # isGroup and bot are read by Teams too; the SDK's model keeps extra fields as given.

@@ -42,6 +42,18 @@ def sentence(*parts: str, subtle: bool = False) -> RichTextBlock:
     return RichTextBlock(inlines=runs or [TextRun(text=" ")])
 
 
+def line(summary: str, *parts: str) -> MessageActivityInput:
+    """A message of one sentence (Lair's words and people's text, all shown as written)."""
+    return message(card([sentence(*parts)]), summary)
+
+
+def not_understood(typed: str) -> MessageActivityInput:
+    """Words Lair does not know (quoted as typed: they are the person's)."""
+    return line(
+        "I don't know that command", "I don't know “", clip(typed, 60), "”. Here is what I do."
+    )
+
+
 def when(moment: datetime | None, challenge: Challenge) -> str:
     return format_local(moment, challenge.timezone) if moment else "when the coordinator says"
 
@@ -148,19 +160,23 @@ def panel_parent(panel: scoring.PanelCard, names: Names = str) -> MessageActivit
             ]
         ),  # fmt: skip
         sentence("From ", who),
-        words(
-            "Discuss it in this thread. Score with the button, or reply "
-            "**@Lair score 4 3 5 4 2 your comment**.",
-            subtle=True,
-        ),  # fmt: skip
     ]
     actions = []
-    if challenge.stage == Stage.PANEL:
+    if not idea.shortlisted:
+        body.append(words("_Taken off the shortlist by the coordinator._", subtle=True))
+    elif challenge.stage == Stage.PANEL:
+        positional = scoring.example(panel.criteria)[0] if panel.criteria else "score 4 3 5 4 2"
+        body.append(words("Discuss it in this thread. Score with the button (your scores stay "
+                          f"private), or reply **@Lair {positional}** — one score per criterion, "
+                          "in order, then a comment.", subtle=True))  # fmt: skip
         actions = [
             open_dialog("Score", Dialog.SCORE, idea=idea.id),
-            execute("Panel scores", Verb.SHOW_SCORES, idea=idea.id),
+            open_dialog("Panel scores", Dialog.PANEL_SCORES, idea=idea.id),
             open_dialog("Declare conflict", Dialog.CONFLICT, idea=idea.id),
         ]
+    else:
+        body.append(words("Scoring has closed.", subtle=True))
+        actions = [open_dialog("Panel scores", Dialog.PANEL_SCORES, idea=idea.id)]
     return message(card(body, actions), "An idea for the panel")
 
 

@@ -4,6 +4,7 @@ fake Bot Connector, per test, on its own port and database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -35,8 +36,22 @@ class TeamsLair:
         self.runtime.worker.kick()
 
 
+class ShiftedClock:
+    """The real time, moved on by hand: a test can step past a window (a double click) while
+    everything timed by the outbox (paced sends, retries) still comes due on its own."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta) -> None:
+        self.offset += timedelta(**delta)
+
+
 def start_teams_lair(database_url: str, connector: FakeTeamsConnector, *, coordinators: str = "",
-                     **settings) -> tuple[TeamsLair, callable]:  # fmt: skip
+                     clock=None, **settings) -> tuple[TeamsLair, callable]:  # fmt: skip
     config = Settings(
         _env_file=None,
         teams_app_id=connector.app_id,
@@ -48,7 +63,8 @@ def start_teams_lair(database_url: str, connector: FakeTeamsConnector, *, coordi
         lair_coordinators=coordinators,
         **settings,
     )
-    runtime = build_runtime(config, outbox_interval=0.2, slack=False, teams=True)
+    extra = {"clock": clock} if clock is not None else {}
+    runtime = build_runtime(config, outbox_interval=0.2, slack=False, teams=True, **extra)
     runtime.worker.start()
     server = TeamsServer(runtime.teams, host="127.0.0.1", port=0).start()
     url = f"http://127.0.0.1:{server.port}"
@@ -73,3 +89,36 @@ def teams(database_url, connector):
     running, stop = start_teams_lair(database_url, connector)
     yield running
     stop()
+
+
+COORDINATOR = "Cora Coordinator"
+
+
+@pytest.fixture
+def clock():
+    return ShiftedClock()
+
+
+@pytest.fixture
+def lair(database_url, connector, clock):
+    """Lair with one coordinator (Cora, by her Entra object id, as LAIR_COORDINATORS takes it)."""
+    cora = connector.person(COORDINATOR)
+    running, stop = start_teams_lair(database_url, connector, coordinators=cora.aad_object_id,
+                                     clock=clock)  # fmt: skip
+    yield running
+    stop()
+
+
+@pytest.fixture
+def drive(lair):
+    from tests.teams.e2e.driving import Driver
+
+    return Driver(lair.connector, lair.send)
+
+
+@pytest.fixture
+def council(lair, drive):
+    """Lair added to the council's tenant: Cora, the Innovation team (Ideas, Dragons channels)."""
+    from tests.teams.e2e.world import world
+
+    return world(lair, drive)

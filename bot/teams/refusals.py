@@ -1,0 +1,53 @@
+"""What a person is told in Teams when the domain refuses something.
+
+A refusal may quote what people typed (an idea's title, a word of a command), so it is
+always shown as plain text (a TextRun), never through markdown: Slack's command words in
+the domain's messages become Teams' (“/idea mine” → “idea mine”) and code marks go.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from challenges.errors import InvalidInput, LairError
+
+log = logging.getLogger("lair.errors")
+
+NOT_INSTALLED = (
+    "Lair has not been added for your organisation yet, so it cannot do that here. "
+    "Ask your Teams admin to add the Lair app."
+)
+OUT_OF_DATE = "That button is out of date. Use the latest card, or ask again."
+_COMMAND = re.compile(r"`/(idea|challenge)([^`]*)`")
+
+
+def words_in(text: str) -> str:
+    """The domain's words with Teams' command words (plain text)."""
+    text = _COMMAND.sub(lambda m: f"“{m.group(1)}{m.group(2)}”", text or "")
+    return text.replace("`", "")
+
+
+def words_of(error: LairError) -> str:
+    """A domain refusal in Teams' words."""
+    return words_in(error.message)
+
+
+def field_errors(error: LairError, fallback: str) -> dict[str, str]:
+    """The refusal's messages by the input they are about (`fallback` when it names none)."""
+    if isinstance(error, InvalidInput):
+        return {field: words_in(message) for field, message in error.errors.items()}
+    return {error.field or fallback: words_of(error)}
+
+
+def refusal(error: Exception) -> str:
+    """What a person is told when something they asked for cannot be done."""
+    if isinstance(error, LairError):
+        return f"⚠️ {words_of(error)}"
+    ref = uuid.uuid4().hex[:8].upper()
+    log.error("unexpected error ref=%s (teams)", ref, exc_info=error)
+    return (
+        f"Sorry, something went wrong on Lair's side (reference {ref}). Nothing was changed; "
+        "try again in a minute, and quote the reference if you contact the coordinators."
+    )

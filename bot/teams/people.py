@@ -53,7 +53,7 @@ def who(mentions: list[Mentioned]) -> list[str]:
 
 
 def names_of(ctx: Context, user_ids: Iterable[str]) -> str:
-    """People's names for Lair's words (plain text: names are people's text)."""
+    """People's names for Lair's words, alphabetical (plain text: names are people's text)."""
     ids = list(dict.fromkeys(user_ids))
     known = directory.names(ctx, ids)
-    return ", ".join(known.get(u, "someone") for u in ids) or "nobody"
+    return ", ".join(sorted(known.get(u, "someone") for u in ids)) or "nobody"

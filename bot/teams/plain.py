@@ -16,17 +16,24 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
 
+    def _line_break(self, *, always: bool = False) -> None:
+        """A new line (Teams writes each line as a paragraph: one break between them)."""
+        if always or (self.parts and not self.parts[-1].endswith("\n")):
+            self.parts.append("\n")
+
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP:
             self.skipping += 1
+        elif tag == "br":
+            self._line_break(always=True)
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            self._line_break()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
+        elif tag in _BLOCKS and tag != "br":
+            self._line_break()
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:

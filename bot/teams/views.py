@@ -241,8 +241,9 @@ def outcome(found: decisions.Outcome) -> MessageActivityInput:
                      + (f", {format_pounds(decision.award)}" if decision and decision.award else "") + ".")]  # fmt: skip
     if found.scorers:
         body.append(words("**The panel's mean scores**"))
-        body.append(facts([(name, f"{mean:.1f}") for name, mean in zip(found.criteria, found.means, strict=True)
-                           if mean is not None]))  # fmt: skip
+        # (criterion names are the coordinator's text: shown as written, never as markdown)
+        body += [sentence(f"{mean:.1f} · ", name) for name, mean in zip(found.criteria, found.means, strict=True)
+                 if mean is not None]  # fmt: skip
     for comment in found.comments[:10]:
         body.append(said(f"“{comment}”", limit=1000))
     return message(card(body), "Your idea's outcome")

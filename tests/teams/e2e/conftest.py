@@ -92,6 +92,9 @@ def teams(database_url, connector):
 
 
 COORDINATOR = "Cora Coordinator"
+# A second council's tenant, with a coordinator of its own (Lair serves each tenant apart).
+OTHER_TENANT = "0f0f0f0f-0000-4000-8000-00000000beef"
+OTHER_COORDINATOR = "Eve Elsewhere"
 
 
 @pytest.fixture
@@ -103,8 +106,9 @@ def clock():
 def lair(database_url, connector, clock):
     """Lair with one coordinator (Cora, by her Entra object id, as LAIR_COORDINATORS takes it)."""
     cora = connector.person(COORDINATOR)
-    running, stop = start_teams_lair(database_url, connector, coordinators=cora.aad_object_id,
-                                     clock=clock)  # fmt: skip
+    eve = connector.person(OTHER_COORDINATOR, tenant_id=OTHER_TENANT)
+    running, stop = start_teams_lair(database_url, connector, clock=clock,
+                                     coordinators=f"{cora.aad_object_id},{eve.aad_object_id}")  # fmt: skip
     yield running
     stop()
 

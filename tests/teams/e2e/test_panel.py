@@ -3,50 +3,16 @@ thread; members score by the Score dialog or by a reply in the thread (with or w
 @Lair), privately confirmed; a malformed reply gets a hint with an example; "k of n scored"
 is kept up to date on the parent; Panel scores stays blind until you have scored."""
 
-from challenges import panel
 from challenges.stages import Stage
 from tests.teams.e2e.driving import button, card_of, inputs, problems, text_of
-
-CRITERIA = (
-    "impact_for_residents",
-    "feasibility",
-    "value_for_money",
-    "innovation",
-    "learning_potential",
-)
-
-
-def panel_round(council, count: int = 3):
-    challenge = council.challenge(shortlist_size=count)
-    authors = [council.person(f"Author {n}", install=False) for n in range(count)]
-    found = [council.idea(a, challenge, title=f"Idea {n}") for n, a in enumerate(authors)]
-    dana, eli = council.person("Dana Dragon"), council.person("Eli Dragon")
-    panel.set_panel(
-        council.ctx,
-        council.cora.aad_object_id,
-        challenge.id,
-        [dana.aad_object_id, eli.aad_object_id],
-    )
-    council.advance(challenge.id)
-    council.advance(challenge.id)
-    return challenge, found, dana, eli
-
-
-def scored(council, idea_id: int) -> str:
-    facts = [
-        f
-        for n in card_of(council.panel_parent(idea_id))["body"]
-        if n["type"] == "FactSet"
-        for f in n["facts"]
-    ]
-    return next(f["value"] for f in facts if f["title"] == "Scored")
+from tests.teams.e2e.world import CRITERIA
 
 
 def test_scoring_by_dialog_and_by_thread_reply(council):
-    challenge, (a, b, c), dana, eli = panel_round(council)
+    challenge, (a, b, c), dana, eli = council.panel_round()
     parent = council.panel_parent(a.id)
     assert parent.thread is None and parent.conversation == council.dragons.id  # a thread root
-    assert scored(council, a.id) == "0 of 2"
+    assert council.scored(a.id) == "0 of 2"
 
     # Dana scores with the dialog; a missing score comes back with its error, nothing stored
     form = council.drive.open(dana, button(card_of(parent), "Score"), channel=council.dragons,
@@ -62,7 +28,7 @@ def test_scoring_by_dialog_and_by_thread_reply(council):
     refused = council.drive.submit(dana, form.card, {**values, "comment": "Good", "share_comment": "true"},
                                    channel=council.dragons)  # fmt: skip
     assert problems(refused.card) == ["Give a score for Learning potential."]
-    assert scored(council, a.id) == "0 of 2"
+    assert council.scored(a.id) == "0 of 2"
     done = council.drive.submit(
         dana, refused.card, {"score.learning_potential": "2"}, channel=council.dragons
     )
@@ -72,7 +38,7 @@ def test_scoring_by_dialog_and_by_thread_reply(council):
     )
     assert "Impact for residents 4 · Feasibility 4" in text_of(card_of(confirmation[0]))
     council.lair.connector.wait_until(
-        lambda: scored(council, a.id) == "1 of 2", what="1 of 2 on the parent"
+        lambda: council.scored(a.id) == "1 of 2", what="1 of 2 on the parent"
     )
 
     # Eli scores by replying in the thread, mentioning Lair…
@@ -81,7 +47,7 @@ def test_scoring_by_dialog_and_by_thread_reply(council):
     )
     assert "✅ Scored Idea 0: Impact for residents 4 · Feasibility 3" in text_of(card_of(answer))
     council.lair.connector.wait_until(
-        lambda: scored(council, a.id) == "2 of 2", what="2 of 2 on the parent"
+        lambda: council.scored(a.id) == "2 of 2", what="2 of 2 on the parent"
     )
     # …and without the mention (Lair reads the thread with the RSC permission)
     [answer] = council.drive.say(
@@ -98,12 +64,12 @@ def test_scoring_by_dialog_and_by_thread_reply(council):
 
 
 def test_a_malformed_reply_gets_a_hint_and_others_are_refused_privately(council):
-    challenge, (a, b, c), dana, eli = panel_round(council)
+    challenge, (a, b, c), dana, eli = council.panel_round()
     parent = council.panel_parent(b.id)
     [hint] = council.drive.say(dana, "score 4 3", channel=council.dragons, thread=parent.id)
     said = text_of(card_of(hint))
     assert "I couldn't read that score" in said and "score 4 3 5 4 2 strong case" in said
-    assert scored(council, b.id) == "0 of 2"
+    assert council.scored(b.id) == "0 of 2"
     sam = council.person("Sam Outsider")
     [refused] = council.drive.say(sam, "score 4 3 5 4 2", channel=council.dragons, thread=parent.id)
     assert "Only the challenge's panel can score" in text_of(card_of(refused))
@@ -116,12 +82,12 @@ def test_a_malformed_reply_gets_a_hint_and_others_are_refused_privately(council)
 
 
 def test_a_conflict_takes_a_member_out_of_the_count(council):
-    challenge, (a, b, c), dana, eli = panel_round(council)
+    challenge, (a, b, c), dana, eli = council.panel_round()
     parent = council.panel_parent(c.id)
     form = council.drive.open(dana, button(card_of(parent), "Declare conflict"))
     assert council.drive.submit(dana, form.card, {"reason": "I manage Author 2"}).closed
     council.lair.connector.wait_until(
-        lambda: scored(council, c.id) == "0 of 1", what="0 of 1 on the parent"
+        lambda: council.scored(c.id) == "0 of 1", what="0 of 1 on the parent"
     )
     [refused] = council.drive.say(
         dana, "score 4 3 5 4 2", channel=council.dragons, thread=parent.id
@@ -129,4 +95,4 @@ def test_a_conflict_takes_a_member_out_of_the_count(council):
     assert "You cannot score “Idea 2”: you declared a conflict of interest." in text_of(
         card_of(refused)
     )
-    assert Stage(challenge.stage) == Stage.SUBMISSIONS  # (as created; it has moved on since)
+    assert Stage(challenge.stage) == Stage.PANEL

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import func, select
 
 from storage.models import Vote
+from tests.teams.e2e.conftest import OTHER_COORDINATOR, OTHER_TENANT
 from tests.teams.e2e.driving import button, card_of, has_button
 
 
@@ -127,8 +128,7 @@ def test_thirty_simultaneous_clicks_are_counted_exactly_and_a_redelivery_once(co
 
 def test_another_tenants_idea_and_a_closed_vote_are_refused(council):
     challenge, authors, (a, *_) = voting_round(council, count=1)
-    other = "0f0f0f0f-0000-4000-8000-00000000beef"
-    eve = council.lair.connector.person("Eve Elsewhere", tenant_id=other)
+    eve = council.lair.connector.person(OTHER_COORDINATOR, tenant_id=OTHER_TENANT)
     council.drive.install(eve)  # Lair is added in Eve's tenant too: a workspace of its own
     posted = council.card(a.id)
     action = button(card_of(posted), "Vote")

@@ -7,13 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.sandbox.teams_connector import Channel, Person, Posted, Team
-from challenges import ideas, outbox, places, setup
+from challenges import ideas, outbox, panel, places, setup
 from challenges.stages import Stage
 from challenges.transitions import advance
 from storage.models import Challenge, Idea
 from tests.challenges.factories import challenge_draft, idea_draft
 from tests.teams.e2e.conftest import COORDINATOR, TeamsLair
-from tests.teams.e2e.driving import Driver
+from tests.teams.e2e.driving import Driver, button, card_of, has_button
+
+# The standard criteria's keys, in order (challenges.inputs.DEFAULT_CRITERIA).
+CRITERIA = (
+    "impact_for_residents",
+    "feasibility",
+    "value_for_money",
+    "innovation",
+    "learning_potential",
+)
 
 
 @dataclass
@@ -56,6 +65,28 @@ class World:
         self.lair.kick()
         return idea
 
+    def panel_round(
+        self, count: int = 3, *, authors_installed: bool = False, requests=(), **settings
+    ):
+        """A challenge at the panel stage: `count` ideas (all shortlisted), Dana and Eli on the panel."""
+        challenge = self.challenge(shortlist_size=count, **settings)
+        authors = [self.person(f"Author {n}", install=authors_installed) for n in range(count)]
+        asks = list(requests) or ["£1,500"] * count
+        found = [self.idea(a, challenge, title=f"Idea {n}", funding_requested=asks[n])
+                 for n, a in enumerate(authors)]  # fmt: skip
+        dana, eli = self.person("Dana Dragon"), self.person("Eli Dragon")
+        members = [dana.aad_object_id, eli.aad_object_id]
+        panel.set_panel(self.ctx, self.cora.aad_object_id, challenge.id, members)
+        self.advance(challenge.id)
+        self.advance(challenge.id)
+        return setup.load(self.ctx, challenge.id), found, dana, eli
+
+    def scored(self, idea_id: int) -> str:
+        """What the idea's panel message says of its scoring ("k of n")."""
+        card = self.panel_parent(idea_id).cards[0]
+        facts = [f for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]]
+        return next(f["value"] for f in facts if f["title"] == "Scored")
+
     def settle(self) -> None:
         """Wait until the outbox has nothing left to send."""
         self.lair.kick()
@@ -66,6 +97,13 @@ class World:
     def card(self, idea_id: int) -> Posted:
         """The idea's card in the challenge channel, once the outbox has posted it."""
         return self._posted(places.card(idea_id))
+
+    def vote_button(self, idea_id: int) -> tuple[Posted, dict]:
+        """The idea's card once it has its Vote button (redrawn when voting opens), and the button."""
+        self.lair.connector.wait_until(lambda: has_button(card_of(self.card(idea_id)), "Vote"),
+                                       what="the Vote button")  # fmt: skip
+        posted = self.card(idea_id)
+        return posted, button(card_of(posted), "Vote")
 
     def panel_parent(self, idea_id: int) -> Posted:
         return self._posted(places.panel(idea_id))

@@ -109,7 +109,8 @@ class TeamsBot:
                 return
             mentioned = activity.is_recipient_mentioned()
             said = activity.strip_mentions_text().text or "" if mentioned else activity.text or ""
-            people = await self._people(ctx, turn, _mentions(activity))
+            addressed = mentioned or turn.personal  # (with RSC, Lair hears every channel message)
+            people = await self._people(ctx, turn, _mentions(activity)) if addressed else []
             replies = await self._run(handlers.on_message, turn, said, mentioned, people,
                                       _files(activity))  # fmt: skip
             await self._deliver(ctx, turn, replies)

@@ -55,6 +55,8 @@ def handle(
             return panel.score_reply(turn, idea_id, text)
         if not mentioned:
             return []  # a channel message that only looks like a score
+    if not text:
+        return [Reply(note(IDEA_HELP))]  # "@Lair" and nothing else
     word, _, rest = text.partition(" ")
     command = COMMANDS.get(word.lower())
     if command is None:

@@ -133,13 +133,12 @@ def shortlist_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
 
 @subcommand("panel")
 def panel_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
-    usage = f"challenge panel {args.split()[0] if args.split() else 4} @Alex @Sam"
     challenge_id = resolve_challenge(turn, args, usage="challenge panel 4 @Alex @Sam")
     if not mentions:
         members = panel.members(turn.ctx, challenge_id)
         return [Reply(line("The panel", f"The panel of challenge #{challenge_id}: ",
                            people.names_of(turn.ctx, members) if members else "nobody yet",
-                           f". To set it, name the whole panel: “{usage}”."))]  # fmt: skip
+                           f". To set it, name the whole panel: “challenge panel {challenge_id} @Alex @Sam”."))]  # fmt: skip
     change = panel.set_panel(turn.ctx, turn.user, challenge_id, people.who(mentions))
     for idea_id in change.to_refresh:
         redraw.panel_parent(turn.ctx, idea_id)

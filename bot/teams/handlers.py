@@ -32,7 +32,10 @@ def on_message(turn: Turn, text: str, mentioned: bool, mentions: list[Mentioned]
     """A message in Lair's chat, or (with an @mention, or a score in a panel thread) in a channel."""
     if not turn.personal and not mentioned and not commands.scores_in_thread(turn, text):
         return []  # channel talk that is not for Lair
-    if not requests.first_time(turn.ctx, f"teams:message:{turn.activity_id}"):
+    # (a message id is unique in its conversation only: the key names both)
+    if not requests.first_time(
+        turn.ctx, f"teams:message:{turn.conversation_id}:{turn.activity_id}"
+    ):
         return []  # Teams delivered this one before
     try:
         if files and turn.personal:
@@ -72,7 +75,7 @@ def on_dialog_submit(turn: Turn, data: dict[str, Any]) -> tuple[Result, list[Rep
 
 
 def on_message_action(turn: Turn, command_id: str, message: dict[str, Any] | None) -> Result:
-    """ "Submit as idea" on a message: the idea dialog, pre-filled from the message."""
+    """The "Submit as idea" message action: the idea dialog, pre-filled from the message."""
     if command_id != SUBMIT_AS_IDEA:
         return Say(refusal(LookupError(f"unknown message action {command_id!r}")))
     prefill = dialogs.prefill_from(message or {})

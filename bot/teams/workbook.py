@@ -31,7 +31,6 @@ from bot.teams.views import Bold, line, sentence
 from challenges import directory, setup
 from challenges.errors import LairError
 from challenges.money import format_pounds
-from challenges.requests import first_time
 from challenges.workbook import (
     Export,
     ImportPreview,
@@ -162,8 +161,6 @@ def receive(turn: Turn, files: list[dict]) -> list[Reply]:
             replies.append(Reply(plain_note(
                 "Lair only reads back the fund panel's workbook (the .xlsx from “challenge "
                 "export”); that file is not one, so nothing was recorded.")))  # fmt: skip
-            continue
-        if not first_time(turn.ctx, f"teams:file:{file.get('id') or file.get('url')}"):
             continue
         preview = stage_import(turn.ctx, turn.user, download(str(file.get("url") or "")))
         replies.append(Reply(message(preview_card(preview), "Decisions from your workbook")))

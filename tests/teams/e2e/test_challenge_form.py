@@ -64,3 +64,16 @@ def test_a_channel_lair_does_not_know_is_refused(lair, drive):
                                              "channel_id": "19:elsewhere@thread.tacv2"})  # fmt: skip
     assert problems(refused.card) == ["Choose one of the channels Lair is in."]
     assert setup.list_challenges(lair.ctx, include_closed=True) == []
+
+
+def test_a_channel_created_later_is_offered_too(lair, drive):
+    cora = lair.connector.person(COORDINATOR)
+    drive.install(cora)
+    team = drive.team("Innovation", ["Ideas"], [cora], by=cora)
+    later = lair.connector.team("Innovation", ["Dragons"]).channel("Dragons")
+    calls = len(lair.connector.calls_to("channels"))
+    assert drive.send.post(drive.send.channel_created(cora, later)).status == 200
+    lair.connector.wait_for("channels", calls + 1)
+    form = drive.open(cora, {"data": {"dialog": "new_challenge"}})
+    titles = [c["title"] for c in inputs(form.card)["panel_channel_id"]["choices"]]
+    assert "Innovation › Dragons" in titles and team.name == "Innovation"

@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
+from bot.teams import workbook
 from bot.teams.dialogs import decisions as decide_dialog
 from challenges import scoring
 from storage.models import Decision
@@ -129,7 +130,7 @@ def test_the_workbook_goes_out_by_file_consent_and_comes_back(council):
     assert decided(council) == {a.id: ("fund", 3000), b.id: ("fund", 2000), c.id: ("defer", 0)}
 
 
-def test_declining_the_workbook_and_files_that_are_not_it(council):
+def test_declining_the_workbook_and_files_that_are_not_it(council, monkeypatch):
     challenge, made = decided_round(council)
     council.drive.say(council.cora, f"challenge export {challenge.id}")
     offer, consent = consent_in(council)
@@ -150,4 +151,6 @@ def test_declining_the_workbook_and_files_that_are_not_it(council):
     Workbook().save(stranger)
     assert "This workbook has been reshaped" in send("budget.xlsx", stranger.getvalue())
     assert "not an Excel workbook Lair can read" in send("broken.xlsx", b"PK not really")
+    monkeypatch.setattr(workbook, "MAX_BYTES", 1000)
+    assert "larger than 20 MB" in send("huge.xlsx", b"PK" + b"x" * 2000)
     assert decided(council) == {}

@@ -12,7 +12,8 @@ from microsoft_teams.api import AdaptiveCardActionMessageResponse, MessageActivi
 from bot.teams import actions, commands, dialogs, workbook
 from bot.teams.cards import plain_note
 from bot.teams.forms import Result, Say
-from bot.teams.ids import SUBMIT_AS_IDEA, Dialog, Verb
+from bot.teams.ids import Dialog, Verb
+from bot.teams.package import SUBMIT_AS_IDEA
 from bot.teams.people import Mentioned
 from bot.teams.refusals import NOT_INSTALLED, refusal
 from bot.teams.replies import Reply

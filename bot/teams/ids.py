@@ -23,7 +23,3 @@ class Dialog(StrEnum):
     PANEL_SCORES = "panel_scores"  # data: idea (a dialog that only shows the scores)
     SHORTLIST = "shortlist"  # data: challenge
     DECIDE = "decide"  # data: challenge, page
-
-
-# The message action ("Submit as idea") in the app manifest's composeExtensions.
-SUBMIT_AS_IDEA = "submitAsIdea"

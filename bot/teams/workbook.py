@@ -40,6 +40,7 @@ from challenges.workbook import (
     stage_import,
 )
 from challenges.workbook.data import collect_people
+from challenges.workbook.importer import check_sender
 
 CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
@@ -162,6 +163,7 @@ def receive(turn: Turn, files: list[dict]) -> list[Reply]:
                 "Lair only reads back the fund panel's workbook (the .xlsx from “challenge "
                 "export”); that file is not one, so nothing was recorded.")))  # fmt: skip
             continue
+        check_sender(turn.ctx, turn.user)  # someone who may not send decisions: before the download
         preview = stage_import(turn.ctx, turn.user, download(str(file.get("url") or "")))
         replies.append(Reply(message(preview_card(preview), "Decisions from your workbook")))
     return replies

@@ -151,6 +151,12 @@ def test_declining_the_workbook_and_files_that_are_not_it(council, monkeypatch):
     Workbook().save(stranger)
     assert "This workbook has been reshaped" in send("budget.xlsx", stranger.getvalue())
     assert "not an Excel workbook Lair can read" in send("broken.xlsx", b"PK not really")
+    alex = council.person("Alex Green")  # not a coordinator: refused before the file is fetched
+    downloads = len(council.lair.connector.calls_to("download"))
+    file = council.lair.connector.add_file("decisions.xlsx", stranger.getvalue())
+    council.lair.send.post(council.lair.send.message(alex, "", attachments=[file]))
+    assert "Only challenge coordinators" in text_of(card_of(council.drive.chat(alex)[-1]))
+    assert len(council.lair.connector.calls_to("download")) == downloads
     monkeypatch.setattr(workbook, "MAX_BYTES", 1000)
     assert "larger than 20 MB" in send("huge.xlsx", b"PK" + b"x" * 2000)
     assert decided(council) == {}

@@ -42,7 +42,7 @@ def test_submit_as_idea_from_a_message(council):
     message["body"]["content"] = (
         "<p>Bins &lt;everywhere&gt; &amp; every week</p><p>Missed&nbsp;again</p>"
     )
-    opened = council.lair.send.post(council.lair.send.message_action_fetch(alex, "submitAsIdea", message,
+    opened = council.lair.send.post(council.lair.send.message_action_fetch(alex, "submit_as_idea", message,
                                                                            channel=council.ideas))  # fmt: skip
     form = opened.json()["task"]["value"]["card"]["content"]
     fields = inputs(form)
@@ -52,7 +52,7 @@ def test_submit_as_idea_from_a_message(council):
     typed.update(proposal="Sensors", funding_requested="£500")
     [submit] = form["actions"]
     submitted = council.lair.send.post(council.lair.send.message_action_submit(
-        alex, "submitAsIdea", message, {**submit["data"], **typed}, channel=council.ideas))  # fmt: skip
+        alex, "submit_as_idea", message, {**submit["data"], **typed}, channel=council.ideas))  # fmt: skip
     assert submitted.status == 200 and not submitted.body  # closed
     [mine] = ideas.ideas_of(council.ctx, alex.aad_object_id)
     assert mine.idea.title == "Bins <everywhere> & every week"

@@ -117,9 +117,15 @@ def test_an_over_long_title_and_a_redelivered_submission(council):
     form = drive.open(alex, {"data": {"dialog": "submit_idea"}})
     values = {"title": "x" * 101, "problem": "p", "proposal": "q", "funding_requested": "£10"}
     refused = drive.submit(alex, form.card, values)  # (a client that ignores maxLength)
-    assert problems(refused.card) == ["The title is 101 characters; the most is 100. Shorten it by 1."]
+    assert problems(refused.card) == [
+        "The title is 101 characters; the most is 100. Shorten it by 1."
+    ]
     [submit] = refused.card["actions"]
-    activity = drive.send.task_submit(alex, submit["data"], inputs={**values, "title": "Bin sensors"})
+    activity = drive.send.task_submit(
+        alex, submit["data"], inputs={**values, "title": "Bin sensors"}
+    )
     assert drive.send.post(activity).status == 200
     assert drive.send.post(activity).status == 200  # Teams delivers the same submission again
-    assert [m.idea.title for m in ideas.ideas_of(council.ctx, alex.aad_object_id)] == ["Bin sensors"]
+    assert [m.idea.title for m in ideas.ideas_of(council.ctx, alex.aad_object_id)] == [
+        "Bin sensors"
+    ]

@@ -81,7 +81,7 @@ def test_a_tenant_where_lair_is_not_installed_gets_nothing_done(council):
     clicked = send.post(send.card_action(zed, "vote", {"idea": 1})).json()
     assert "has not been added" in clicked["value"]
     message = send.message_payload(zed, "an idea")
-    action = send.post(send.message_action_fetch(zed, "submitAsIdea", message)).json()
+    action = send.post(send.message_action_fetch(zed, "submit_as_idea", message)).json()
     assert "has not been added" in action["task"]["value"]
     assert send.post(send.file_consent(zed, "decline", {"challenge": challenge.id})).status == 200
     assert Doorkeeper(council.lair.runtime.ctx)._workspace(zed.tenant_id) is None

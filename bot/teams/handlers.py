@@ -95,8 +95,11 @@ def on_file_consent(turn: Turn, action: str, context: dict[str, Any],
 
 
 def on_added(turn: Turn) -> list[Reply]:
-    """Lair was added to a chat or a team: say hello (in a person's chat, their home card)."""
-    if turn.personal:
+    """Lair was added to a chat or a team: say hello (in a person's chat, their home card).
+    Teams announces one install twice (installationUpdate and conversationUpdate): the
+    greeting goes once a day per chat."""
+    day = turn.ctx.now().date().isoformat()
+    if turn.personal and requests.first_time(turn.ctx, f"teams:welcome:{turn.conversation_id}:{day}"):
         return [Reply(commands.welcome(turn))]
     return []
 

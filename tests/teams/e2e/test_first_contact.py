@@ -72,3 +72,14 @@ def test_bad_tokens_are_refused_with_401_and_no_effect(teams):
         assert teams.send.post(activity, token=teams.connector.bad_token(kind)).status == 401
     assert teams.send.post(teams.send.installation_update(alice), token=None).status == 401
     assert teams.connector.messages() == []
+
+
+def test_an_install_announced_twice_is_greeted_once(teams):
+    alice = teams.connector.person("Alice Smith")
+    assert teams.send.post(teams.send.installation_update(alice)).status == 200
+    assert teams.send.post(teams.send.bot_added(alice)).status == 200  # Teams sends both
+    chat = teams.connector.personal_chat(alice)
+    teams.connector.wait_for_messages(chat)
+    assert teams.send.post(teams.send.message(alice, "help")).status == 200
+    answers = teams.connector.wait_for_messages(chat, 2)
+    assert ["👋" in str(a.cards) for a in answers] == [True, False]

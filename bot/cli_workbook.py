@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.words import PLAIN, say
 from challenges.context import Context
 from challenges.errors import LairError
 from challenges.money import format_pounds
@@ -36,7 +37,7 @@ def export_command(settings: Settings, challenge_id: int, output: Path | None) -
     try:
         result = export_workbook(ctx, actor, challenge_id)
     except LairError as exc:
-        print(f"lair: {exc.message}", file=sys.stderr)
+        print(f"lair: {say(exc, PLAIN)}", file=sys.stderr)
         return 1
     finally:
         ctx.db.dispose()
@@ -96,7 +97,7 @@ def import_command(settings: Settings, path: Path, *, challenge_id: int | None, 
         )
         return 0
     except LairError as exc:
-        print(f"lair: {exc.message}", file=sys.stderr)
+        print(f"lair: {say(exc, PLAIN)}", file=sys.stderr)
         return 1
     finally:
         ctx.db.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy import true
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
+from challenges.codes import Code
 from challenges.errors import NotFound
 from storage.models import Challenge, Idea
 
@@ -32,9 +33,7 @@ def challenge(session: Session, challenge_id: int, *, lock: bool = False) -> Cha
     found = session.get(Challenge, challenge_id, with_for_update=lock or None)
     workspace = workspace_of(session)
     if found is None or (workspace is not None and found.workspace_id != workspace):
-        raise NotFound(
-            f"There is no challenge {challenge_id}. `/challenge list` shows the challenges and their numbers."
-        )
+        raise NotFound(Code.NO_SUCH_CHALLENGE, challenge_id=challenge_id)
     return found
 
 
@@ -53,7 +52,7 @@ def idea(session: Session, idea_id: int, *, lock: bool = False, shared: bool = F
         )
     found = session.exec(query).first()
     if found is None:
-        raise NotFound(f"There is no idea {idea_id}. `/idea mine` lists your ideas.")
+        raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
     return found
 
 

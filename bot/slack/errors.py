@@ -11,7 +11,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.views.text import escape
+from bot.words import SLACK, say
 from challenges.errors import LairError
 
 log = logging.getLogger("lair.errors")
@@ -88,7 +88,7 @@ def _let_bolt_see_the_ack(context: BoltContext | None) -> None:
 
 def _report(error: Exception, body: dict, client: WebClient, respond) -> None:
     if isinstance(error, LairError):
-        tell_privately(client, body, f"⚠️ {escape(error.message)}", respond=respond)
+        tell_privately(client, body, f"⚠️ {say(error, SLACK)}", respond=respond)
         return
     ref = uuid.uuid4().hex[:8].upper()
     log.error("unexpected error ref=%s type=%s", ref, body.get("type") or "command", exc_info=error)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.slack.ids import INPUT, Block, award_block, outcome_block, score_block
 from bot.slack.views.challenge_modal import OPTIONS
+from bot.words import SLACK_FORM, say_problem
 from challenges.clock import local_to_utc, valid_timezone
 from challenges.decisions import FUND, DecisionInput
 from challenges.errors import InvalidInput, LairError
@@ -119,7 +120,8 @@ def challenge_form(view: dict) -> ChallengeDraft:
 def modal_errors(error: InvalidInput, known_blocks: set[str], fallback: str) -> dict[str, str]:
     """Place each message on its block; messages for fields not on the form go to `fallback`."""
     errors: dict[str, str] = {}
-    for field, message in error.errors.items():
+    for field, problem in error.errors.items():
+        message = say_problem(problem, SLACK_FORM)
         block = field if field in known_blocks else fallback
         errors[block] = f"{errors[block]} {message}" if block in errors else message
     return errors
@@ -176,6 +178,6 @@ def refuse(ack, view: dict, error: LairError, fallback: str) -> None:
     errors = (
         error
         if isinstance(error, InvalidInput)
-        else InvalidInput({error.field or fallback: error.message})
+        else InvalidInput({error.field or fallback: error.problem})
     )
     ack(response_action="errors", errors=modal_errors(errors, block_ids(view), fallback))

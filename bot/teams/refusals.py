@@ -11,7 +11,8 @@ import logging
 import re
 import uuid
 
-from challenges.errors import InvalidInput, LairError
+from bot.words import TEAMS, field_words, say
+from challenges.errors import LairError
 
 log = logging.getLogger("lair.errors")
 
@@ -31,14 +32,12 @@ def words_in(text: str) -> str:
 
 def words_of(error: LairError) -> str:
     """A domain refusal in Teams' words."""
-    return words_in(error.message)
+    return words_in(say(error, TEAMS))
 
 
 def field_errors(error: LairError, fallback: str) -> dict[str, str]:
     """The refusal's messages by the input they are about (`fallback` when it names none)."""
-    if isinstance(error, InvalidInput):
-        return {field: words_in(message) for field, message in error.errors.items()}
-    return {error.field or fallback: words_of(error)}
+    return {name: words_in(text) for name, text in field_words(error, fallback, TEAMS).items()}
 
 
 def refusal(error: Exception) -> str:

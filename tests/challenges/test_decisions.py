@@ -74,7 +74,7 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
     assert result.changed == 2 and not result.announced
     with pytest.raises(InvalidInput) as err:
         decisions.record_decisions(ctx, COORDINATOR, challenge.id, [], announce=True)
-    assert "Decide every shortlisted idea" in err.value.errors["announce"]
+    assert "Decide every shortlisted idea" in err.value.errors["announce"].params["text"]
 
     result = decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
         DecisionInput(ids[0], "dont_fund", 6000), DecisionInput(ids[1], "fund", 5000),

@@ -34,6 +34,7 @@ CHILD = """
 import json, resource, sys, tracemalloc
 resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
 from challenges.context import Context
+from bot.words import PLAIN, say
 from challenges.errors import LairError
 from challenges.workbook import stage_import
 from storage import Database
@@ -47,7 +48,7 @@ for case in json.loads(sys.argv[2]):
         stage_import(ctx, case["actor"], content, expected_challenge_id=case["expected"])
         outcome = {"refused": None}
     except LairError as exc:
-        outcome = {"refused": type(exc).__name__, "message": exc.message}
+        outcome = {"refused": type(exc).__name__, "message": say(exc, PLAIN)}
     except MemoryError:
         outcome = {"refused": "MemoryError: over the 1 GB limit"}
     outcome["peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 1024**2, 1)

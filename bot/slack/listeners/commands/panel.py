@@ -7,6 +7,7 @@ from bot.slack.listeners.common import kick_outbox, mentioned_users, resolve_cha
 from bot.slack.listeners.scoring import refresh_parent
 from bot.slack.views.decisions import decide_modal, loading_modal, shortlist_modal
 from bot.slack.views.text import channel, mention
+from bot.words import SLACK, say
 from challenges import decisions, panel, shortlist
 from challenges.errors import LairError
 
@@ -74,7 +75,7 @@ def decide(call: Call) -> None:
         form = decisions.decision_form(call.ctx, call.user, challenge_id)
     except LairError as error:
         call.client.views_update(
-            view_id=view_id, view=loading_modal("Funding decisions", error.message)
+            view_id=view_id, view=loading_modal("Funding decisions", say(error, SLACK))
         )
         return
     call.client.views_update(view_id=view_id, view=decide_modal(form))

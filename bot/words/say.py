@@ -1,0 +1,53 @@
+"""Wording a code and its facts in a dialect."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from bot.words.catalogue import CATALOGUE
+from bot.words.dialects import Dialect
+from challenges.errors import InvalidInput, LairError, Problem
+
+_COMMAND = re.compile(r"\[\[([^\[\]]+)\]\]")
+_STRONG = re.compile(r"\*(\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\})\*")
+_FORMATTER = string.Formatter()
+
+
+def _fact(value: Any, spec: str, dialect: Dialect) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(value, spec)
+    text = format(value, spec) if spec else ("" if value is None else str(value))
+    return dialect.escape(text)
+
+
+def render(template: str, params: dict[str, Any], dialect: Dialect) -> str:
+    """The template with its commands in the dialect's form and its facts escaped."""
+    out: list[str] = []
+    strong_fields = {m.group(1) for m in _STRONG.finditer(template)}
+    template = _STRONG.sub(lambda m: m.group(1), template)
+    for literal, name, spec, _conv in _FORMATTER.parse(template):
+        out.append(_COMMAND.sub(lambda m: dialect.command(m.group(1)), literal))
+        if name is None:
+            continue
+        text = _fact(params[name], spec or "", dialect)
+        key = "{" + name + (":" + spec if spec else "") + "}"
+        out.append(dialect.strong(text) if key in strong_fields else text)
+    return "".join(out)
+
+
+def say_problem(problem: Problem, dialect: Dialect) -> str:
+    return render(CATALOGUE[problem.code], problem.params, dialect)
+
+
+def say(error: LairError, dialect: Dialect) -> str:
+    """A refusal in the dialect's words."""
+    return say_problem(error.problem, dialect)
+
+
+def field_words(error: LairError, fallback: str, dialect: Dialect) -> dict[str, str]:
+    """A refusal's words by the input they are about (`fallback` when it names none)."""
+    if isinstance(error, InvalidInput):
+        return {name: say_problem(p, dialect) for name, p in error.errors.items()}
+    return {error.field or fallback: say(error, dialect)}

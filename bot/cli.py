@@ -148,7 +148,13 @@ def parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
     )
     demo = sub.add_parser(
-        "demo", help="run a whole round locally with a built-in fake Slack (no workspace needed)"
+        "demo",
+        help="run a whole round locally with a built-in fake Slack or Teams (no workspace needed)",
+    )
+    demo.add_argument(
+        "--teams",
+        action="store_true",
+        help="play the round in Microsoft Teams (a fake Bot Connector) instead of Slack",
     )
     demo.add_argument(
         "-o",
@@ -168,9 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "demo":  # needs no settings: everything is local
         logging.basicConfig(level=logging.ERROR)
-        from bot.sandbox.demo import run_demo
+        if args.teams:
+            from bot.sandbox.teams_demo import run_teams_demo
 
-        run_demo(args.output)
+            run_teams_demo(args.output)
+        else:
+            from bot.sandbox.demo import run_demo
+
+            run_demo(args.output)
         return 0
     if args.command == "teams" and args.teams_command == "package":  # no settings but the app id
         from bot.cli_teams import package_command

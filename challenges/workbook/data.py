@@ -28,6 +28,8 @@ from storage.models import (
 
 # Audit actions whose actor is a voter: the ballot is secret, so the workbook hides who.
 SECRET_ACTIONS = ("vote",)
+# Written instead of the author (or a team member) wherever an anonymous idea would name them.
+ANONYMOUS_AUTHOR = "(anonymous author)"
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,37 @@ class WorkbookData:
     audit: list[AuditEvent]
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
+    # Anonymous ideas: idea id -> its author and team, who are never named about it.
+    hidden: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id, user_id)
+
+    def name_about(self, idea_id: int | None, user_id: str) -> str:
+        """`user_id`'s name where the row is about idea `idea_id`: never an anonymous
+        idea's author or team member."""
+        if idea_id is not None and user_id in self.hidden.get(idea_id, ()):
+            return ANONYMOUS_AUTHOR
+        return self.name(user_id)
+
+    def detail_about(self, idea_id: int | None, detail: object) -> object:
+        """An audit event's detail with an anonymous idea's people replaced (see name_about)."""
+        team = self.hidden.get(idea_id, frozenset()) if idea_id is not None else frozenset()
+        if not team:
+            return detail
+        if isinstance(detail, str):
+            return ANONYMOUS_AUTHOR if detail in team else detail
+        if isinstance(detail, list):
+            return [self.detail_about(idea_id, v) for v in detail]
+        if isinstance(detail, dict):
+            return {k: self.detail_about(idea_id, v) for k, v in detail.items()}
+        return detail
+
+
+def idea_of(subject: str) -> int | None:
+    """The idea an audit event is about ("idea:12" -> 12), if any."""
+    kind, _, number = subject.partition(":")
+    return int(number) if kind == "idea" and number.isdigit() else None
 
 
 def collect(
@@ -140,6 +170,7 @@ def collect(
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
         conflicts, panel, audit, now, people or {},
+        {i.id: frozenset(u for _, u in members[i.id]) for i in ideas if i.anonymous},
     )  # fmt: skip
 
 

@@ -61,7 +61,9 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
     if clock:
         from bot.clock import Clock
 
-        the_clock = Clock(runtime.ctx, kick=runtime.worker.kick)
+        the_clock = Clock(
+            runtime.ctx, kick=runtime.worker.kick, retention_days=settings.lair_retention_days
+        )
         if not (web or teams):  # a clock-only process sends only while it is the active clock
             runtime.worker.active = the_clock.is_leader
         the_clock.start()

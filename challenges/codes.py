@@ -25,4 +25,5 @@ class Code(StrEnum):
     PERSON_ALREADY_ERASED = "person_already_erased"
     NO_SUCH_WORKSPACE = "no_such_workspace"
     WORKSPACE_NEEDED = "workspace_needed"
+    NO_WORKSPACE_YET = "no_workspace_yet"
     NAME_A_PERSON = "name_a_person"

@@ -72,6 +72,8 @@ def workspace_for(ctx: Context, given: str | None) -> int:
         raise NotFound(Code.NO_SUCH_WORKSPACE, workspace=given)
     if len(rows) == 1:
         return rows[0][0]
+    if not rows:
+        raise NotFound(Code.NO_WORKSPACE_YET)
     raise LairError(Code.WORKSPACE_NEEDED, count=len(rows),
                     workspaces=", ".join(f"{n} ({t or 'unknown'})" for n, t in rows))  # fmt: skip
 

@@ -33,6 +33,10 @@ CATALOGUE: dict[Code, str] = {
         "Lair is installed in {count} workspaces ({workspaces}): say which one the person "
         "belongs to with --workspace."
     ),
+    Code.NO_WORKSPACE_YET: (
+        "Lair has not been installed in a workspace yet, so it holds nobody's data. Check "
+        "DATABASE_URL names Lair's database."
+    ),
     Code.NAME_A_PERSON: (
         "Say whose data you mean: [[challenge person]] followed by a mention, e.g. @alex "
         "(add erase to erase them)."

@@ -54,6 +54,12 @@ def is_pseudonym(user_id: str) -> bool:
     return user_id.startswith(PSEUDONYM_PREFIX)
 
 
+def pseudonym_label(user_id: str) -> str | None:
+    """ "Former member 7" for the pseudonym "former-7" (no lookup needed); None for anyone else."""
+    number = user_id.removeprefix(PSEUDONYM_PREFIX)
+    return pseudonym_name(int(number)) if is_pseudonym(user_id) and number.isdigit() else None
+
+
 # ---------------------------------------------------------------------------------------
 # Which workspace (the command line acts across all of them)
 

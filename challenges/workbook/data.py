@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import scope
+from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
 from storage.models import (
@@ -66,7 +67,7 @@ class WorkbookData:
     hidden: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
-        return self.people.get(user_id, user_id)
+        return self.people.get(user_id) or pseudonym_label(user_id) or user_id
 
     def name_about(self, idea_id: int | None, user_id: str) -> str:
         """`user_id`'s name where the row is about idea `idea_id`: never an anonymous

@@ -180,31 +180,34 @@ def is_secret(event: AuditEvent) -> bool:
 
 
 def collect_people(ctx, challenge_id: int) -> set[str]:
-    """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters."""
+    """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters,
+    nor an anonymous idea's people where only that idea would name them."""
     with ctx.transaction() as session:
         scope.challenge(session, challenge_id)
-        people = set(
-            session.exec(
-                select(IdeaMember.user_id)
-                .join(Idea, Idea.id == IdeaMember.idea_id)
-                .where(Idea.challenge_id == challenge_id)
-            )
-        )
+        hidden: dict[int, set[str]] = defaultdict(set)
+        people: set[str] = set()
+        for idea_id, user_id, anonymous in session.exec(
+            select(IdeaMember.idea_id, IdeaMember.user_id, Idea.anonymous)
+            .join(Idea, Idea.id == IdeaMember.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        ):
+            (hidden[idea_id] if anonymous else people).add(user_id)
         people |= set(
             session.exec(
                 select(PanelMember.user_id).where(PanelMember.challenge_id == challenge_id)
             )
         )
-        people |= set(
-            session.exec(
-                select(Conflict.user_id)
-                .join(Idea, Idea.id == Conflict.idea_id)
-                .where(Idea.challenge_id == challenge_id)
-            )
-        )
+        for idea_id, user_id in session.exec(
+            select(Conflict.idea_id, Conflict.user_id)
+            .join(Idea, Idea.id == Conflict.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        ):
+            if user_id not in hidden.get(idea_id, ()):
+                people.add(user_id)
         for event in session.exec(
             select(AuditEvent).where(AuditEvent.challenge_id == challenge_id)
         ):
-            if not is_secret(event):
+            about = idea_of(event.subject)
+            if not is_secret(event) and event.actor_id not in hidden.get(about, ()):
                 people.add(event.actor_id)
     return {p for p in people if p and p[0] in "UW"}

@@ -110,6 +110,9 @@ def test_no_surface_names_an_anonymous_author(lair):
         text = json.dumps(call.args, ensure_ascii=False)
         for secret in SECRETS:
             assert secret not in text, (secret, call.method, text[:2000])
+    # Lair does not even look up the name of someone the workbook will not name.
+    assert AUTHOR not in [c.args.get("user") for c in lair.slack.calls_to("users.info")]
+    assert any(c.args.get("user") == OTHERS[0] for c in lair.slack.calls_to("users.info"))
     seen = 0
     for sheet, row in cells_of(wb):
         seen += 1

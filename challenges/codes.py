@@ -20,3 +20,10 @@ class Code(StrEnum):
     # Things that are not there (or are another workspace's: told the same)
     NO_SUCH_CHALLENGE = "no_such_challenge"
     NO_SUCH_IDEA = "no_such_idea"
+    # A person's data (issue 13: export, erasure, retention)
+    NO_SUCH_PERSON = "no_such_person"
+    PERSON_ALREADY_ERASED = "person_already_erased"
+    NO_SUCH_WORKSPACE = "no_such_workspace"
+    WORKSPACE_NEEDED = "workspace_needed"
+    NO_WORKSPACE_YET = "no_workspace_yet"
+    NAME_A_PERSON = "name_a_person"

@@ -79,6 +79,10 @@ class Challenge(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     stage_changed_at: datetime = _created()
+    # Retention (challenges/retention.py): when the round's votes lost their voters, and how
+    # many people had voted (the votes can no longer tell).
+    records_reduced_at: datetime | None = _ts(nullable=True)
+    voters_kept: int | None = None
 
 
 class Criterion(SQLModel, table=True):

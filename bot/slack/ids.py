@@ -33,6 +33,8 @@ class Action(StrEnum):
     SHOW_SCORES = "show_panel_scores"  # value = idea id
     IMPORT_CONFIRM = "import_confirm"  # value = pending import id
     IMPORT_CANCEL = "import_cancel"  # value = pending import id
+    PERSON_ERASE = "person_erase"  # value = the person's user id
+    PERSON_KEEP = "person_keep"  # value = the person's user id
 
 
 class Block(StrEnum):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from microsoft_teams.api import AdaptiveCardActionCardResponse, AdaptiveCardActionMessageResponse
 
-from bot.teams import home, redraw, workbook
+from bot.teams import home, person, redraw, workbook
 from bot.teams.args import number
 from bot.teams.cards import clip
 from bot.teams.ids import Verb
@@ -64,6 +64,8 @@ VERBS: dict[str, Callable[[Turn, dict], tuple[Answer, list[Reply]]]] = {
     Verb.HOME: refresh_home,
     Verb.IMPORT_CONFIRM: workbook.confirm,
     Verb.IMPORT_CANCEL: workbook.cancel,
+    Verb.PERSON_ERASE: person.erase,
+    Verb.PERSON_KEEP: person.keep,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.teams import people, redraw, workbook
+from bot.teams import people, person, redraw, workbook
 from bot.teams.args import resolve_challenge
 from bot.teams.cards import card, clip, message, note, open_dialog, words
 from bot.teams.ids import Dialog
@@ -33,6 +33,8 @@ CHALLENGE_HELP = (
     "- **challenge decide 4** — record funding decisions\n"
     "- **challenge export 4** — the workbook for the fund panel, sent to you privately\n"
     "- **challenge grant @Alex** — make someone a coordinator\n"
+    "- **challenge person @Alex** — everything Lair holds about someone, sent to you privately "
+    "(add **json** for JSON); **challenge person @Alex erase** erases them, after you confirm\n"
     "- **challenge help** — this help\n\n"
     "Where a command takes a number and only one challenge is running, you can leave it out. "
     "In a channel, start with **@Lair**; Lair answers in your chat with it."
@@ -187,3 +189,8 @@ def grant(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     if already:
         parts += [people.names_of(turn.ctx, already), " already could."]
     return [Reply(line("Coordinators", *parts))]
+
+
+@subcommand("person")
+def person_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    return person.command(turn, args, mentions)

@@ -10,6 +10,8 @@ class Verb(StrEnum):
     IMPORT_CONFIRM = "import_confirm"  # data: pending import
     IMPORT_CANCEL = "import_cancel"  # data: pending import
     HOME = "home"  # the home card, brought up to date
+    PERSON_ERASE = "person_erase"  # data: person (a user id)
+    PERSON_KEEP = "person_keep"  # data: person
 
 
 class Dialog(StrEnum):

@@ -17,4 +17,28 @@ CATALOGUE: dict[Code, str] = {
         "their numbers."
     ),
     Code.NO_SUCH_IDEA: "There is no idea {idea_id}. [[idea mine]] lists your ideas.",
+    Code.NO_SUCH_PERSON: (
+        "Lair holds nothing about {person} in this workspace. Check the id: a Slack member id "
+        "(such as U0123ABCD, from their profile's ⋮ menu) or a Teams person's object id."
+    ),
+    Code.PERSON_ALREADY_ERASED: (
+        "*{person}* already stands in for an erased person: nothing about them is left to "
+        "give or erase."
+    ),
+    Code.NO_SUCH_WORKSPACE: (
+        "Lair is not installed in a workspace {workspace}. Give the workspace's number or its "
+        "Slack team / Teams tenant id."
+    ),
+    Code.WORKSPACE_NEEDED: (
+        "Lair is installed in {count} workspaces ({workspaces}): say which one the person "
+        "belongs to with --workspace."
+    ),
+    Code.NO_WORKSPACE_YET: (
+        "Lair has not been installed in a workspace yet, so it holds nobody's data. Check "
+        "DATABASE_URL names Lair's database."
+    ),
+    Code.NAME_A_PERSON: (
+        "Say whose data you mean: [[challenge person]] followed by a mention, e.g. @alex "
+        "(add erase to erase them)."
+    ),
 }

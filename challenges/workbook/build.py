@@ -21,7 +21,7 @@ from challenges.clock import utc_to_local
 from challenges.stages import Stage
 from challenges.workbook import cells
 from challenges.workbook.cells import DATE, HEADER, MONEY, TEXT, WRAP, cell
-from challenges.workbook.data import WorkbookData, is_secret
+from challenges.workbook.data import WorkbookData, idea_of, is_secret
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
 MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, identifies the file
@@ -164,8 +164,8 @@ def conflicts(wb: Workbook, data: WorkbookData) -> None:
     columns = [Column("Idea id", 8), Column("Idea", 36, WRAP), Column("Panel member", 22), Column("Kind", 12),
                Column("Reason", 50, WRAP), Column("Recorded", 17, DATE)]  # fmt: skip
     ws = _sheet(wb, "Conflicts", columns, len(data.conflicts), freeze="C2")
-    _rows(ws, columns, ((i.id, i.title, data.name(c.user_id), c.kind, c.reason, local(data, c.declared_at))
-                        for i, c in data.conflicts))  # fmt: skip
+    _rows(ws, columns, ((i.id, i.title, data.name_about(i.id, c.user_id), c.kind, c.reason,
+                         local(data, c.declared_at)) for i, c in data.conflicts))  # fmt: skip
 
 
 def audit(wb: Workbook, data: WorkbookData) -> None:
@@ -177,10 +177,11 @@ def audit(wb: Workbook, data: WorkbookData) -> None:
         columns,
         (
             (
-                local(data, e.at), "(secret ballot)" if is_secret(e) else data.name(e.actor_id), e.action,
-                e.subject, json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
+                local(data, e.at), "(secret ballot)" if is_secret(e) else data.name_about(idea, e.actor_id),
+                e.action, e.subject,
+                json.dumps(data.detail_about(idea, e.detail), ensure_ascii=False, sort_keys=True) if e.detail else "",
             )
-            for e in data.audit
+            for e, idea in ((e, idea_of(e.subject)) for e in data.audit)
         ),
     )  # fmt: skip
 

@@ -19,5 +19,6 @@ CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge decide 4` — record funding decisions
 • `/challenge export 4` — the workbook for the fund panel, sent to you privately
 • `/challenge grant @user` — make someone a coordinator
+• `/challenge person @user` — everything Lair holds about someone, sent to you privately (`… json` for JSON); `/challenge person @user erase` erases them, after you confirm
 • `/challenge help` — this help
 Where a command takes a number and only one challenge is running, you can leave the number out."""

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from challenges.clock import format_local
+from challenges.privacy import pseudonym_label
 
 
 def escape(text: str | None) -> str:
@@ -18,7 +19,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """A person as Slack shows them; an erased person by their pseudonym ("Former member 7")."""
+    return pseudonym_label(user_id) or f"<@{user_id}>"
 
 
 def channel(channel_id: str | None) -> str:

@@ -27,6 +27,7 @@ class Code(StrEnum):
     LEARNING_EDIT_CLOSED = "learning_edit_closed"  # title, date, days
     LEARNING_NOT_A_DATE = "learning_not_a_date"  # title, date
     LEARNING_NO_FUNDED_IDEA = "learning_no_funded_idea"
+    LEARNING_NOT_AN_IDEA_NUMBER = "learning_not_an_idea_number"  # text
     LEARNING_WHICH_IDEA = "learning_which_idea"  # ids
     LEARNING_STATUS_MISSING = "learning_status_missing"
     LEARNING_TEXT_MISSING = "learning_text_missing"  # label

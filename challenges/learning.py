@@ -40,6 +40,7 @@ from storage.enums import IdeaStatus, LearningStatus, Outcome
 from storage.models import Challenge, Decision, Idea, IdeaMember, LearningUpdate, OutboxMessage
 
 EDIT_DAYS = 7  # a team may change its update this long after first sharing it
+EDIT_DAYS_DELTA = timedelta(days=EDIT_DAYS)
 OVERDUE_DAYS = LEARNING_OVERDUE_AFTER.days  # then an unanswered date is overdue (nudged once more)
 TEXT_MAX = 3000
 LINK_MAX = 1000
@@ -204,7 +205,7 @@ def _on_team(session: Session, actor: str, idea: Idea) -> None:
 
 
 def _editable(update: LearningUpdate | None, idea: Idea, now: datetime) -> None:
-    if update is not None and now >= update.created_at + timedelta(days=EDIT_DAYS):
+    if update is not None and now >= update.created_at + EDIT_DAYS_DELTA:
         raise WrongStage(Code.LEARNING_EDIT_CLOSED, title=idea.title,
                          date=update.due_date.isoformat(), days=EDIT_DAYS)  # fmt: skip
 

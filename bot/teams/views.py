@@ -11,7 +11,7 @@ from microsoft_teams.cards import RichTextBlock, TextRun
 
 from bot.teams.cards import card, clip, execute, facts, labelled, message, open_dialog, said, words
 from bot.teams.ids import Dialog, Verb
-from challenges import decisions, notices, scoring
+from challenges import decisions, learning, notices, scoring
 from challenges.clock import format_local
 from challenges.ideas import IdeaView, tallies_visible
 from challenges.money import format_pounds
@@ -231,6 +231,40 @@ def learning_due(due: notices.LearningDue) -> MessageActivityInput:
                      "lines in the challenge channel: what you tried, what worked, what didn't, and "
                      "what's next.")]  # fmt: skip
     return message(card(body), "Time for a learning update")
+
+
+def learning_nudge(nudge: learning.LearningNudge) -> MessageActivityInput:
+    who = "Your coordinator asks again" if nudge.by_coordinator else "A reminder"
+    body = [sentence(f"📓 {who}: the learning update on ", Bold(nudge.idea.title),
+                     f" for {nudge.day.isoformat()} has not been shared yet. Stopping early is a "
+                     "result worth sharing too.")]  # fmt: skip
+    return message(card(body), "A learning update is awaited")
+
+
+LEARNING_STATUS = {
+    "on_track": "on track",
+    "changed_course": "changed course",
+    "stopped": "stopped early",
+}
+LEARNING_QUESTIONS = [("did", "What we did"), ("happened", "What happened"),
+                      ("learned", "What we learned"), ("advice", "What we'd tell another council")]  # fmt: skip
+
+
+def learning_card(found: learning.LearningCard, names: Names) -> MessageActivityInput:
+    update = found.update
+    status = LEARNING_STATUS.get(update.status, update.status)
+    body = [sentence("📓 Learning from ", Bold(found.idea.title), f" — {status}"),
+            sentence(f"Funded {format_pounds(found.award)} · spent so far "
+                     f"{learning.format_pence(update.spent_pence)} · update for {update.due_date.isoformat()}",
+                     subtle=True)]  # fmt: skip
+    for name, label in LEARNING_QUESTIONS:
+        if getattr(update, name):
+            body += [sentence(Bold(label)), sentence(clip(getattr(update, name), 3000))]
+    footer = f"Shared by {names(found.by)}" if found.by else "Shared by the team"
+    if update.link:
+        footer += f" · evidence: {update.link}"
+    body.append(sentence(footer, subtle=True))
+    return message(card(body), f"Learning from {clip(found.idea.title, 80)}")
 
 
 def outcome(found: decisions.Outcome) -> MessageActivityInput:

@@ -39,6 +39,10 @@ CATALOGUE: dict[Code, str] = {
         "You are not on the team of a funded idea whose results have been announced, so there "
         "is no learning update to share. [[idea mine]] shows your ideas."
     ),
+    Code.LEARNING_NOT_AN_IDEA_NUMBER: (
+        "“{text}” is not an idea number. Put the number after [[idea update]]; [[idea mine]] "
+        "shows your ideas and their numbers."
+    ),
     Code.LEARNING_WHICH_IDEA: (
         "You are on the team of several funded ideas ({ids}); say which by adding its "
         "number after [[idea update]]."

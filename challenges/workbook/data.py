@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import scope
+from challenges import learning, scope
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
 from storage.models import (
@@ -20,6 +20,7 @@ from storage.models import (
     Decision,
     Idea,
     IdeaMember,
+    LearningUpdate,
     PanelMember,
     Score,
     Scorecard,
@@ -60,6 +61,7 @@ class WorkbookData:
     audit: list[AuditEvent]
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
+    learning: list[tuple[Idea, LearningUpdate]] = field(default_factory=list)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id, user_id)
@@ -139,7 +141,7 @@ def collect(
     )
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
-        conflicts, panel, audit, now, people or {},
+        conflicts, panel, audit, now, people or {}, learning.updates_of(session, challenge_id),
     )  # fmt: skip
 
 
@@ -168,6 +170,11 @@ def collect_people(ctx, challenge_id: int) -> set[str]:
                 select(Conflict.user_id)
                 .join(Idea, Idea.id == Conflict.idea_id)
                 .where(Idea.challenge_id == challenge_id)
+            )
+        )
+        people |= set(
+            session.exec(
+                select(LearningUpdate.written_by).where(LearningUpdate.challenge_id == challenge_id)
             )
         )
         for event in session.exec(

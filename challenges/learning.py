@@ -288,14 +288,14 @@ class Shared:
     first: bool  # a new update (its card is posted), else a change (its card redrawn)
 
 
-def share(ctx: Context, actor: str, idea_id: int, day: date, draft: UpdateDraft) -> Shared:
+def share(ctx: Context, actor: str, idea_id: int, day: date | None, draft: UpdateDraft) -> Shared:
     """Store the team's update for `day` (or change it, within the edit window), audit it,
     and queue its learning card (posted once; redrawn after a change)."""
     now = ctx.now()
     with ctx.transaction() as session:
         idea = scope.idea(session, idea_id, lock=True)
         found = _form(session, actor, idea, day, now)
-        challenge = found.funded.challenge
+        challenge, day = found.funded.challenge, found.due_date
         values = {"status": draft.status.value, "did": draft.did, "happened": draft.happened,
                   "learned": draft.learned, "advice": draft.advice,
                   "spent_pence": draft.spent_pence, "link": draft.link}  # fmt: skip

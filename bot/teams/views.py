@@ -227,10 +227,16 @@ def author_notice(notice: notices.AuthorNotice) -> MessageActivityInput:
 
 def learning_due(due: notices.LearningDue) -> MessageActivityInput:
     body = [sentence("📓 Time for a learning update on ", Bold(due.idea.title), ", funded with "
-                     f"{format_pounds(due.award)} by ", Bold(due.challenge.title), ". Please post a few "
-                     "lines in the challenge channel: what you tried, what worked, what didn't, and "
-                     "what's next.")]  # fmt: skip
-    return message(card(body), "Time for a learning update")
+                     f"{format_pounds(due.award)} by ", Bold(due.challenge.title), ". Press Share an "
+                     "update (or send “idea update”): where it stands, what you did, what happened, "
+                     "what you learned. Ideas that didn't work teach the next round as much as the "
+                     "ones that did; the update is posted in the challenge's channel.")]  # fmt: skip
+    return message(card(body, [share_button(due.idea.id, due.day)]), "Time for a learning update")
+
+
+def share_button(idea_id: int, day) -> object:
+    data = {"idea": idea_id, **({"date": day.isoformat()} if day else {})}
+    return open_dialog("Share an update", Dialog.LEARNING_UPDATE, **data)
 
 
 def learning_nudge(nudge: learning.LearningNudge) -> MessageActivityInput:
@@ -238,7 +244,9 @@ def learning_nudge(nudge: learning.LearningNudge) -> MessageActivityInput:
     body = [sentence(f"📓 {who}: the learning update on ", Bold(nudge.idea.title),
                      f" for {nudge.day.isoformat()} has not been shared yet. Stopping early is a "
                      "result worth sharing too.")]  # fmt: skip
-    return message(card(body), "A learning update is awaited")
+    return message(
+        card(body, [share_button(nudge.idea.id, nudge.day)]), "A learning update is awaited"
+    )
 
 
 LEARNING_STATUS = {

@@ -272,3 +272,19 @@ def test_recently_learned_lists_the_latest_across_rounds(ctx, clock, funded):
     with ctx.transaction() as s:
         recent = learning.recently_learned(s)
     assert [r.update.learned for r in recent] == ["Texts work.", "Sensors fail in wet weather."]
+
+
+def test_a_team_that_answered_early_gets_no_reminder_for_that_date(ctx, clock, funded):
+    from challenges import notices
+    from challenges.outbox import MessageKind
+
+    challenge, made = funded
+    clock.set(FIRST - timedelta(days=3))
+    assert learning.form(ctx, author(0), made[0].id).due_date == DAY1  # the first date to come
+    learning.share(ctx, author(0), made[0].id, DAY1, draft())
+    clock.set(FIRST)
+    schedule.run_due(ctx, challenge.id)
+    payload = {"idea_id": made[0].id, "date": DAY1.isoformat()}
+    assert notices.facts(ctx, MessageKind.LEARNING_UPDATE, payload) is None  # skipped when sent
+    other = {"idea_id": made[1].id, "date": DAY1.isoformat()}
+    assert notices.facts(ctx, MessageKind.LEARNING_UPDATE, other).day == DAY1

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import learning, scope
+from challenges import learning_overview, scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
@@ -55,9 +55,9 @@ class Home:
     to_score: list[ToScore] = field(default_factory=list)
     coordinator: list[CoordinatorView] | None = None
     # Coordinators: each announced round's learning updates received, due and overdue.
-    learning_rounds: list[learning.RoundCounts] = field(default_factory=list)
+    learning_rounds: list[learning_overview.RoundCounts] = field(default_factory=list)
     # Everyone: the latest learning updates across rounds.
-    recently_learned: list[learning.Recent] = field(default_factory=list)
+    recently_learned: list[learning_overview.Recent] = field(default_factory=list)
 
 
 def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
@@ -145,7 +145,7 @@ def home_for(ctx: Context, user_id: str) -> Home:
                 .order_by(Challenge.id.desc())
                 .limit(LEARNING_ROUNDS)
             ).all()  # fmt: skip
-            rounds = learning.round_counts(session, list(after_award), ctx.now())
+            rounds = learning_overview.round_counts(session, list(after_award), ctx.now())
             everything = session.exec(
                 select(Challenge)
                 .where(Challenge.stage != Stage.CLOSED.value, scope.visible(session))
@@ -154,5 +154,5 @@ def home_for(ctx: Context, user_id: str) -> Home:
             coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]
         return Home(
             user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator,
-            rounds, learning.recently_learned(session, limit=RECENTLY_LEARNED),
+            rounds, learning_overview.recently_learned(session, limit=RECENTLY_LEARNED),
         )  # fmt: skip

@@ -14,7 +14,7 @@ from bot.teams.cards import clip
 from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
-from challenges import ideas, learning, voting
+from challenges import ideas, learning_overview, voting
 from challenges.errors import LairError
 
 Answer = AdaptiveCardActionMessageResponse | AdaptiveCardActionCardResponse
@@ -57,7 +57,7 @@ def withdraw(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
 
 def nudge(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
     """A coordinator's Nudge beside an overdue team (once a day)."""
-    nudged = learning.nudge(turn.ctx, turn.user, number(data, "idea"))
+    nudged = learning_overview.nudge(turn.ctx, turn.user, number(data, "idea"))
     people = len(nudged.people)
     return AdaptiveCardActionMessageResponse(
         value=f"Nudged the team behind “{nudged.idea.title}” ({people} "

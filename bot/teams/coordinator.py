@@ -17,7 +17,15 @@ from bot.teams.registry import into
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, not_understood, sentence
-from challenges import decisions, learning, panel, roles, setup, shortlist, voting
+from challenges import (
+    decisions,
+    learning_overview,
+    panel,
+    roles,
+    setup,
+    shortlist,
+    voting,
+)
 from challenges.errors import NotACoordinator, WrongStage
 from challenges.stages import Stage
 from challenges.transitions import advance
@@ -211,9 +219,9 @@ def learning_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     if args:
         challenge_id = resolve_challenge(turn, args, usage="challenge learning 4")
     else:
-        challenge_id = learning.default_round(turn.ctx)
-    view = learning.overview(turn.ctx, turn.user, challenge_id)
-    c, states = view.challenge, learning.DateState
+        challenge_id = learning_overview.default_round(turn.ctx)
+    view = learning_overview.overview(turn.ctx, turn.user, challenge_id)
+    c, states = view.challenge, learning_overview.DateState
     if not view.announced or not view.ideas:
         why = "have not been announced yet" if not view.announced else "funded no ideas"
         return [Reply(line("Learning", "The awards of ", Bold(c.title), f" {why}, so there is no learning to follow yet."))]  # fmt: skip

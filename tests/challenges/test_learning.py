@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from challenges import decisions, learning, schedule
+from challenges import decisions, learning, learning_overview, schedule
 from challenges.codes import Code
 from challenges.decisions import DecisionInput
 from challenges.errors import InvalidInput, LairError
-from challenges.learning import DateState, UpdateDraft
+from challenges.learning import UpdateDraft
+from challenges.learning_overview import DateState
 from challenges.transitions import advance
 from storage.models import AuditEvent, LearningUpdate, OutboxMessage
 from tests.challenges.panel_factories import author, panel_challenge
@@ -188,14 +189,14 @@ def test_money_and_links_that_are_fine():
 def test_the_overview_counts_received_due_and_overdue(ctx, clock, funded):
     challenge, made = funded
     clock.set(FIRST - timedelta(days=1))
-    view = learning.overview(ctx, COORDINATOR, challenge.id)
+    view = learning_overview.overview(ctx, COORDINATOR, challenge.id)
     assert [i.idea.id for i in view.ideas] == [made[0].id, made[1].id]  # funded only
     assert view.total(DateState.UPCOMING) == 4
     assert view.ideas[0].team == [author(0), MATE]
 
     clock.set(FIRST + timedelta(days=1))
     learning.share(ctx, MATE, made[0].id, DAY1, draft())
-    view = learning.overview(ctx, COORDINATOR, challenge.id)
+    view = learning_overview.overview(ctx, COORDINATOR, challenge.id)
     assert (
         view.total(DateState.RECEIVED),
         view.total(DateState.DUE),
@@ -203,12 +204,12 @@ def test_the_overview_counts_received_due_and_overdue(ctx, clock, funded):
     ) == (1, 1, 0)
 
     clock.set(FIRST + timedelta(days=7))
-    view = learning.overview(ctx, COORDINATOR, challenge.id)
+    view = learning_overview.overview(ctx, COORDINATOR, challenge.id)
     assert view.ideas[1].overdue == [DAY1] and view.total(DateState.OVERDUE) == 1
     with pytest.raises(LairError) as err:
-        learning.overview(ctx, author(0), challenge.id)
+        learning_overview.overview(ctx, author(0), challenge.id)
     assert err.value.code == Code.NOT_A_COORDINATOR
-    assert learning.default_round(ctx) == challenge.id
+    assert learning_overview.default_round(ctx) == challenge.id
 
 
 def test_an_unanswered_team_is_reminded_once_more_a_week_on(ctx, clock, funded):
@@ -237,20 +238,20 @@ def test_a_coordinator_nudges_an_overdue_team_once_a_day(ctx, clock, funded):
     challenge, made = funded
     clock.set(FIRST + timedelta(days=1))
     with pytest.raises(LairError) as err:
-        learning.nudge(ctx, COORDINATOR, made[1].id)  # due, not yet overdue
+        learning_overview.nudge(ctx, COORDINATOR, made[1].id)  # due, not yet overdue
     assert err.value.code == Code.LEARNING_NOT_OVERDUE
     clock.set(FIRST + timedelta(days=8))
-    nudged = learning.nudge(ctx, COORDINATOR, made[0].id)
+    nudged = learning_overview.nudge(ctx, COORDINATOR, made[0].id)
     assert nudged.people == [author(0), MATE] and nudged.day == DAY1
     with pytest.raises(LairError) as err:
-        learning.nudge(ctx, COORDINATOR, made[0].id)
+        learning_overview.nudge(ctx, COORDINATOR, made[0].id)
     assert err.value.code == Code.LEARNING_NUDGED_TODAY
-    assert learning.overview(ctx, COORDINATOR, challenge.id).ideas[0].nudged_today
+    assert learning_overview.overview(ctx, COORDINATOR, challenge.id).ideas[0].nudged_today
     clock.advance(days=1)
-    learning.nudge(ctx, COORDINATOR, made[0].id)
+    learning_overview.nudge(ctx, COORDINATOR, made[0].id)
     assert len(outbox_rows(ctx, "learning_nudge")) == 4
     with pytest.raises(LairError) as err:
-        learning.nudge(ctx, author(1), made[0].id)
+        learning_overview.nudge(ctx, author(1), made[0].id)
     assert err.value.code == Code.NOT_A_COORDINATOR
 
 
@@ -270,7 +271,7 @@ def test_recently_learned_lists_the_latest_across_rounds(ctx, clock, funded):
     clock.advance(hours=1)
     learning.share(ctx, author(1), made[1].id, DAY1, draft(learned="Texts work."))
     with ctx.transaction() as s:
-        recent = learning.recently_learned(s)
+        recent = learning_overview.recently_learned(s)
     assert [r.update.learned for r in recent] == ["Texts work.", "Sensors fail in wet weather."]
 
 

@@ -13,7 +13,7 @@ from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.views.learning import day_label, learning_modal
 from bot.slack.views.text import channel, escape
-from challenges import learning
+from challenges import learning, learning_overview
 from challenges.errors import LairError
 
 
@@ -73,7 +73,7 @@ def submit_update(
 def nudge_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond,
                  context: BoltContext) -> None:  # fmt: skip
     ack()
-    nudged = learning.nudge(lair(context), body["user"]["id"], int(action["value"]))
+    nudged = learning_overview.nudge(lair(context), body["user"]["id"], int(action["value"]))
     kick_outbox(context)
     people = len(nudged.people)
     tell_privately(

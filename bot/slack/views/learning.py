@@ -25,13 +25,12 @@ from bot.slack.views.text import channel, clip, escape, escape_within, mention
 from challenges.learning import (
     LINK_MAX,
     TEXT_MAX,
-    DateState,
     LearningCard,
     LearningNudge,
-    Overview,
     UpdateForm,
     format_pence,
 )
+from challenges.learning_overview import DateState, Overview
 from challenges.money import format_pounds
 from storage.enums import LearningStatus
 

@@ -18,7 +18,7 @@ from bot.slack.views.help import CHALLENGE_HELP
 from bot.slack.views.learning import overview_message
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import learning, roles, setup, voting
+from challenges import learning_overview, roles, setup, voting
 from challenges.context import Context
 from challenges.errors import NotACoordinator
 from challenges.inputs import default_criteria
@@ -150,6 +150,6 @@ def learning_(call: Call) -> None:
     if call.args:
         challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge learning 4")
     else:
-        challenge_id = learning.default_round(call.ctx)
-    text, blocks = overview_message(learning.overview(call.ctx, call.user, challenge_id))
+        challenge_id = learning_overview.default_round(call.ctx)
+    text, blocks = overview_message(learning_overview.overview(call.ctx, call.user, challenge_id))
     call.say_privately(text, blocks)

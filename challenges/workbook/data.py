@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import scope
+from challenges import learning, scope
 from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
@@ -21,6 +21,7 @@ from storage.models import (
     Decision,
     Idea,
     IdeaMember,
+    LearningUpdate,
     PanelMember,
     Score,
     Scorecard,
@@ -65,6 +66,7 @@ class WorkbookData:
     people: Mapping[str, str] = field(default_factory=dict)
     # Anonymous ideas: idea id -> its author and team, who are never named about it.
     hidden: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    learning: list[tuple[Idea, LearningUpdate]] = field(default_factory=list)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id) or pseudonym_label(user_id) or user_id
@@ -172,6 +174,7 @@ def collect(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
         conflicts, panel, audit, now, people or {},
         {i.id: frozenset(u for _, u in members[i.id]) for i in ideas if i.anonymous},
+        learning.updates_of(session, challenge_id),
     )  # fmt: skip
 
 
@@ -201,6 +204,13 @@ def collect_people(ctx, challenge_id: int) -> set[str]:
             select(Conflict.idea_id, Conflict.user_id)
             .join(Idea, Idea.id == Conflict.idea_id)
             .where(Idea.challenge_id == challenge_id)
+        ):
+            if user_id not in hidden.get(idea_id, ()):
+                people.add(user_id)
+        for idea_id, user_id in session.exec(
+            select(LearningUpdate.idea_id, LearningUpdate.written_by).where(
+                LearningUpdate.challenge_id == challenge_id
+            )
         ):
             if user_id not in hidden.get(idea_id, ()):
                 people.add(user_id)

@@ -50,3 +50,15 @@ def capped_lines(head: str, lines: list[str], *, limit: int = 2900) -> str:
             break
         out.append(line)
     return "\n".join(out)
+
+
+def escape_within(text: str | None, limit: int) -> str:
+    """`text` escaped for mrkdwn and cut (before escaping, so no entity is split) to fit
+    `limit` characters once escaped — Block Kit measures the escaped text."""
+    raw = text or ""
+    escaped = escape(raw)
+    if len(escaped) <= limit:
+        return escaped
+    while len(escape(raw)) > limit - 1:
+        raw = raw[: len(raw) - max(1, len(escape(raw)) - (limit - 1))]
+    return escape(raw.rstrip()) + "…"

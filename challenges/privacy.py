@@ -33,6 +33,7 @@ from storage.models import (
     Decision,
     Idea,
     IdeaMember,
+    LearningUpdate,
     OutboxMessage,
     PanelMember,
     Person,
@@ -193,6 +194,16 @@ def person_data(ctx: Context, actor: str, user_id: str) -> PersonData:
                        Decision.notes, Decision.decided_at)
                 .join(Idea, Idea.id == Decision.idea_id)
                 .where(Decision.decided_by == user_id, in_ws).order_by(Decision.idea_id))),
+            "learning_updates": _rows(session.execute(
+                select(LearningUpdate.idea_id, Idea.title.label("idea"), LearningUpdate.due_date,
+                       LearningUpdate.status, LearningUpdate.did, LearningUpdate.happened,
+                       LearningUpdate.learned, LearningUpdate.advice, LearningUpdate.spent_pence,
+                       LearningUpdate.link, LearningUpdate.written_by, LearningUpdate.updated_by,
+                       LearningUpdate.created_at, LearningUpdate.updated_at)
+                .join(Idea, Idea.id == LearningUpdate.idea_id)
+                .where(or_(LearningUpdate.written_by == user_id, LearningUpdate.updated_by == user_id),
+                       in_ws)
+                .order_by(LearningUpdate.idea_id, LearningUpdate.due_date))),
             "challenges_created": _rows(session.execute(
                 select(Challenge.id.label("challenge_id"), Challenge.title, Challenge.created_at)
                 .where(Challenge.created_by == user_id, Challenge.workspace_id == workspace)
@@ -266,7 +277,7 @@ class Erasure:
 # JSON column is searched for the id (and the name) as a word and rewritten in place.
 ID_COLUMNS = {
     "author_id", "user_id", "voter_id", "member_id", "decided_by", "created_by", "granted_by",
-    "added_by", "uploaded_by", "actor_id",
+    "added_by", "uploaded_by", "actor_id", "written_by", "updated_by",
 }  # fmt: skip
 SKIP_TABLES = {"lease", "alembic_version"}
 

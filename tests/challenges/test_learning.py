@@ -289,3 +289,20 @@ def test_a_team_that_answered_early_gets_no_reminder_for_that_date(ctx, clock, f
     assert notices.facts(ctx, MessageKind.LEARNING_UPDATE, payload) is None  # skipped when sent
     other = {"idea_id": made[1].id, "date": DAY1.isoformat()}
     assert notices.facts(ctx, MessageKind.LEARNING_UPDATE, other).day == DAY1
+
+
+def test_a_persons_learning_updates_are_in_their_export_and_pseudonymous_after_erasure(
+    ctx, clock, funded
+):
+    from challenges import privacy
+
+    challenge, made = funded
+    clock.set(FIRST + timedelta(hours=1))
+    learning.share(ctx, MATE, made[0].id, DAY1, draft())
+    [row] = privacy.person_data(ctx, COORDINATOR, MATE).sections["learning_updates"]
+    assert row["idea_id"] == made[0].id and row["learned"] == "Sensors fail in wet weather."
+    erased = privacy.erase_person(ctx, COORDINATOR, MATE)
+    with ctx.transaction() as s:
+        update = s.exec(select(LearningUpdate)).one()
+    assert update.written_by == update.updated_by == erased.pseudonym
+    assert update.learned == "Sensors fail in wet weather." and update.spent_pence == 125050

@@ -20,3 +20,5 @@ class Code(StrEnum):
     # Things that are not there (or are another workspace's: told the same)
     NO_SUCH_CHALLENGE = "no_such_challenge"
     NO_SUCH_IDEA = "no_such_idea"
+    # Similar ideas at submission (issue 12)
+    NO_SUCH_SUBMISSION = "no_such_submission"

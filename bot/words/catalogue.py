@@ -17,4 +17,7 @@ CATALOGUE: dict[Code, str] = {
         "their numbers."
     ),
     Code.NO_SUCH_IDEA: "There is no idea {idea_id}. [[idea mine]] lists your ideas.",
+    Code.NO_SUCH_SUBMISSION: (
+        "That idea form is no longer open. Use [[idea]] to submit your idea again."
+    ),
 }

@@ -3,7 +3,7 @@ database's own full-text index (storage/search_index.py: SQLite FTS5 ranked by b
 PostgreSQL tsvector ranked by ts_rank).
 
 What a person types is never handed to the database's query language: it is cut to words
-(letters and digits), English stop words dropped (PostgreSQL's list, so both back ends
+(letters and digits; single letters dropped), English stop words dropped (PostgreSQL's list, so both back ends
 look for the same words), at most `MAX_TERMS` of them, each quoted (FTS5) or joined by
 `&`/`|` (tsquery). Quotes, `*`, NEAR, `-`, `:`, parentheses or 5,000 characters of text
 make an ordinary query; text with no words makes none.
@@ -56,7 +56,7 @@ def words(value: str, *, limit: int | None = None) -> list[str]:
     found: dict[str, None] = {}
     for match in _WORD.finditer(value.lower()):
         word = match.group()
-        if word in STOP_WORDS or len(word) > MAX_TERM_LENGTH:
+        if word in STOP_WORDS or not 1 < len(word) <= MAX_TERM_LENGTH:
             continue
         found.setdefault(word, None)
         if limit is not None and len(found) >= limit:
@@ -211,11 +211,16 @@ def describe(session: Session, idea_ids: list[int]) -> list[Found]:
 class SearchResults:
     terms: list[str]  # the words looked for (none: the text had no words to search)
     hits: list[Found]
+    some_words: bool = False  # no idea had every word: these have some of them
 
 
 def search(ctx: Context, value: str, *, limit: int = RESULTS) -> SearchResults:
-    """The workspace's ideas that match every word of `value`, best first."""
+    """The workspace's ideas that match every word of `value`, best first; failing that,
+    those that match some of them."""
     terms = query_terms(value)
     with ctx.read() as session:
         matched = match_ideas(session, terms, limit=limit)
-        return SearchResults(terms, describe(session, [i for i, _ in matched]))
+        some = not matched and len(terms) > 1
+        if some:
+            matched = match_ideas(session, terms, any_term=True, limit=limit)
+        return SearchResults(terms, describe(session, [i for i, _ in matched]), some_words=some)

@@ -32,13 +32,14 @@ from storage.models import Challenge, Idea, SimilarCheck, SimilarIdea
 SHOWN = 5  # similar ideas shown at most
 CANDIDATES = 40  # ideas the full-text index proposes for scoring
 CANDIDATE_TERMS = 30  # words of the draft the index looks for (its title's first)
-WORD_MATCH = 80  # fuzz.ratio at which two words count as the same word
+WORD_MATCH = 75  # fuzz.ratio at which two words count as the same word
 THRESHOLD = 32  # score (0–100) from which an idea is similar
 MIN_WORD = 3  # shorter words carry no meaning here
 
 
 def content_words(*texts: str) -> list[str]:
-    return [w for t in texts for w in words(t) if len(w) >= MIN_WORD]
+    """The distinct words of the texts that carry meaning."""
+    return [w for w in words(" ".join(texts)) if len(w) >= MIN_WORD]
 
 
 def similarity(a: list[str], b: list[str]) -> int:

@@ -19,6 +19,8 @@ class Callback(StrEnum):
     PANEL_SCORES = "panel_scores"
     SHORTLIST = "shortlist"
     DECIDE = "decide"
+    IDEA_SIMILAR = "idea_similar"  # similar ideas shown before an idea goes in
+    SEARCH_RESULTS = "search_results"
 
 
 class Action(StrEnum):
@@ -33,6 +35,8 @@ class Action(StrEnum):
     SHOW_SCORES = "show_panel_scores"  # value = idea id
     IMPORT_CONFIRM = "import_confirm"  # value = pending import id
     IMPORT_CANCEL = "import_cancel"  # value = pending import id
+    BACK_TO_EDIT = "similar_back_to_edit"  # on the similar-ideas view; value = check id
+    SEARCH = "search"  # App Home's search box (a plain-text input dispatching on Enter)
 
 
 class Block(StrEnum):
@@ -47,6 +51,7 @@ class Block(StrEnum):
     PARTNERS = "partners"
     THEME = "theme"
     ANONYMOUS = "anonymous"
+    SEARCH = "search"  # App Home's search box
     # challenge form
     BRIEF = "brief"
     THEMES = "themes"

@@ -9,6 +9,7 @@ from bot.slack.listeners import (
     events,
     home,
     scoring,
+    search,
     shortcuts,
     views,
     votes,
@@ -29,3 +30,4 @@ def register_listeners(app: App) -> None:
     events.register(app)
     home.register(app)
     workbook.register(app)
+    search.register(app)

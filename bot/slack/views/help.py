@@ -4,6 +4,7 @@ IDEA_HELP = """*Lair: share an idea for a Dragon's Lair challenge*
 • `/idea` — submit an idea (you'll be asked which challenge if several are open)
 • `/idea 4` — submit an idea to challenge #4
 • `/idea mine` — your ideas, where they stand, and buttons to edit or withdraw them
+• `/idea search bin sensors` — ideas from every round that match, with how they did
 • `/idea help` — this help
 You can also use *Submit as idea* from any message's ⋯ menu, or the *Submit an idea* button on a challenge's announcement.
 Voting: press *Vote* on the ideas you back, within your votes for the challenge (press it again to take a vote back while voting is open). You cannot vote for an idea you are on the team of. Who voted for what is never shown to anyone."""

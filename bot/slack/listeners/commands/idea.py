@@ -1,10 +1,11 @@
-"""`/idea`, `/idea <challenge>`, `/idea mine`, `/idea help`."""
+"""`/idea`, `/idea <challenge>`, `/idea mine`, `/idea search <words>`, `/idea help`."""
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import reports_errors
 from bot.slack.listeners.common import lair, open_idea_form, parse_id
+from bot.slack.listeners.search import search_reply
 from bot.slack.views.help import IDEA_HELP
 from bot.slack.views.lists import my_ideas
 from challenges import ideas
@@ -22,6 +23,13 @@ def idea_command(
         respond(
             text="Your ideas",
             blocks=my_ideas(ideas.ideas_of(ctx, command["user_id"])),
+            response_type="ephemeral",
+        )
+    elif sub == "search":
+        words = text[len("search") :].strip()
+        respond(
+            text=f"Ideas matching {words[:100]}",
+            blocks=search_reply(client, context, words),
             response_type="ephemeral",
         )
     elif sub == "help":

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from challenges import scope
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
+from challenges.similar import links
 from storage.models import (
     AuditEvent,
     Challenge,
@@ -60,6 +61,8 @@ class WorkbookData:
     audit: list[AuditEvent]
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
+    # Ideas submitted although similar ones were shown: idea id -> those ideas' ids.
+    similar: Mapping[int, list[int]] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id, user_id)
@@ -137,9 +140,10 @@ def collect(
             .order_by(AuditEvent.id)
         )
     )
+    similar = links(session, [i.id for i in ideas])
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
-        conflicts, panel, audit, now, people or {},
+        conflicts, panel, audit, now, people or {}, similar,
     )  # fmt: skip
 
 

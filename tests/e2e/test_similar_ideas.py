@@ -1,8 +1,12 @@
 """Issue 12 end to end, through signed requests and the fake Slack: a second round's idea
 like a funded first-round idea is shown it before it goes in (never refused); Submit
 anyway records it; Back to edit brings the form back; an unrelated idea goes straight
-in; `/idea search` and App Home's search box find ideas of every round."""
+in; `/idea search` and App Home's search box find ideas of every round; `/challenge
+report` sends the portfolio across rounds privately."""
 
+import io
+
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from challenges import decisions, ideas, panel, setup
@@ -145,3 +149,21 @@ def test_idea_search_finds_ideas_of_every_round(lair):
     assert "Fine-free children" in str(results["blocks"]) and "Bin sensors" not in str(
         results["blocks"]
     )
+
+
+def test_challenge_report_sends_the_portfolio_privately(lair):
+    past = funded_first_round(lair)
+    second_round(lair)
+    lair.send.command("USTAFF1", "/challenge", "report")
+    assert "coordinator" in lair.slack.wait_for("response_url")[-1].args["text"]
+    assert lair.slack.uploaded() == []
+
+    lair.send.command(COORDINATOR, "/challenge", "report")
+    complete = lair.slack.wait_for("files.completeUploadExternal")[-1].args
+    assert complete["channel_id"].startswith("D") and "portfolio" in complete["initial_comment"]
+    (uploaded,) = lair.slack.uploaded()
+    wb = load_workbook(io.BytesIO(uploaded["content"]))
+    rounds = {r[1]: r for r in wb["Rounds"].iter_rows(min_row=2, values_only=True)}
+    assert set(rounds) == {"Round one", "Round two"} and rounds["Round one"][10] == 4000
+    assert [r[0] for r in wb["Funded ideas"].iter_rows(min_row=2, values_only=True)] == [past.id]
+    assert len(wb["Rounds"]._charts) == 2 and len(wb["Themes"]._charts) == 1

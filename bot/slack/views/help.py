@@ -19,6 +19,7 @@ CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge panel 4 @alex @sam` — set the panel
 • `/challenge decide 4` — record funding decisions
 • `/challenge export 4` — the workbook for the fund panel, sent to you privately
+• `/challenge report` — the portfolio workbook across every round, for the fund's board, sent to you privately
 • `/challenge grant @user` — make someone a coordinator
 • `/challenge help` — this help
 Where a command takes a number and only one challenge is running, you can leave the number out."""

@@ -80,17 +80,31 @@ class Source:
 SOURCES: list[Source] = [Source(IDEAS, idea_column=IDEAS.key)]
 
 
-def _source_sql(dialect: str, source: Source) -> str:
+def _source_sql(dialect: str, source: Source, filters: str) -> str:
+    """One source's best matches among the session's ideas: (idea id, score), best first."""
     s = source.index
+    idea_join = (
+        "JOIN challenge ON challenge.id = idea.challenge_id"
+        if source.idea_column == s.key and s.table == "idea"
+        else f"JOIN idea ON idea.id = t.{source.idea_column} "
+        "JOIN challenge ON challenge.id = idea.challenge_id"
+    )
+    table = "idea" if s.table == "idea" else f"{s.table} t"
+    alias = "idea" if s.table == "idea" else "t"
     if dialect == "postgresql":
         return (
-            f"SELECT t.{source.idea_column} AS idea_id, ts_rank(t.{SEARCH_COLUMN}, q.query) AS score "
-            f"FROM {s.table} t, to_tsquery('english', :query) AS q(query) "
-            f"WHERE t.{SEARCH_COLUMN} @@ q.query"
+            f"SELECT {alias}.{source.idea_column} AS idea_id, "
+            f"ts_rank({alias}.{SEARCH_COLUMN}, q.query) AS score "
+            f"FROM {table} {idea_join}, to_tsquery('english', :query) AS q(query) "
+            f"WHERE {alias}.{SEARCH_COLUMN} @@ q.query AND {filters} "
+            f"ORDER BY score DESC, {alias}.{source.idea_column} DESC LIMIT :limit"
         )
+    # SQLite: the full-text table drives the join, so bm25 is computed where it matches.
     return (
-        f"SELECT t.{source.idea_column} AS idea_id, -{s.bm25()} AS score FROM {s.fts} "
-        f"JOIN {s.table} t ON t.{s.key} = {s.fts}.rowid WHERE {s.fts} MATCH :query"
+        f"SELECT {alias}.{source.idea_column} AS idea_id, -{s.bm25()} AS score FROM {s.fts} "
+        f"JOIN {table} ON {alias}.{s.key} = {s.fts}.rowid {idea_join} "
+        f"WHERE {s.fts} MATCH :query AND {filters} "
+        f"ORDER BY score DESC, {alias}.{source.idea_column} DESC LIMIT :limit"
     )
 
 
@@ -110,26 +124,17 @@ def match_ideas(
     exclude_idea: int | None = None,
 ) -> list[tuple[int, float]]:
     """(idea id, score) of the session's workspace's live ideas matching every term (or
-    any, with `any_term`), best first (score: higher is better; ties: newer first)."""
+    any, with `any_term`), best first (score: higher is better; ties: newer first). Each
+    source gives its best; an idea found in several ranks by its best match."""
     if not terms:
         return []
     dialect = session.get_bind().dialect.name
-    hits = " UNION ALL ".join(_source_sql(dialect, source) for source in SOURCES)
     workspace = scope.workspace_of(session)
     filters = ["idea.status != :withdrawn"]
     if workspace is not None:
         filters.append("challenge.workspace_id = :workspace")
     if exclude_idea is not None:
         filters.append("idea.id != :exclude")
-    # SQLite ranks (bm25) only in the query that matches: the hits are computed on their own.
-    materialized = "MATERIALIZED " if dialect == "sqlite" else ""
-    sql = (
-        f"WITH hits AS {materialized}({hits}) "
-        "SELECT hits.idea_id, MAX(hits.score) AS score FROM hits "
-        "JOIN idea ON idea.id = hits.idea_id JOIN challenge ON challenge.id = idea.challenge_id "
-        f"WHERE {' AND '.join(filters)} "
-        "GROUP BY hits.idea_id ORDER BY score DESC, hits.idea_id DESC LIMIT :limit"
-    )
     params = {
         "query": _match_expression(dialect, terms, any_term=any_term),
         "withdrawn": IdeaStatus.WITHDRAWN.value,
@@ -137,8 +142,13 @@ def match_ideas(
         "exclude": exclude_idea,
         "limit": limit,
     }
-    rows = session.connection().execute(text(sql), params).all()
-    return [(int(idea_id), float(score)) for idea_id, score in rows]
+    best: dict[int, float] = {}
+    for source in SOURCES:
+        sql = _source_sql(dialect, source, " AND ".join(filters))
+        for idea_id, score in session.connection().execute(text(sql), params):
+            best[int(idea_id)] = max(best.get(int(idea_id), float("-inf")), float(score))
+    ranked = sorted(best.items(), key=lambda item: (-item[1], -item[0]))
+    return ranked[:limit]
 
 
 @dataclass(frozen=True)

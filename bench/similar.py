@@ -175,6 +175,9 @@ def main() -> None:
     rng = random.Random(12)
     started = time.perf_counter()
     new_draft = build(ctx, args.ideas, args.vocabulary, args.zipf_offset, rng)
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")  # as autovacuum would after a bulk load
     print(
         f"{db.engine.dialect.name}: {args.ideas:,} past ideas built in {time.perf_counter() - started:.1f} s"
     )

@@ -31,7 +31,7 @@ from storage.models import Challenge, Idea, SimilarCheck, SimilarIdea
 
 SHOWN = 5  # similar ideas shown at most
 CANDIDATES = 40  # ideas the full-text index proposes for scoring
-CANDIDATE_TERMS = 30  # words of the draft the index looks for (its title's first)
+CANDIDATE_TERMS = 16  # words of the draft the index looks for: its title's, then its longest
 WORD_MATCH = 75  # fuzz.ratio at which two words count as the same word
 THRESHOLD = 32  # score (0–100) from which an idea is similar
 MIN_WORD = 3  # shorter words carry no meaning here
@@ -53,7 +53,8 @@ def similarity(a: list[str], b: list[str]) -> int:
 
 def _candidate_terms(title: str, problem: str, proposal: str) -> list[str]:
     terms = dict.fromkeys(words(title))
-    for word in words(f"{problem} {proposal}"):
+    # Longer words are the rarer ones, as a rule: fewer ideas to rank, sharper candidates.
+    for word in sorted(words(f"{problem} {proposal}"), key=len, reverse=True):
         if len(terms) >= CANDIDATE_TERMS:
             break
         terms.setdefault(word, None)

@@ -99,3 +99,20 @@ def test_libreoffice_converts_it(ctx, two_rounds, tmp_path):
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "portfolio.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_latest_learning_status_when_updates_are_kept(ctx, two_rounds):
+    with ctx.db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE learning_update (id INTEGER PRIMARY KEY, idea_id INTEGER NOT NULL, "
+            "due_date DATE NOT NULL, status VARCHAR(16) NOT NULL, learned TEXT NOT NULL, "
+            "updated_at TIMESTAMP NOT NULL)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO learning_update VALUES (1, 1, '2027-03-01', 'on_track', 'Early days', '2027-03-01'),"
+            " (2, 1, '2027-06-01', 'stopped', 'Sensors failed in wet weather', '2027-06-01')"
+        )
+    wb = load_workbook(BytesIO(portfolio_report(ctx, COORDINATOR).content))
+    funded = {r[1]: (r[7], r[8]) for r in sheet_rows(wb["Funded ideas"])[1:]}
+    assert funded["Bin sensors"] == ("stopped", "Sensors failed in wet weather")
+    assert funded["Quiet idea"] == ("no update yet", None)

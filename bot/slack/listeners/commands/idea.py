@@ -8,6 +8,7 @@ from bot.slack.listeners.common import lair, open_idea_form, parse_id
 from bot.slack.listeners.search import search_reply
 from bot.slack.views.help import IDEA_HELP
 from bot.slack.views.lists import my_ideas
+from bot.slack.views.text import escape
 from challenges import ideas
 
 
@@ -28,7 +29,7 @@ def idea_command(
     elif sub == "search":
         words = text[len("search") :].strip()
         respond(
-            text=f"Ideas matching {words[:100]}",
+            text=f"Ideas matching {escape(words[:100])}",
             blocks=search_reply(client, context, words),
             response_type="ephemeral",
         )

@@ -149,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
     )
+    report = sub.add_parser(
+        "report", help="write the portfolio workbook across rounds for the fund's board"
+    )
+    report.add_argument(
+        "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
+    )
     demo = sub.add_parser(
         "demo",
         help="run a whole round locally with a built-in fake Slack or Teams (no workspace needed)",
@@ -228,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.cli_person import person_command
 
             return person_command(settings, args)
+        elif command == "report":
+            from bot.cli_workbook import report_command
+
+            return report_command(settings, args.output)
         elif command == "import-decisions":
             from bot.cli_workbook import import_command
 

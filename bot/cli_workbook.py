@@ -1,4 +1,4 @@
-"""`lair export` and `lair import-decisions`: the workbook from the command line.
+"""`lair export`, `lair report` and `lair import-decisions`: workbooks from the command line.
 
 Whoever can run `lair` against the database acts as a coordinator, recorded in the audit
 trail as `cli:<login name>`."""
@@ -41,6 +41,23 @@ def export_command(settings: Settings, challenge_id: int, output: Path | None) -
         return 1
     finally:
         ctx.db.dispose()
+    return _write(result, output)
+
+
+def report_command(settings: Settings, output: Path | None) -> int:
+    """`lair report`: the portfolio workbook of every round this database keeps."""
+    from challenges.workbook.portfolio import portfolio_report
+
+    ctx, actor = _context(settings)
+    try:
+        result = portfolio_report(ctx, actor)
+    finally:
+        ctx.db.dispose()
+    return _write(result, output)
+
+
+def _write(result, output: Path | None) -> int:
+    """Leave a workbook (anything with filename, content and summary) at `output`."""
     path = output or Path(result.filename)
     path.write_bytes(result.content)
     print(f"wrote {path} ({len(result.content):,} bytes): {result.summary}")

@@ -47,3 +47,5 @@ class Code(StrEnum):
     LEARNING_NO_ROUND = "learning_no_round"
     LEARNING_NOT_OVERDUE = "learning_not_overdue"  # title
     LEARNING_NUDGED_TODAY = "learning_nudged_today"  # title
+    # Similar ideas at submission (issue 12)
+    NO_SUCH_SUBMISSION = "no_such_submission"

@@ -88,31 +88,45 @@ def submit_idea(
     *,
     source_permalink: str | None = None,
 ) -> IdeaView:
-    now = ctx.now()
     with ctx.transaction() as session:
         challenge = get_challenge(session, challenge_id)
-        _require_taking_ideas(challenge)
-        _check_against_challenge(challenge, draft)
-        idea = Idea(
-            challenge_id=challenge.id, author_id=actor, title=draft.title, problem=draft.problem,
-            proposal=draft.proposal, benefit=draft.benefit, funding_requested=draft.funding_requested,
-            partners=draft.partners, theme=draft.theme, anonymous=draft.anonymous,
-            source_permalink=source_permalink, created_at=now, updated_at=now,
-        )  # fmt: skip
-        session.add(idea)
-        session.flush()
-        session.add(IdeaMember(idea_id=idea.id, user_id=actor, role="author"))
-        _set_team(session, idea, draft.team)
-        audit.record(
-            session, actor=actor, action="idea.submitted", at=now, challenge_id=challenge.id,
-            subject=f"idea:{idea.id}", title=draft.title, funding_requested=draft.funding_requested,
-        )  # fmt: skip
-        outbox.enqueue(
-            session, key=f"idea:{idea.id}:card", kind=outbox.MessageKind.IDEA_CARD,
-            to=outbox.to_channel(challenge.channel_id), payload={"idea_id": idea.id}, now=now,
-            challenge=challenge, save_as=places.card(idea.id),
-        )  # fmt: skip
-        return IdeaView(idea, challenge, team_of(session, idea.id))
+        check_submission(challenge, draft)
+        return submit_in(
+            session, ctx.now(), actor, challenge, draft, source_permalink=source_permalink
+        )
+
+
+def check_submission(challenge: Challenge, draft: IdeaDraft) -> None:
+    """Refuse a draft the challenge cannot take now."""
+    _require_taking_ideas(challenge)
+    _check_against_challenge(challenge, draft)
+
+
+def submit_in(
+    session: Session, now, actor: str, challenge: Challenge, draft: IdeaDraft, *,
+    source_permalink: str | None = None,
+) -> IdeaView:  # fmt: skip
+    """Store a checked draft as an idea, audited, its card queued: in the caller's transaction."""
+    idea = Idea(
+        challenge_id=challenge.id, author_id=actor, title=draft.title, problem=draft.problem,
+        proposal=draft.proposal, benefit=draft.benefit, funding_requested=draft.funding_requested,
+        partners=draft.partners, theme=draft.theme, anonymous=draft.anonymous,
+        source_permalink=source_permalink, created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(idea)
+    session.flush()
+    session.add(IdeaMember(idea_id=idea.id, user_id=actor, role="author"))
+    _set_team(session, idea, draft.team)
+    audit.record(
+        session, actor=actor, action="idea.submitted", at=now, challenge_id=challenge.id,
+        subject=f"idea:{idea.id}", title=draft.title, funding_requested=draft.funding_requested,
+    )  # fmt: skip
+    outbox.enqueue(
+        session, key=f"idea:{idea.id}:card", kind=outbox.MessageKind.IDEA_CARD,
+        to=outbox.to_channel(challenge.channel_id), payload={"idea_id": idea.id}, now=now,
+        challenge=challenge, save_as=places.card(idea.id),
+    )  # fmt: skip
+    return IdeaView(idea, challenge, team_of(session, idea.id))
 
 
 def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:

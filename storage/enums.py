@@ -68,3 +68,11 @@ class ConversationKind(StrEnum):
     PERSONAL = "personal"  # one person's own chat with Lair
     CHANNEL = "channel"  # a channel of a team
     GROUP = "group"  # a group chat
+
+
+class SimilarChoice(StrEnum):
+    """What someone shown similar ideas at submission did."""
+
+    PENDING = "pending"  # shown, no answer yet
+    SUBMITTED = "submitted"  # Submit anyway: the idea went in
+    EDITED = "edited"  # Back to edit: the form came back

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.enums import ConflictKind, IdeaStatus, ImportStatus, MemberRole, OutboxStatus
+from storage import search_index
+from storage.enums import (
+    ConflictKind,
+    IdeaStatus,
+    ImportStatus,
+    MemberRole,
+    OutboxStatus,
+    SimilarChoice,
+)
 from storage.types import UTCDateTime, utcnow
 
 # Widths of platform identifiers. A Slack id is ~11 characters; a Teams user (Entra object
@@ -358,3 +366,35 @@ class Conversation(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=CONVERSATION_ID)
     name: str = Field(default="", max_length=200)
     updated_at: datetime = _created()
+
+
+class SimilarCheck(SQLModel, table=True):
+    """An idea form held back because similar ideas exist: the draft as typed, the similar
+    ideas shown (ids and scores, best first), and what the person chose (storage.enums.
+    SimilarChoice) — Submit anyway makes `idea_id` the idea it became."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    author_id: str = Field(max_length=USER_ID)
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source_permalink: str | None = Field(default=None, max_length=500)
+    similar: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    choice: str = Field(default=SimilarChoice.PENDING.value, max_length=16)
+    idea_id: int | None = Field(default=None, foreign_key="idea.id")
+    created_at: datetime = _created()
+    decided_at: datetime | None = _ts(nullable=True)
+
+
+class SimilarIdea(SQLModel, table=True):
+    """An idea submitted although Lair showed it similar ones: which, and how similar (0–100)."""
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+    similar_id: int = Field(foreign_key="idea.id", primary_key=True, index=True)
+    score: int = 0
+
+
+# The ideas' full-text index (SQLite FTS5 / PostgreSQL tsvector): see storage/search_index.py.
+search_index.attach(Idea.__table__, search_index.IDEAS)
+search_index.attach(LearningUpdate.__table__, search_index.LEARNING)

@@ -20,6 +20,8 @@ class Callback(StrEnum):
     SHORTLIST = "shortlist"
     DECIDE = "decide"
     LEARNING_UPDATE = "learning_update"  # metadata: idea_id, date
+    IDEA_SIMILAR = "idea_similar"  # similar ideas shown before an idea goes in
+    SEARCH_RESULTS = "search_results"
 
 
 class Action(StrEnum):
@@ -38,6 +40,8 @@ class Action(StrEnum):
     PERSON_KEEP = "person_keep"  # value = the person's user id
     SHARE_UPDATE = "share_learning_update"  # on a learning reminder; value = "idea id:date"
     NUDGE_TEAM = "nudge_learning"  # on the coordinator's learning overview; value = idea id
+    BACK_TO_EDIT = "similar_back_to_edit"  # on the similar-ideas view; value = check id
+    SEARCH = "search"  # App Home's search box (a plain-text input dispatching on Enter)
 
 
 class Block(StrEnum):
@@ -52,6 +56,7 @@ class Block(StrEnum):
     PARTNERS = "partners"
     THEME = "theme"
     ANONYMOUS = "anonymous"
+    SEARCH = "search"  # App Home's search box
     # challenge form
     BRIEF = "brief"
     THEMES = "themes"

@@ -98,4 +98,7 @@ CATALOGUE: dict[Code, str] = {
     Code.LEARNING_NUDGED_TODAY: (
         "The team behind *{title}* has already been nudged today. Try again tomorrow."
     ),
+    Code.NO_SUCH_SUBMISSION: (
+        "That idea form is no longer open. Use [[idea]] to submit your idea again."
+    ),
 }

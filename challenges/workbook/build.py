@@ -115,6 +115,7 @@ IDEA_COLUMNS = [
     Column("Status", 14), Column("Requested £", 14, MONEY), Column("Votes", 8), Column("Submitted", 17, DATE),
     Column("Problem", 60, WRAP), Column("Proposal", 60, WRAP), Column("Expected benefit", 45, WRAP),
     Column("Partners", 28), Column("Decision", 12), Column("Award £", 12, MONEY),
+    Column("Similar to", 14),
 ]  # fmt: skip
 
 DECISION_LABELS = {"fund": "fund", "dont_fund": "don't fund", "defer": "defer"}
@@ -133,6 +134,7 @@ def all_ideas(wb: Workbook, data: WorkbookData) -> None:
                 r.idea.proposal, r.idea.benefit, r.idea.partners,
                 DECISION_LABELS.get(r.decision.outcome) if r.decision else None,
                 r.decision.award if r.decision else None,
+                ", ".join(f"#{i}" for i in data.similar.get(r.idea.id, [])) or None,
             )
             for r in data.ideas
         ),

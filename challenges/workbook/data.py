@@ -13,6 +13,7 @@ from challenges import learning, scope
 from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
+from challenges.similar import links
 from storage.models import (
     AuditEvent,
     Challenge,
@@ -67,6 +68,8 @@ class WorkbookData:
     # Anonymous ideas: idea id -> its author and team, who are never named about it.
     hidden: Mapping[int, frozenset[str]] = field(default_factory=dict)
     learning: list[tuple[Idea, LearningUpdate]] = field(default_factory=list)
+    # Ideas submitted although similar ones were shown: idea id -> those ideas' ids.
+    similar: Mapping[int, list[int]] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id) or pseudonym_label(user_id) or user_id
@@ -170,11 +173,12 @@ def collect(
             .order_by(AuditEvent.id)
         )
     )
+    similar = links(session, [i.id for i in ideas])
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
         conflicts, panel, audit, now, people or {},
         {i.id: frozenset(u for _, u in members[i.id]) for i in ideas if i.anonymous},
-        learning.updates_of(session, challenge_id),
+        learning.updates_of(session, challenge_id), similar,
     )  # fmt: skip
 
 

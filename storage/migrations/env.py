@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from storage import search_index
 
 target_metadata = SQLModel.metadata
 config = context.config
@@ -24,7 +25,10 @@ def run() -> None:
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:
     """Tables outside Lair's models are not Lair's to migrate: slack_sdk's installation and
-    OAuth-state stores create and keep their own (bot/slack/oauth.py)."""
+    OAuth-state stores create and keep their own (bot/slack/oauth.py). The full-text
+    indexes (storage/search_index.py) are kept by their own statements, not by models."""
+    if search_index.is_index_object(type_, name):
+        return False
     return not (type_ == "table" and name.startswith("slack_"))
 
 

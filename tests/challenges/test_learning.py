@@ -306,3 +306,17 @@ def test_a_persons_learning_updates_are_in_their_export_and_pseudonymous_after_e
         update = s.exec(select(LearningUpdate)).one()
     assert update.written_by == update.updated_by == erased.pseudonym
     assert update.learned == "Sensors fail in wet weather." and update.spent_pence == 125050
+
+
+def test_search_finds_an_idea_by_a_word_only_its_learning_update_has(ctx, clock, funded):
+    from challenges import search
+
+    challenge, made = funded
+    clock.set(FIRST + timedelta(hours=1))
+    assert [h.idea_id for h in search.search(ctx, "hygrometers").hits] == []
+    learning.share(ctx, MATE, made[0].id, DAY1, draft(learned="Cheap hygrometers corrode."))
+    assert [h.idea_id for h in search.search(ctx, "hygrometer").hits] == [made[0].id]
+    # A change reaches the index; the old word no longer finds it.
+    learning.share(ctx, MATE, made[0].id, DAY1, draft(learned="Sealed sensors last."))
+    assert [h.idea_id for h in search.search(ctx, "hygrometer").hits] == []
+    assert made[0].id in [h.idea_id for h in search.search(ctx, "sealed").hits]

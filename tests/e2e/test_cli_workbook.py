@@ -68,3 +68,17 @@ def test_unknown_challenge(migrated, tmp_path):
     _, url = migrated
     result = lair(url, "export", "999", "-o", str(tmp_path / "x.xlsx"))
     assert result.returncode == 1 and "There is no challenge 999" in result.stderr
+
+
+def test_report_from_the_command_line(migrated, tmp_path):
+    ctx, url = migrated
+    decided_round(ctx)
+    out = tmp_path / "portfolio.xlsx"
+    result = lair(url, "report", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "1 rounds" in result.stdout
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Rounds", "Themes", "Funded ideas"]
+    assert len(wb["Rounds"]._charts) == 2
+    with ctx.db.transaction() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "portfolio.exported")).one()

@@ -22,11 +22,36 @@ CHALLENGE_FORM = {
 }
 
 
+# Twelve ideas unlike each other: an idea like an earlier one is shown its look-alikes first
+# (tests/e2e/test_similar_ideas.py), which these tests are not about.
+TOPICS = [
+    ("Crews cannot see which bins are out.", "Fit sensors to the bins on the worst rounds."),
+    ("Potholes are reported by phone and lost.", "A map where residents pin potholes."),
+    ("Late fees keep families from the library.", "Stop charging fines on children's books."),
+    ("Gritters salt roads that never freeze.", "Road temperature probes decide when to grit."),
+    (
+        "The contact centre repeats council tax answers.",
+        "A chatbot answers common council tax questions.",
+    ),
+    ("Staff claim mileage for private petrol cars.", "Electric pool cars staff can book."),
+    ("Plastic bottles litter the high street.", "Free water refill fountains in town."),
+    ("The depot's electricity bill keeps rising.", "Solar panels on the depot roof."),
+    (
+        "Lonely pensioners go days without company.",
+        "Volunteers visit isolated older people weekly.",
+    ),
+    ("People buy drills they use once.", "A lending library for tools."),
+    ("Care workers fill in paper timesheets.", "A phone app to log home care visits."),
+    ("Printed committee packs cost thousands.", "Councillors read papers on tablets."),
+]
+
+
 def idea_form(n: int, **overrides) -> dict:
+    problem, proposal = TOPICS[n % len(TOPICS)]
     values = {
         "title": f"Idea {n}",
-        "problem": "Crews cannot see which bins are out.",
-        "proposal": "Fit sensors to the bins on the worst rounds.",
+        "problem": problem,
+        "proposal": proposal,
         "funding_requested": "£1,500",
     }
     values.update(overrides)

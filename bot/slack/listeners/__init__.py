@@ -10,6 +10,7 @@ from bot.slack.listeners import (
     home,
     learning,
     scoring,
+    search,
     shortcuts,
     views,
     votes,
@@ -31,3 +32,4 @@ def register_listeners(app: App) -> None:
     home.register(app)
     workbook.register(app)
     learning.register(app)
+    search.register(app)

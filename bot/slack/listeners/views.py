@@ -9,13 +9,16 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
+from bot.slack.views.found import notice_modal, similar_modal
 from bot.slack.views.text import channel, escape
-from challenges import ideas, setup
+from bot.words import SLACK, say
+from challenges import ideas, setup, similar
 from challenges.errors import LairError
 
 
 def register(app: App) -> None:
     app.view(Callback.IDEA_SUBMIT.value)(submit_idea)
+    app.view(Callback.IDEA_SIMILAR.value)(submit_anyway)
     app.view(Callback.IDEA_EDIT.value)(edit_idea)
     app.view(Callback.CHALLENGE_CREATE.value)(save_challenge)
     app.view(Callback.CHALLENGE_EDIT.value)(save_challenge)
@@ -23,17 +26,40 @@ def register(app: App) -> None:
 
 @reports_errors
 def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """The idea form: straight in, or — when similar ideas exist — the form turns into
+    the similar-ideas page (Submit anyway / Back to edit)."""
     ctx = lair(context)
     meta = forms.metadata(view)
     user = body["user"]["id"]
     try:
         draft = forms.idea_form(view)
-        result = ideas.submit_idea(ctx, user, int(meta["challenge_id"]), draft,
-                                   source_permalink=meta.get("source_permalink"))  # fmt: skip
+        result = similar.submit_or_hold(ctx, user, int(meta["challenge_id"]), draft,
+                                        source_permalink=meta.get("source_permalink"))  # fmt: skip
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
+    if isinstance(result, similar.HeldBack):
+        ack(response_action="update", view=similar_modal(result))
+        return
     ack()
+    _submitted(client, context, user, result)
+
+
+@reports_errors
+def submit_anyway(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    user = body["user"]["id"]
+    try:
+        result = similar.submit_anyway(lair(context), user, int(forms.metadata(view)["check_id"]))
+    except LairError as error:
+        ack(response_action="update", view=notice_modal("Submit an idea", say(error, SLACK)))
+        return
+    ack()
+    _submitted(client, context, user, result)
+
+
+def _submitted(client: WebClient, context: BoltContext, user: str, result: ideas.IdeaView) -> None:
     kick_outbox(context)
     client.chat_postMessage(
         channel=user,
@@ -41,7 +67,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
         f"*{escape(result.challenge.title)}*. It will appear in {channel(result.challenge.channel_id)} shortly. "
         "`/idea mine` shows your ideas and lets you edit them while ideas are open.",
     )
-    publish_home(client, ctx, user)
+    publish_home(client, lair(context), user)
 
 
 @reports_errors

@@ -7,12 +7,15 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    PlainTextInputElement,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from bot.slack.ids import Action
+from bot.slack.ids import Block as Block_
 from bot.slack.views.cards import submit_button
 from bot.slack.views.learning import STATUS_ICONS, STATUS_LABELS
 from bot.slack.views.text import clip, escape, escape_within, when_for_reader
@@ -33,10 +36,23 @@ def _more(count: int, shown: int, hint: str) -> list[Block]:
     return [ContextBlock(elements=[MarkdownTextObject(text=f"…and {count - shown} more. {hint}")])]
 
 
+def search_box() -> InputBlock:
+    """Search every round's ideas: Enter opens the results."""
+    return InputBlock(
+        block_id=Block_.SEARCH.value, label="Search every round's ideas", dispatch_action=True,
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=Action.SEARCH.value, placeholder="e.g. bin sensors",
+            dispatch_action_config={"trigger_actions_on": ["on_enter_pressed"]}, max_length=200,
+        ),
+    )  # fmt: skip
+
+
 def home_view(home: Home) -> View:
     blocks: list[Block] = [
         HeaderBlock(text="Lair — Dragon's Lair challenges"),
         ContextBlock(elements=[MarkdownTextObject(text="Share ideas, back your colleagues' ideas, and see where they stand. `/idea help` explains how.")]),
+        search_box(),
     ]  # fmt: skip
     blocks += _open_challenges(home)
     blocks += _my_ideas(home)

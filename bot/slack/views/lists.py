@@ -106,8 +106,9 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
 
 
 def challenge_status(
-    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = ()
-) -> list[Block]:
+    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = (),
+    similar: dict[int, list[int]] | None = None,
+) -> list[Block]:  # fmt: skip
     z = challenge.timezone
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{Stage(challenge.stage).label}*")),
@@ -128,11 +129,24 @@ def challenge_status(
     ]  # fmt: skip
     if standings:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=vote_counts(standings))))
+    if similar:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=similar_lines(similar))))
     blocks += [
         DividerBlock(),
         ContextBlock(elements=[MarkdownTextObject(text=f"Times in {z}. Counts are for coordinators only; who voted for what is never shown.")]),
     ]  # fmt: skip
     return blocks
+
+
+def similar_lines(similar: dict[int, list[int]]) -> str:
+    """Ideas submitted although Lair showed their authors similar ones."""
+    return capped_lines(
+        "*Submitted despite similar ideas*",
+        [
+            f"#{i} is similar to {', '.join(f'#{s}' for s in others)}"
+            for i, others in sorted(similar.items())
+        ],
+    )
 
 
 def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:

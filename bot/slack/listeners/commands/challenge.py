@@ -18,7 +18,7 @@ from bot.slack.views.help import CHALLENGE_HELP
 from bot.slack.views.learning import overview_message
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import learning_overview, roles, setup, voting
+from challenges import learning_overview, roles, setup, similar, voting
 from challenges.context import Context
 from challenges.errors import NotACoordinator
 from challenges.inputs import default_criteria
@@ -113,8 +113,10 @@ def status(call: Call) -> None:
     challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge status 4")
     challenge, numbers = setup.status(call.ctx, call.user, challenge_id)
     ranked = voting.standings(call.ctx, call.user, challenge_id)
+    links = similar.similar_in_challenge(call.ctx, challenge_id)
     call.say_privately(
-        f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers, ranked)
+        f"Status of {escape(challenge.title)}",
+        challenge_status(challenge, numbers, ranked, similar=links),
     )
 
 

@@ -1,13 +1,15 @@
-"""`/idea`, `/idea <challenge>`, `/idea mine`, `/idea help`."""
+"""`/idea`, `/idea <challenge>`, `/idea mine`, `/idea search <words>`, `/idea help`."""
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import reports_errors
 from bot.slack.listeners.common import lair, open_idea_form, parse_id
+from bot.slack.listeners.search import search_reply
 from bot.slack.views.help import IDEA_HELP
 from bot.slack.views.learning import learning_modal
 from bot.slack.views.lists import my_ideas
+from bot.slack.views.text import escape
 from challenges import ideas, learning
 from challenges.codes import Code
 from challenges.errors import LairError
@@ -34,6 +36,13 @@ def idea_command(
             raise LairError(Code.LEARNING_NOT_AN_IDEA_NUMBER, text=rest[0][:40])
         form = learning.form_for_me(ctx, command["user_id"], idea_id)
         client.views_open(trigger_id=command["trigger_id"], view=learning_modal(form))
+    elif sub == "search":
+        words = text[len("search") :].strip()
+        respond(
+            text=f"Ideas matching {escape(words[:100])}",
+            blocks=search_reply(client, context, words),
+            response_type="ephemeral",
+        )
     elif sub == "help":
         respond(text=IDEA_HELP, response_type="ephemeral")
     elif not sub or parse_id(sub) is not None:

@@ -1,4 +1,5 @@
-"""`/challenge export [id]`: the fund panel's workbook, sent privately to the coordinator."""
+"""`/challenge export [id]`: the fund panel's workbook, and `/challenge report`: the
+portfolio across rounds, each sent privately to the coordinator."""
 
 from bot.slack.listeners.commands.challenge import Call, subcommand
 from bot.slack.listeners.common import resolve_challenge
@@ -23,3 +24,22 @@ def export(call: Call) -> None:
         initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}. "
         "Record decisions in the Shortlist sheet's Decision and Award £ columns and send the file back here to load them.",
     )
+
+
+@subcommand("report")
+def report(call: Call) -> None:
+    """`/challenge report`: the portfolio workbook across rounds, sent privately."""
+    from challenges.workbook.portfolio import involved, portfolio_report
+
+    call.say_privately(
+        "Preparing the portfolio workbook; it will arrive in your DMs with Lair in a moment."
+    )
+    result = portfolio_report(
+        call.ctx, call.user, people=names_for(call.client, involved(call.ctx))
+    )
+    dm = call.client.conversations_open(users=call.user)["channel"]["id"]
+    call.client.files_upload_v2(
+        channel=dm, content=result.content, filename=result.filename,
+        title=result.filename.removesuffix(".xlsx"),
+        initial_comment=f"The fund's portfolio across rounds: {result.summary}.",
+    )  # fmt: skip

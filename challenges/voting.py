@@ -45,6 +45,7 @@ class VoteOutcome:
     votes_left: int
     budget: int
     tally_live: bool  # the idea's count is on show, so its card needs refreshing
+    redelivered: bool = False  # the platform sent this very click again (not a second click)
 
 
 def voting_open(challenge) -> bool:
@@ -122,7 +123,8 @@ def _toggle(
     ).one()
     if seen or (last_click is not None and last_click > now - DOUBLE_CLICK):
         # A redelivery of a click already counted, or a double click: no effect.
-        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
+        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False,
+                        redelivered=seen)  # fmt: skip
 
     if backed:
         ballots.remove_vote(session, challenge.id, voter, idea_id, now)
@@ -156,11 +158,11 @@ def _click_key(idea_id: int, voter: str) -> str:
 
 
 def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
-             changed: bool) -> VoteOutcome:  # fmt: skip
+             changed: bool, redelivered: bool = False) -> VoteOutcome:  # fmt: skip
     return VoteOutcome(
         idea_id=idea_id, idea_title=title, challenge_id=challenge.id, backed=backed,
         changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,
-        tally_live=changed and tallies_visible(challenge),
+        tally_live=changed and tallies_visible(challenge), redelivered=redelivered,
     )  # fmt: skip
 
 

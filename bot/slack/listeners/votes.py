@@ -40,8 +40,8 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
         handle_error(error, body, client, respond)
         return
     ack()
-    if not outcome.changed:
-        return  # a redelivery or a double click: the first click's reply says what happened
+    if outcome.redelivered:
+        return  # the same click sent again: its first delivery's reply says what happened
     say_privately(client, body, respond, reply(outcome))
     cards = context.get("cards")
     if outcome.tally_live and cards is not None:
@@ -62,6 +62,8 @@ def say_privately(client: WebClient, body: dict, respond: Respond, text: str) ->
 
 def reply(outcome: voting.VoteOutcome) -> str:
     title = escape(outcome.idea_title)
+    if not outcome.changed:  # a second click in the double-click window: no click goes unanswered
+        return current_state(f"*{title}*", outcome)
     left = f"{outcome.votes_left} of {outcome.budget} votes left."
     if not outcome.backed:
         return f"You took your vote back from *{title}*. {left}"
@@ -71,3 +73,12 @@ def reply(outcome: voting.VoteOutcome) -> str:
             "pressing Vote again on an idea you backed."
         )
     return f"You backed *{title}*. {left}"
+
+
+def current_state(title: str, outcome: voting.VoteOutcome) -> str:
+    """Where a voter stands on an idea, after a click that changed nothing (a double click)."""
+    if outcome.backed:
+        return (f"You back {title} · {outcome.votes_left} of {outcome.budget} votes left · "
+                "press again to take it back.")  # fmt: skip
+    return (f"You do not back {title} · {outcome.votes_left} of {outcome.budget} votes left · "
+            "press again to back it.")  # fmt: skip

@@ -16,6 +16,8 @@ from storage.models import Challenge, Idea, IdeaMember, Vote
 
 WITHDRAWN = "withdrawn"
 SUBMITTED = "submitted"
+REMOVED = "removed"  # hidden by a coordinator (challenges/moderation.py)
+LIVE = (SUBMITTED,)  # statuses of ideas that take part: not withdrawn, not removed
 
 
 @dataclass(frozen=True)

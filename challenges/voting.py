@@ -17,7 +17,6 @@ from challenges import audit, ballots, outbox, places, scope
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
 from challenges.ideas import WITHDRAWN, tallies_visible
-from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
@@ -194,28 +193,6 @@ def counts(session: Session, challenge_id: int) -> dict[int, int]:
         .group_by(Vote.idea_id)
     )
     return dict(rows.all())
-
-
-@dataclass(frozen=True)
-class Standing:
-    idea_id: int
-    title: str
-    votes: int
-
-
-def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
-    """Every live idea's count, most votes first: for coordinators, at any stage."""
-    with ctx.transaction() as session:
-        require_coordinator(session, ctx, actor)
-        scope.challenge(session, challenge_id)
-        per_idea = counts(session, challenge_id)
-        live = session.exec(
-            select(Idea.id, Idea.title).where(
-                Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN
-            )
-        ).all()
-    ranked = [Standing(i, title, per_idea.get(i, 0)) for i, title in live]
-    return sorted(ranked, key=lambda s: (-s.votes, s.idea_id))
 
 
 def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:

@@ -15,7 +15,7 @@ from bot.teams.registry import into
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, not_understood, sentence
-from challenges import decisions, panel, roles, setup, shortlist, voting
+from challenges import decisions, panel, roles, setup, shortlist, tallies
 from challenges.errors import NotACoordinator, WrongStage
 from challenges.stages import Stage
 from challenges.transitions import advance
@@ -25,7 +25,8 @@ CHALLENGE_HELP = (
     "**Lair for coordinators**\n\n"
     "- **challenge new** — create a challenge (saved as a draft)\n"
     "- **challenge list** — every challenge and its stage\n"
-    "- **challenge status 4** — numbers for challenge #4 (only you see them)\n"
+    "- **challenge status 4** — numbers for challenge #4 (only you see them; add **--counts** "
+    "for hidden votes per idea, recorded in the audit)\n"
     "- **challenge edit 4** — change challenge #4's settings and dates\n"
     "- **challenge advance 4** — move challenge #4 to its next stage now\n"
     "- **challenge shortlist 4** — adjust the shortlist before scoring starts\n"
@@ -97,20 +98,32 @@ def list_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
 
 @subcommand("status")
 def status(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
-    challenge_id = resolve_challenge(turn, args, usage="challenge status 4")
+    words_ = args.split()
+    reveal = COUNTS_FLAG in words_
+    rest = " ".join(w for w in words_ if w != COUNTS_FLAG)
+    challenge_id = resolve_challenge(turn, rest, usage="challenge status 4")
     found, n = setup.status(turn.ctx, turn.user, challenge_id)
-    ranked = voting.standings(turn.ctx, turn.user, challenge_id)
+    shown = tallies.standings(turn.ctx, turn.user, challenge_id, reveal=reveal)
+    ranked = shown.standings
     body = [sentence(f"#{found.id} ", Bold(found.title), f" — {Stage(found.stage).label}"),
             words(f"{n.ideas} ideas ({n.withdrawn} withdrawn) · {n.votes} votes from {n.voters} "
                   f"people · {n.panel_members} on the panel, {n.scorecards} scorecards")]  # fmt: skip
     if ranked:
-        body.append(words("**Votes per idea** (live)"))
+        body.append(words("**Votes per idea** (hidden from everyone else: this look is in the "
+                          "audit)" if shown.revealed else "**Votes per idea**"))  # fmt: skip
         body += [
             sentence(f"{s.votes} · ", clip(s.title, 100), f" (#{s.idea_id})") for s in ranked[:40]
         ]
+    elif shown.hidden:
+        body.append(words(f"Votes per idea are hidden until voting closes, from coordinators too. "
+                          f"If you must look (a suspected problem), “challenge status {found.id} "
+                          "--counts” shows them and records that you looked in the audit."))  # fmt: skip
     body.append(words("Counts are for coordinators only; who voted for what is never shown.",
                       subtle=True))  # fmt: skip
     return [Reply(message(card(body), "Challenge status"))]
+
+
+COUNTS_FLAG = "--counts"
 
 
 @subcommand("advance")

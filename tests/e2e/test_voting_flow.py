@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from challenges import ideas, voting
 from challenges.stages import Stage
 from challenges.transitions import advance
-from storage.models import Ballot, Idea, Vote
+from storage.models import AuditEvent, Ballot, Idea, Vote
 from tests import posted
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
@@ -260,7 +260,8 @@ def test_cards_lose_the_vote_button_when_voting_closes(lair):
     assert [shown_votes(c) for c in closed] == ["1", "0"]
 
 
-def test_coordinator_status_shows_counts_only(lair):
+def test_coordinator_status_hides_counts_per_idea_until_asked_then_audits_the_look(lair):
+    """Issue 13 item 4: hidden tallies are hidden from coordinators too; --counts shows them."""
     made = voting_round(lair, count=2)
     for voter in ("UV1", "UV2"):
         click(lair, voter, made[1])
@@ -269,8 +270,26 @@ def test_coordinator_status_shows_counts_only(lair):
     status = lair.slack.wait_for("response_url", 3)[-1].args
     assert status["response_type"] == "ephemeral"
     text = str(status["blocks"])
-    assert "2 · Idea 1" in text and "0 · Idea 0" in text
+    assert "2 from 2 people" in text  # totals: how many voted, votes cast
+    assert "· Idea 1" not in text and "· Idea 0" not in text
+    assert f"`/challenge status {made[0].challenge_id} --counts`" in text
+    assert revealed(lair) == 0
+
+    lair.send.command(COORDINATOR, "/challenge", f"status {made[0].challenge_id} --counts")
+    text = str(lair.slack.wait_for("response_url", 4)[-1].args["blocks"])
+    assert "2 · Idea 1" in text and "0 · Idea 0" in text and "in the audit" in text
     assert "UV1" not in text and "UV2" not in text
+    assert revealed(lair) == 1
+
+    advance(lair.ctx, challenge_id=made[0].challenge_id, actor=COORDINATOR, expected=Stage.VOTING)
+    lair.send.command(COORDINATOR, "/challenge", "status")  # voting closed: counts on show
+    text = str(lair.slack.wait_for("response_url", 5)[-1].args["blocks"])
+    assert "2 · Idea 1" in text and "in the audit" not in text and revealed(lair) == 1
+
+
+def revealed(lair) -> int:
+    with lair.ctx.db.transaction() as s:
+        return len(s.exec(select(AuditEvent).where(AuditEvent.action == "tallies.revealed")).all())
 
 
 def test_a_failed_response_url_reply_falls_back_to_an_ephemeral_message(lair):

@@ -11,7 +11,7 @@ Voting: press *Vote* on the ideas you back, within your votes for the challenge 
 CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge new` — create a challenge (saved as a draft)
 • `/challenge list` — every challenge and its stage
-• `/challenge status 4` — numbers for challenge #4 (only you see them)
+• `/challenge status 4` — numbers for challenge #4 (only you see them; `--counts` shows hidden votes per idea, recorded in the audit)
 • `/challenge edit 4` — change challenge #4's settings and dates
 • `/challenge advance 4` — move challenge #4 to its next stage now
 • `/challenge shortlist 4` — adjust the shortlist before scoring starts

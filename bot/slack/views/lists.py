@@ -17,7 +17,7 @@ from challenges.ideas import MyIdea
 from challenges.money import format_pounds
 from challenges.setup import ChallengeNumbers
 from challenges.stages import Stage
-from challenges.voting import Standing
+from challenges.tallies import Standing, Tallies
 from storage.models import Challenge
 
 MAX_LISTED = 15  # keeps a message well inside 50 blocks
@@ -106,7 +106,7 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
 
 
 def challenge_status(
-    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = ()
+    challenge: Challenge, numbers: ChallengeNumbers, tallies: Tallies | None = None
 ) -> list[Block]:
     z = challenge.timezone
     blocks: list[Block] = [
@@ -126,8 +126,25 @@ def challenge_status(
             )
         ),
     ]  # fmt: skip
-    if standings:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=vote_counts(standings))))
+    if tallies is not None and tallies.standings:
+        heading = (
+            "*Votes per idea* (hidden from everyone else: this look is in the audit)"
+            if tallies.revealed
+            else "*Votes per idea*"
+        )
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=vote_counts(tallies.standings, heading=heading))
+            )
+        )
+    elif tallies is not None and tallies.hidden:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"Votes per idea are hidden until voting closes, from coordinators too. If you must look (a suspected problem), `/challenge status {challenge.id} --counts` shows them and records that you looked in the audit."
+                )
+            )
+        )
     blocks += [
         DividerBlock(),
         ContextBlock(elements=[MarkdownTextObject(text=f"Times in {z}. Counts are for coordinators only; who voted for what is never shown.")]),
@@ -135,10 +152,12 @@ def challenge_status(
     return blocks
 
 
-def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:
+def vote_counts(
+    standings: list[Standing], *, heading: str = "*Votes per idea*", limit: int = 2900
+) -> str:
     """Votes per idea, most first, as one mrkdwn text within a section's limit."""
     return capped_lines(
-        "*Votes per idea* (live)",
+        heading,
         [f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})" for s in standings],
         limit=limit,
     )

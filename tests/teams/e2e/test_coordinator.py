@@ -2,8 +2,11 @@
 @mention (Teams sends only the per-bot 29: id; Lair maps it to the Entra id), status with the
 live counts, editing, and the shortlist dialog."""
 
-from challenges import panel, roles, setup
+from sqlmodel import select
+
+from challenges import panel, roles, setup, voting
 from challenges.stages import Stage
+from storage.models import AuditEvent
 from tests.teams.e2e.driving import button, card_of, inputs, problems, text_of
 
 
@@ -37,13 +40,24 @@ def test_grant_by_mention_and_refusals_for_everyone_else(council):
     assert "There are no challenges yet" in text_of(card_of(listing))
 
 
-def test_status_shows_the_live_counts_to_the_coordinator_only(council):
-    challenge = council.challenge(stage=Stage.SUBMISSIONS)
+def test_status_hides_counts_per_idea_until_asked_and_audits_the_look(council):
+    """Issue 13 item 4, on Teams: hidden tallies are hidden from coordinators too."""
+    challenge = council.challenge(stage=Stage.SUBMISSIONS, vote_during_submissions=True)
     alex = council.person("Alex Green")
-    council.idea(alex, challenge, title="Bin sensors")
+    idea = council.idea(alex, challenge, title="Bin sensors")
+    voting.toggle_vote(council.ctx, voter="UVOTER1", idea_id=idea.id)
     [status] = council.drive.say(council.cora, "challenge status")
     said = text_of(card_of(status))
-    assert "1 ideas (0 withdrawn)" in said and "0 · Bin sensors" in said
+    assert "1 ideas (0 withdrawn) · 1 votes from 1 people" in said
+    assert "· Bin sensors" not in said and f"“challenge status {challenge.id} --counts”" in said
+    [looked] = council.drive.say(council.cora, "challenge status --counts")
+    said = text_of(card_of(looked))
+    assert "1 · Bin sensors" in said and "this look is in the audit" in said
+    with council.ctx.transaction() as session:
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "tallies.revealed")
+        ).all()
+    assert event.actor_id == council.cora.aad_object_id and event.challenge_id == challenge.id
     [refused] = council.drive.say(alex, "challenge status")
     assert "Only challenge coordinators" in text_of(card_of(refused))
     what, _help = council.drive.say(council.cora, "challenge frobnicate")

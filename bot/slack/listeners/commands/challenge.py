@@ -12,7 +12,7 @@ from bot.slack.views.challenge_modal import challenge_modal
 from bot.slack.views.help import CHALLENGE_HELP
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import roles, setup, voting
+from challenges import roles, setup, tallies
 from challenges.context import Context
 from challenges.errors import NotACoordinator
 from challenges.inputs import default_criteria
@@ -104,12 +104,19 @@ def list_(call: Call) -> None:
 
 @subcommand("status")
 def status(call: Call) -> None:
-    challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge status 4")
+    """`/challenge status [id] [--counts]`: --counts shows hidden tallies (audited)."""
+    words = call.args.split()
+    reveal = COUNTS_FLAG in words
+    rest = " ".join(w for w in words if w != COUNTS_FLAG)
+    challenge_id = resolve_challenge(call.ctx, rest, usage="/challenge status 4")
     challenge, numbers = setup.status(call.ctx, call.user, challenge_id)
-    ranked = voting.standings(call.ctx, call.user, challenge_id)
+    shown = tallies.standings(call.ctx, call.user, challenge_id, reveal=reveal)
     call.say_privately(
-        f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers, ranked)
+        f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers, shown)
     )
+
+
+COUNTS_FLAG = "--counts"
 
 
 @subcommand("advance")

@@ -215,7 +215,7 @@ def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     )  # fmt: skip
     authors = session.exec(
         select(Idea.id, Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn")
+        .where(Idea.challenge_id == challenge.id, Idea.status == "submitted")
         .order_by(Idea.id)
     ).all()
     for idea_id, author in authors:

@@ -87,7 +87,7 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
         .where(
             Challenge.stage == Stage.PANEL.value,
             Idea.shortlisted,
-            Idea.status != "withdrawn",
+            Idea.status == "submitted",
             scope.visible(session),
         )
         .order_by(Challenge.id, Idea.id)

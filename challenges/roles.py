@@ -3,8 +3,9 @@
 from sqlmodel import Session, select
 
 from challenges import audit
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import NotACoordinator
+from challenges.errors import NotACoordinator, NotAllowed, NotFound
 from challenges.scope import workspace_of
 from storage.models import Coordinator
 
@@ -46,6 +47,22 @@ def grant_coordinator(ctx: Context, actor: str, user_id: str) -> bool:
             subject=f"user:{user_id}",
         )
         return True
+
+
+def revoke_coordinator(ctx: Context, actor: str, user_id: str) -> None:
+    """Take back a coordinator role granted in Lair (not one from LAIR_COORDINATORS)."""
+    with ctx.transaction() as session:
+        require_coordinator(session, ctx, actor)
+        if user_id in ctx.coordinators:
+            raise NotAllowed(Code.COORDINATOR_BY_SETTING)
+        grant = session.get(Coordinator, (workspace_of(session), user_id))
+        if grant is None:
+            raise NotFound(Code.NOT_A_GRANTED_COORDINATOR)
+        session.delete(grant)
+        audit.record(
+            session, actor=actor, action="coordinator.revoked", at=ctx.now(),
+            subject=f"user:{user_id}", granted_by=grant.granted_by,
+        )  # fmt: skip
 
 
 def coordinators(ctx: Context) -> list[str]:

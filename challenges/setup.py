@@ -205,6 +205,7 @@ def taking_ideas(ctx: Context) -> list[Challenge]:
 class ChallengeNumbers:
     ideas: int
     withdrawn: int
+    removed: int  # hidden by a coordinator (challenges/moderation.py)
     voters: int
     votes: int
     panel_members: int
@@ -216,8 +217,9 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
         return session.exec(query).one()
 
     return ChallengeNumbers(
-        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != "withdrawn")),
+        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "submitted")),
         withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
+        removed=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "removed")),
         voters=count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
         votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),
         panel_members=count(select(func.count()).select_from(PanelMember).where(PanelMember.challenge_id == challenge_id)),

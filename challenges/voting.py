@@ -14,9 +14,10 @@ from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, select
 
 from challenges import audit, ballots, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
-from challenges.ideas import WITHDRAWN, tallies_visible
+from challenges.ideas import LIVE, REMOVED, WITHDRAWN, tallies_visible
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
@@ -105,6 +106,8 @@ def _toggle(
     challenge, title = row, row.idea_title
     if not voting_open(challenge):
         raise VotingClosed(_not_open_message(challenge))
+    if row.idea_status == REMOVED:
+        raise WrongStage(Code.IDEA_REMOVED, title=title)
     if row.idea_status == WITHDRAWN:
         raise WrongStage(
             f"“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
@@ -200,7 +203,7 @@ def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     counts) when it closes."""
     now = ctx.now()
     for idea_id in session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status != WITHDRAWN)
+        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status.in_(LIVE))
     ):
         outbox.enqueue(
             session, key=f"idea:{idea_id}:card:{challenge.stage}",

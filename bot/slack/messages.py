@@ -37,6 +37,8 @@ def render_facts(facts: object) -> Rendered:
             return views_reminders.panel_nudge(challenge, close, todo)
         case notices.AuthorNotice(challenge=challenge, ideas=theirs):
             return views_reminders.author_voting_open(challenge, theirs)
+        case notices.IdeaModerated(idea=idea, challenge=challenge, reason=reason, restored=back):
+            return views_reminders.idea_moderated(idea, challenge, reason, back)
         case notices.LearningDue(idea=idea, challenge=challenge, award=award):
             return views_reminders.learning_update(idea, challenge, award)
         case scoring.PanelCard():

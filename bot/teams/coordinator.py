@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.teams import people, redraw, workbook
-from bot.teams.args import resolve_challenge
+from bot.teams.args import parse_id, resolve_challenge
 from bot.teams.cards import card, clip, message, note, open_dialog, words
 from bot.teams.ids import Dialog
 from bot.teams.people import Mentioned
@@ -15,8 +15,9 @@ from bot.teams.registry import into
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, not_understood, sentence
-from challenges import decisions, panel, roles, setup, shortlist, tallies
-from challenges.errors import NotACoordinator, WrongStage
+from challenges import decisions, moderation, panel, roles, setup, shortlist, tallies
+from challenges.codes import Code
+from challenges.errors import LairError, NotACoordinator, WrongStage
 from challenges.stages import Stage
 from challenges.transitions import advance
 from storage.enums import ConversationKind
@@ -33,7 +34,10 @@ CHALLENGE_HELP = (
     "- **challenge panel 4 @Alex @Sam** — set the panel\n"
     "- **challenge decide 4** — record funding decisions\n"
     "- **challenge export 4** — the workbook for the fund panel, sent to you privately\n"
-    "- **challenge grant @Alex** — make someone a coordinator\n"
+    "- **challenge hide 12 reason** — remove idea #12 for breaking the rules (its author is told "
+    "why); **challenge restore 12** puts it back before the panel\n"
+    "- **challenge grant @Alex** — make someone a coordinator; **challenge revoke @Alex** takes "
+    "it back\n"
     "- **challenge help** — this help\n\n"
     "Where a command takes a number and only one challenge is running, you can leave it out. "
     "In a channel, start with **@Lair**; Lair answers in your chat with it."
@@ -184,6 +188,42 @@ def decide(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
 @subcommand("export")
 def export(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     return workbook.offer(turn, resolve_challenge(turn, args, usage="challenge export 4"))
+
+
+@subcommand("hide")
+def hide(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    """“challenge hide 12 reason…”: remove an idea that breaks the rules; its author is told why."""
+    first, _, reason = args.partition(" ")
+    idea_id = parse_id(first)
+    if idea_id is None:
+        raise LairError(Code.HIDE_USAGE)
+    done = moderation.hide_idea(turn.ctx, turn.user, idea_id, reason)
+    return [Reply(line("Idea removed", Bold(done.idea.title), f" (#{idea_id}) is removed: its card "
+                       f"now reads “Removed by the coordinator”, {done.votes_released} vote(s) went "
+                       "back to their voters, and its author has been told why. “challenge restore "
+                       f"{idea_id}” puts it back before the panel."))]  # fmt: skip
+
+
+@subcommand("restore")
+def restore(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    idea_id = parse_id(args.split()[0] if args.split() else "")
+    if idea_id is None:
+        raise LairError(Code.RESTORE_USAGE)
+    done = moderation.restore_idea(turn.ctx, turn.user, idea_id)
+    return [Reply(line("Idea restored", Bold(done.idea.title), f" (#{idea_id}) is back, and its "
+                       "author has been told. Votes it had before stay with their voters, who can "
+                       "back it again."))]  # fmt: skip
+
+
+@subcommand("revoke")
+def revoke(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    if not mentions:
+        raise LairError(Code.REVOKE_USAGE)
+    users = people.who(mentions)
+    for user in users:
+        roles.revoke_coordinator(turn.ctx, turn.user, user)
+    return [Reply(line("Coordinators", people.names_of(turn.ctx, users),
+                       " can no longer run challenges."))]  # fmt: skip
 
 
 @subcommand("grant")

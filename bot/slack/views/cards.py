@@ -18,6 +18,7 @@ from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
 from challenges.voting import voting_open
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea
 
 
@@ -107,6 +108,8 @@ def idea_card(
     idea: Idea, challenge: Challenge, team: list[str], *, votes: int | None = None
 ) -> tuple[str, list[Block]]:
     """An idea as posted in the challenge channel. `votes` is shown only where tallies are visible."""
+    if idea.status == IdeaStatus.REMOVED:
+        return removed_card(idea, challenge)
     who = "Anonymous" if idea.anonymous else ", ".join(mention(u) for u in [idea.author_id, *team])
     fields = [
         MarkdownTextObject(text=f"*Asking for*\n{format_pounds(idea.funding_requested)}"),
@@ -146,3 +149,18 @@ def idea_card(
         )
     )
     return f"New idea: {escape(idea.title)}", blocks
+
+
+REMOVED_TEXT = "Removed by the coordinator"
+
+
+def removed_card(idea: Idea, challenge: Challenge) -> tuple[str, list[Block]]:
+    """An idea a coordinator hid: nothing of it is shown but that it was removed."""
+    return REMOVED_TEXT, [
+        SectionBlock(text=MarkdownTextObject(text=f"_{REMOVED_TEXT}._")),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=f"Idea #{idea.id} · {escape(clip(challenge.title, 200))}")
+            ]
+        ),
+    ]

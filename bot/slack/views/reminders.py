@@ -88,3 +88,22 @@ def learning_update(idea: Idea, challenge: Challenge, award: int) -> tuple[str, 
         "next. Ideas that didn't work teach the next round as much as the ones that did."
     )
     return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]
+
+
+def idea_moderated(
+    idea: Idea, challenge: Challenge, reason: str, restored: bool
+) -> tuple[str, list[Block]]:
+    """A DM to an author whose idea a coordinator removed (with why) or restored."""
+    title = (
+        f"*{escape(clip(idea.title, 100))}* (#{idea.id}) in *{escape(clip(challenge.title, 150))}*"
+    )
+    if restored:
+        line = (f"Your idea {title} is back: a coordinator restored it. Its card is in "
+                f"{channel(challenge.channel_id)} again; votes it had before were returned to "
+                "their voters, who can back it again.")  # fmt: skip
+    else:
+        line = (f"A coordinator removed your idea {title}, because: {escape(reason)}\n"
+                "Its card now reads “Removed by the coordinator”, and any votes it had went back "
+                "to their voters. If you think this is a mistake, reply to the coordinator who "
+                "runs the challenge.")  # fmt: skip
+    return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]

@@ -7,14 +7,21 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import reports_errors
-from bot.slack.listeners.common import kick_outbox, lair, mentioned_users, resolve_challenge
+from bot.slack.listeners.common import (
+    kick_outbox,
+    lair,
+    mentioned_users,
+    parse_id,
+    resolve_challenge,
+)
 from bot.slack.views.challenge_modal import challenge_modal
 from bot.slack.views.help import CHALLENGE_HELP
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import roles, setup, tallies
+from challenges import moderation, roles, setup, tallies
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import NotACoordinator
+from challenges.errors import LairError, NotACoordinator
 from challenges.inputs import default_criteria
 from challenges.transitions import advance
 
@@ -127,6 +134,45 @@ def advance_(call: Call) -> None:
     call.say_privately(
         f"Challenge #{challenge_id} is now at *{stage.label}*. The channel has been told."
     )
+
+
+@subcommand("hide")
+def hide(call: Call) -> None:
+    """`/challenge hide 12 reason…`: remove an idea that breaks the rules; its author is told why."""
+    first, _, reason = call.args.partition(" ")
+    idea_id = parse_id(first)
+    if idea_id is None:
+        raise LairError(Code.HIDE_USAGE)
+    done = moderation.hide_idea(call.ctx, call.user, idea_id, reason)
+    kick_outbox(call.context)
+    call.say_privately(
+        f"*{escape(done.idea.title)}* (#{idea_id}) is removed: its card now reads “Removed by the "
+        f"coordinator”, {done.votes_released} vote(s) went back to their voters, and its author "
+        f"has been told why. `/challenge restore {idea_id}` puts it back before the panel."
+    )
+
+
+@subcommand("restore")
+def restore(call: Call) -> None:
+    idea_id = parse_id(call.args.split()[0] if call.args.split() else "")
+    if idea_id is None:
+        raise LairError(Code.RESTORE_USAGE)
+    done = moderation.restore_idea(call.ctx, call.user, idea_id)
+    kick_outbox(call.context)
+    call.say_privately(
+        f"*{escape(done.idea.title)}* (#{idea_id}) is back, and its author has been told. Votes "
+        "it had before stay with their voters, who can back it again."
+    )
+
+
+@subcommand("revoke")
+def revoke(call: Call) -> None:
+    users = mentioned_users(call.args)
+    if not users:
+        raise LairError(Code.REVOKE_USAGE)
+    for user in users:
+        roles.revoke_coordinator(call.ctx, call.user, user)
+    call.say_privately(f"{', '.join(mention(u) for u in users)} can no longer run challenges.")
 
 
 @subcommand("grant")

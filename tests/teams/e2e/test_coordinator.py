@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from challenges import panel, roles, setup, voting
 from challenges.stages import Stage
-from storage.models import AuditEvent
+from storage.models import AuditEvent, Vote
 from tests.teams.e2e.driving import button, card_of, inputs, problems, text_of
 
 
@@ -95,3 +95,46 @@ def test_the_shortlist_dialog(council):
     council.lair.connector.wait_until(
         lambda: "Taken off the shortlist" in text_of(card_of(council.panel_parent(found[2].id)))
     )
+
+
+def test_a_coordinator_hides_an_idea_its_author_is_told_and_restores_it(council):
+    """Issue 13 item 6, on Teams: the card reads "Removed by the coordinator", the votes go
+    back, the author hears why in their chat with Lair; restore puts the card back."""
+    challenge = council.challenge(stage=Stage.SUBMISSIONS, vote_during_submissions=True)
+    alex = council.person("Alex Green")
+    idea = council.idea(alex, challenge, title="Bin sensors")
+    voting.toggle_vote(council.ctx, voter="UVOTER1", idea_id=idea.id)
+    council.settle()
+    [refused] = council.drive.say(alex, f"challenge hide {idea.id} spam")
+    assert "Only challenge coordinators" in text_of(card_of(refused))
+    chat_before = len(council.drive.chat(alex))
+
+    [done] = council.drive.say(council.cora, f"challenge hide {idea.id} It names a resident.")
+    assert "is removed" in text_of(card_of(done)) and "1 vote(s) went back" in text_of(
+        card_of(done)
+    )
+    council.settle()
+    shown = text_of(card_of(council.card(idea.id)))
+    assert "Removed by the coordinator" in shown and "Bin sensors" not in shown
+    told = council.drive.chat(alex)[chat_before:]
+    assert any("because: It names a resident." in text_of(card_of(m)) for m in told)
+    with council.ctx.transaction() as session:
+        assert session.exec(select(Vote).where(Vote.idea_id == idea.id)).all() == []
+
+    [back] = council.drive.say(council.cora, f"challenge restore {idea.id}")
+    assert "is back" in text_of(card_of(back))
+    council.settle()
+    assert "Bin sensors" in text_of(card_of(council.card(idea.id)))
+
+
+def test_a_coordinator_revokes_a_grant_not_a_configured_one(council):
+    alex = council.person("Alex Green")
+    council.drive.say(council.cora, "challenge grant", channel=council.ideas, people=[alex])
+    assert roles.check_coordinator(council.ctx, alex.aad_object_id)
+    [refused] = council.drive.say(alex, "challenge revoke", channel=council.ideas,
+                                  people=[council.cora])  # fmt: skip
+    assert "through Lair's settings (LAIR_COORDINATORS)" in text_of(card_of(refused))
+    [done] = council.drive.say(council.cora, "challenge revoke", channel=council.ideas,
+                               people=[alex])  # fmt: skip
+    assert "Alex Green can no longer run challenges." in text_of(card_of(done))
+    assert not roles.check_coordinator(council.ctx, alex.aad_object_id)

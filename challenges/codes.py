@@ -32,5 +32,6 @@ class Code(StrEnum):
     HIDE_USAGE = "hide_usage"
     RESTORE_USAGE = "restore_usage"
     REVOKE_USAGE = "revoke_usage"
+    GIVE_TO_A_COORDINATOR = "give_to_a_coordinator"
     COORDINATOR_BY_SETTING = "coordinator_by_setting"
     NOT_A_GRANTED_COORDINATOR = "not_a_granted_coordinator"

@@ -13,7 +13,16 @@ from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
 from challenges.setup import ChallengeNumbers, numbers
 from challenges.stages import Stage
-from storage.models import Challenge, Conflict, Decision, Idea, PanelMember, Scorecard, Vote
+from storage.models import (
+    Challenge,
+    ChallengeCoordinator,
+    Conflict,
+    Decision,
+    Idea,
+    PanelMember,
+    Scorecard,
+    Vote,
+)
 
 _DEADLINE = {
     Stage.DRAFT: ("opens", "opens_at"),
@@ -131,12 +140,19 @@ def home_for(ctx: Context, user_id: str) -> Home:
         )
         coordinator = None
         if is_coordinator(session, ctx, user_id):
-            everything = session.exec(
+            given = select(ChallengeCoordinator.challenge_id).where(
+                ChallengeCoordinator.user_id == user_id
+            )
+            theirs = session.exec(
                 select(Challenge)
-                .where(Challenge.stage != Stage.CLOSED.value, scope.visible(session))
+                .where(
+                    Challenge.stage != Stage.CLOSED.value,
+                    scope.visible(session),
+                    (Challenge.created_by == user_id) | Challenge.id.in_(given),
+                )
                 .order_by(Challenge.id.desc())
             ).all()
-            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]
+            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in theirs]
         return Home(
             user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator
         )

@@ -107,6 +107,16 @@ class Coordinator(SQLModel, table=True):
     granted_at: datetime = _created()
 
 
+class ChallengeCoordinator(SQLModel, table=True):
+    """A coordinator given a challenge to run (besides its creator): it shows among their
+    challenges on the App Home."""
+
+    challenge_id: int = Field(foreign_key="challenge.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=USER_ID, index=True)
+    given_by: str = Field(max_length=USER_ID)
+    given_at: datetime = _created()
+
+
 class Idea(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("funding_requested >= 0", name="ck_idea_funding"),

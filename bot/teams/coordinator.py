@@ -36,8 +36,8 @@ CHALLENGE_HELP = (
     "- **challenge export 4** — the workbook for the fund panel, sent to you privately\n"
     "- **challenge hide 12 reason** — remove idea #12 for breaking the rules (its author is told "
     "why); **challenge restore 12** puts it back before the panel\n"
-    "- **challenge grant @Alex** — make someone a coordinator; **challenge revoke @Alex** takes "
-    "it back\n"
+    "- **challenge grant @Alex** — make someone a coordinator (**challenge grant 4 @Alex** also "
+    "gives them challenge #4 to run); **challenge revoke @Alex** takes it back\n"
     "- **challenge help** — this help\n\n"
     "Where a command takes a number and only one challenge is running, you can leave it out. "
     "In a channel, start with **@Lair**; Lair answers in your chat with it."
@@ -232,7 +232,14 @@ def grant(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
         return [Reply(note("Say who to make a coordinator, e.g. **@Lair challenge grant @Alex** "
                            "in a channel."))]  # fmt: skip
     users = people.who(mentions)
+    challenge_id = parse_id(args.split()[0] if args.split() else "")
     done = [u for u in users if roles.grant_coordinator(turn.ctx, turn.user, u)]
+    if challenge_id is not None:  # “challenge grant 4 @Alex”: also give them challenge #4
+        for user in users:
+            roles.give_challenge(turn.ctx, turn.user, challenge_id, user)
+        return [Reply(line("Coordinators", people.names_of(turn.ctx, users), " can run "
+                           f"challenges, and challenge #{challenge_id} is now among theirs on "
+                           "their home card."))]  # fmt: skip
     already = [u for u in users if u not in done]
     parts = []
     if done:

@@ -94,7 +94,8 @@ def _to_score(home: Home) -> list:
 def _coordinator(home: Home) -> list:
     body: list = [words("**Your challenges** (coordinator)", size="Medium")]
     if not home.coordinator:
-        return body + [words("No challenges yet. “challenge new” creates one.")]
+        return body + [words("None of yours yet. “challenge new” creates one; “challenge list” "
+                             "shows every challenge.")]  # fmt: skip
     shown = home.coordinator[: SHOWN["coordinator"]]
     for view in shown:
         c, n = view.challenge, view.numbers

@@ -59,6 +59,10 @@ CATALOGUE: dict[Code, str] = {
         "Say whose coordinator role to take back: [[challenge revoke]] followed by a mention "
         "of the person."
     ),
+    Code.GIVE_TO_A_COORDINATOR: (
+        "A challenge can only be given to a coordinator. Make them one first with "
+        "[[challenge grant]], then give them the challenge."
+    ),
     Code.COORDINATOR_BY_SETTING: (
         "That person is a coordinator through Lair's settings (LAIR_COORDINATORS), so the role "
         "cannot be taken away here. Ask whoever runs Lair to change the setting."

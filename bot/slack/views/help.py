@@ -19,6 +19,6 @@ CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge decide 4` — record funding decisions
 • `/challenge export 4` — the workbook for the fund panel, sent to you privately
 • `/challenge hide 12 reason` — remove idea #12 for breaking the rules (its author is told why); `/challenge restore 12` puts it back before the panel
-• `/challenge grant @user` — make someone a coordinator; `/challenge revoke @user` takes it back
+• `/challenge grant @user` — make someone a coordinator (`/challenge grant 4 @user` also gives them challenge #4 to run); `/challenge revoke @user` takes it back
 • `/challenge help` — this help
 Where a command takes a number and only one challenge is running, you can leave the number out."""

@@ -143,7 +143,10 @@ def _coordinator(home: Home) -> list[Block]:
     if not home.coordinator:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text="No challenges yet. `/challenge new` creates one.")
+                text=MarkdownTextObject(
+                    text="None of yours yet. `/challenge new` creates one; `/challenge list` "
+                    "shows every challenge."
+                )
             )
         )
     shown = home.coordinator[: SHOWN["coordinator"]]

@@ -181,7 +181,15 @@ def grant(call: Call) -> None:
     if not users:
         call.say_privately("Say who to make a coordinator, e.g. `/challenge grant @alex`.")
         return
+    challenge_id = parse_id(call.args.split()[0])
     done = [u for u in users if roles.grant_coordinator(call.ctx, call.user, u)]
+    if challenge_id is not None:  # `/challenge grant 4 @alex`: also give them challenge #4
+        for user in users:
+            roles.give_challenge(call.ctx, call.user, challenge_id, user)
+        who = ", ".join(mention(u) for u in users)
+        call.say_privately(f"{who} can run challenges, and challenge #{challenge_id} is now "
+                           "among theirs on the App Home.")  # fmt: skip
+        return
     already = [u for u in users if u not in done]
     parts = []
     if done:

@@ -1,0 +1,43 @@
+"""Challenge coordinators: a coordinator given a challenge to run, besides its creator.
+
+`challenge_coordinator`: one row per challenge and coordinator given it
+(`/challenge grant 4 @alex`); the App Home's "Your challenges" lists the challenges a
+coordinator created or was given.
+
+Revision ID: 0009
+Revises: 0003
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import storage.types
+
+revision = "0009"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "challengecoordinator",
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("given_by", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("given_at", storage.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["challenge_id"], ["challenge.id"]),
+        sa.PrimaryKeyConstraint("challenge_id", "user_id"),
+    )
+    with op.batch_alter_table("challengecoordinator", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_challengecoordinator_user_id"), ["user_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("challengecoordinator", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_challengecoordinator_user_id"))
+    op.drop_table("challengecoordinator")

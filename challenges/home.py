@@ -1,7 +1,7 @@
 """What one person's App Home shows: open challenges, their ideas, votes left, scoring to do,
 and for coordinators the numbers of running challenges. Platform-neutral data."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -11,7 +11,7 @@ from challenges import scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
-from challenges.setup import ChallengeNumbers, numbers
+from challenges.setup import ChallengeNumbers, numbers, stage_labels
 from challenges.stages import Stage
 from storage.models import (
     Challenge,
@@ -60,6 +60,10 @@ class Home:
     outcomes: dict[int, Decision] = field(default_factory=dict)
     to_score: list[ToScore] = field(default_factory=list)
     coordinator: list[CoordinatorView] | None = None
+    labels: dict[int, str] = field(default_factory=dict)  # challenge id → its stage, as read
+
+    def stage(self, challenge: Challenge) -> str:
+        return self.labels.get(challenge.id) or Stage(challenge.stage).label
 
 
 def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
@@ -153,6 +157,9 @@ def home_for(ctx: Context, user_id: str) -> Home:
                 .order_by(Challenge.id.desc())
             ).all()
             coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in theirs]
-        return Home(
+        home = Home(
             user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator
         )
+    shown = [o.challenge for o in open_challenges] + [m.challenge for m in mine]
+    shown += [v.challenge for v in coordinator or []]
+    return replace(home, labels=stage_labels(ctx, {c.id: c for c in shown}.values()))

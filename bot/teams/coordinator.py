@@ -91,9 +91,9 @@ def list_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     found = setup.list_challenges(turn.ctx, include_closed=True)
     if not found:
         return [Reply(note("There are no challenges yet. **challenge new** creates one."))]
+    labels = setup.stage_labels(turn.ctx, found[:50])
     body = [words("**Challenges**")] + [
-        sentence(f"#{c.id} ", Bold(clip(c.title, 100)), f" — {Stage(c.stage).label}")
-        for c in found[:50]
+        sentence(f"#{c.id} ", Bold(clip(c.title, 100)), f" — {labels[c.id]}") for c in found[:50]
     ]
     if len(found) > 50:
         body.append(words(f"…and {len(found) - 50} more.", subtle=True))
@@ -109,7 +109,8 @@ def status(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     found, n = setup.status(turn.ctx, turn.user, challenge_id)
     shown = tallies.standings(turn.ctx, turn.user, challenge_id, reveal=reveal)
     ranked = shown.standings
-    body = [sentence(f"#{found.id} ", Bold(found.title), f" — {Stage(found.stage).label}"),
+    stage = setup.stage_labels(turn.ctx, [found])[found.id]
+    body = [sentence(f"#{found.id} ", Bold(found.title), f" — {stage}"),
             words(f"{n.ideas} ideas ({n.withdrawn} withdrawn) · {n.votes} votes from {n.voters} "
                   f"people · {n.panel_members} on the panel, {n.scorecards} scorecards")]  # fmt: skip
     if ranked:

@@ -23,6 +23,9 @@ from storage.models import Challenge, Idea
 Names = Callable[[str], str]
 
 
+ENDS_A_SENTENCE = (".", "?", "!", "…")
+
+
 class Bold(str):
     """A run of a sentence shown in bold (still plain text: never markdown)."""
 
@@ -30,9 +33,13 @@ class Bold(str):
 def sentence(*parts: str, subtle: bool = False) -> RichTextBlock:
     """A line mixing Lair's words and people's text (titles), every part shown as written."""
     runs = []
+    before = ""
     for part in parts:
+        if part and part[0] == "." and str(before).rstrip().endswith(ENDS_A_SENTENCE):
+            part = part[1:]  # a title that ends its own sentence ("…collections?") takes no "."
         if not part:
             continue
+        before = part
         run = TextRun(text=str(part))
         if isinstance(part, Bold):
             run.weight = "Bolder"

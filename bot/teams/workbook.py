@@ -97,6 +97,11 @@ def offer(turn: Turn, challenge_id: int) -> list[Reply]:
     return [Reply(offered)]
 
 
+# Only while decisions can still be recorded (the panel has closed, nothing announced yet).
+RETURN_IT = (" Record decisions in the Shortlist sheet's Decision and Award £ columns and send "
+             "the file back here to load them.")  # fmt: skip
+
+
 def consented(turn: Turn, action: str, context: dict[str, Any],
               upload: dict[str, Any] | None) -> list[Reply]:  # fmt: skip
     challenge_id = number(context, "challenge")
@@ -113,8 +118,7 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
                        content=FileInfoCard(unique_id=upload.get("uniqueId"),
                                             file_type=upload.get("fileType") or "xlsx"))  # fmt: skip
     about = line("The fund panel's workbook", f"The fund panel's workbook for challenge "
-                 f"#{challenge_id}: {result.summary}. Record decisions in the Shortlist sheet's "
-                 "Decision and Award £ columns and send the file back here to load them.")  # fmt: skip
+                 f"#{challenge_id}: {result.summary}.", RETURN_IT if result.decisions_open else "")  # fmt: skip
     return [Reply(MessageActivityInput().add_attachments(shown)), Reply(about)]
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from challenges import decisions, scoring
+from challenges import decisions, scoring, setup
 from challenges.decisions import DecisionInput
 from challenges.errors import InvalidInput, NotACoordinator, WrongStage
 from challenges.transitions import advance
@@ -106,3 +106,18 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
     assert top.means == [5.0, 5.0, 5.0, 5.0, 4.0] and top.comments == ["Bold"]
     unlisted = decisions.outcome(ctx, made[4].id)
     assert not unlisted.shortlisted and unlisted.decision is None and unlisted.means == [None] * 5
+
+
+def test_the_stage_reads_panel_closed_until_decisions_are_announced(ctx, decided):
+    """Issue 13 item 8: after the panel closes the stage is not "Decided" until it is."""
+    challenge, made = decided
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)]) == {
+        challenge.id: "Panel closed — decisions next"
+    }
+    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
+        DecisionInput(made[i].id, "defer", 0) for i in range(4)], announce=False)  # fmt: skip
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)])[challenge.id] == (
+        "Panel closed — decisions next"
+    )  # recorded, not yet announced
+    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [], announce=True)
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)])[challenge.id] == "Decided"

@@ -245,7 +245,7 @@ def run_round(lair, c: Council, title: str, start: Barrier) -> Round:
             c.dragon, "score_idea", str(i), channel=p.conversation_id, message_ts=p.message_id))  # fmt: skip
         reply = send.view_submission(c.dragon, view, {f"score.{k}": "4" for k in KEYS})
         assert reply.status == 200 and not reply.body, reply.body
-    advance_to("Decided")
+    advance_to("Panel closed — decisions next")
 
     said(lair, c, lambda: send.command(coord, "/challenge", f"export {challenge_id}"))
     wait_until(lambda: lair.slack.uploaded(c.team.id))

@@ -9,7 +9,7 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
-from bot.slack.views.text import channel, escape
+from bot.slack.views.text import channel, escape, stop
 from challenges import ideas, setup
 from challenges.errors import LairError
 
@@ -38,7 +38,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
     client.chat_postMessage(
         channel=user,
         text=f"Thanks — your idea *{escape(result.idea.title)}* (#{result.idea.id}) is in for "
-        f"*{escape(result.challenge.title)}*. It will appear in {channel(result.challenge.channel_id)} shortly. "
+        f"*{escape(result.challenge.title)}*{stop(result.challenge.title)} It will appear in {channel(result.challenge.channel_id)} shortly. "
         "`/idea mine` shows your ideas and lets you edit them while ideas are open.",
     )
     publish_home(client, ctx, user)

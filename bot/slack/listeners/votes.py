@@ -10,7 +10,7 @@ from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.middleware import request_key
 from bot.slack.replies import ResponseUrlReplies
-from bot.slack.views.text import escape
+from bot.slack.views.text import escape, stop
 from challenges import voting
 
 log = logging.getLogger(__name__)
@@ -65,14 +65,15 @@ def reply(outcome: voting.VoteOutcome) -> str:
     if not outcome.changed:  # a second click in the double-click window: no click goes unanswered
         return current_state(f"*{title}*", outcome)
     left = f"{outcome.votes_left} of {outcome.budget} votes left."
+    end = stop(outcome.idea_title)
     if not outcome.backed:
-        return f"You took your vote back from *{title}*. {left}"
+        return f"You took your vote back from *{title}*{end} {left}"
     if outcome.votes_left == 0:
         return (
-            f"You backed *{title}*. {left} To back another idea, take a vote back by "
+            f"You backed *{title}*{end} {left} To back another idea, take a vote back by "
             "pressing Vote again on an idea you backed."
         )
-    return f"You backed *{title}*. {left}"
+    return f"You backed *{title}*{end} {left}"
 
 
 def current_state(title: str, outcome: voting.VoteOutcome) -> str:

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import Action
-from bot.slack.views.text import capped_lines, clip, escape, mention, when
+from bot.slack.views.text import capped_lines, clip, escape, mention, stop, when
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -76,15 +76,15 @@ def stage_announcement(
         ]
         return text, blocks
     lines = {
-        Stage.VOTING: f"🗳️ *Voting is open for {title}.* Use the Vote buttons on the ideas above — "
+        Stage.VOTING: f"🗳️ *Voting is open for {title}{stop(challenge.title)}* Use the Vote buttons on the ideas above — "
         f"you have {challenge.vote_budget} votes. "
         + (
             f"Voting closes {when(challenge.voting_close_at, zone)}."
             if challenge.voting_close_at
             else "The coordinator will say when voting closes."
         ),  # fmt: skip
-        Stage.PANEL: f"🔒 *Voting has closed for {title}.* The shortlist goes to the panel.",
-        Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}.* Decisions follow shortly.",
+        Stage.PANEL: f"🔒 *Voting has closed for {title}{stop(challenge.title)}* The shortlist goes to the panel.",
+        Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}{stop(challenge.title)}* Decisions follow shortly.",
         Stage.CLOSED: f"✅ *{title} is closed.* Thank you to everyone who took part.",
         Stage.DRAFT: f"{title} is back in draft.",
     }

@@ -1,5 +1,7 @@
 """Private lists: my ideas, the challenges, a challenge's status."""
 
+from collections.abc import Mapping
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -23,7 +25,11 @@ from storage.models import Challenge
 MAX_LISTED = 15  # keeps a message well inside 50 blocks
 
 
-def my_ideas(items: list[MyIdea]) -> list[Block]:
+def _stage(challenge: Challenge, labels: Mapping[int, str]) -> str:
+    return labels.get(challenge.id) or Stage(challenge.stage).label
+
+
+def my_ideas(items: list[MyIdea], labels: Mapping[int, str] = {}) -> list[Block]:  # noqa: B006
     if not items:
         return [
             SectionBlock(
@@ -35,7 +41,9 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
     ]
     for item in items[:MAX_LISTED]:
         idea, challenge = item.idea, item.challenge
-        status = "Withdrawn" if idea.status == "withdrawn" else Stage(challenge.stage).label
+        status = {"withdrawn": "Withdrawn", "removed": "Removed by the coordinator"}.get(
+            idea.status, _stage(challenge, labels)
+        )
         if idea.shortlisted and challenge.stage in (Stage.PANEL, Stage.DECIDED):
             status = "Shortlisted"
         votes = f" · {item.votes} votes" if item.votes is not None else ""
@@ -82,7 +90,7 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
     return blocks
 
 
-def challenge_list(challenges: list[Challenge]) -> list[Block]:
+def challenge_list(challenges: list[Challenge], labels: Mapping[int, str] = {}) -> list[Block]:  # noqa: B006
     if not challenges:
         return [
             SectionBlock(
@@ -94,7 +102,7 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"*#{c.id} {escape(clip(c.title, 200))}* — {Stage(c.stage).label} · {channel(c.channel_id)}"
+                    text=f"*#{c.id} {escape(clip(c.title, 200))}* — {_stage(c, labels)} · {channel(c.channel_id)}"
                 )
             )
         )
@@ -106,11 +114,14 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
 
 
 def challenge_status(
-    challenge: Challenge, numbers: ChallengeNumbers, tallies: Tallies | None = None
+    challenge: Challenge,
+    numbers: ChallengeNumbers,
+    tallies: Tallies | None = None,
+    labels: Mapping[int, str] = {},  # noqa: B006
 ) -> list[Block]:
     z = challenge.timezone
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{Stage(challenge.stage).label}*")),
+        SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{_stage(challenge, labels)}*")),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=f"*Ideas*\n{numbers.ideas} ({numbers.withdrawn} withdrawn)"),

@@ -6,7 +6,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, SectionBlock
 
 from bot.slack.views.cards import submit_button
-from bot.slack.views.text import channel, clip, escape, when
+from bot.slack.views.text import channel, clip, escape, stop, when
 from challenges.money import format_pounds
 from challenges.stages import Stage
 from storage.models import Challenge, Idea
@@ -68,7 +68,7 @@ def author_voting_open(challenge: Challenge, ideas: Sequence[Idea]) -> tuple[str
     """A DM to an author when voting opens on their ideas."""
     yours = "Your idea is" if len(ideas) == 1 else "Your ideas are"
     line = (
-        f"🗳️ Voting is open for *{escape(challenge.title)}*. {yours} in the vote; tell colleagues "
+        f"🗳️ Voting is open for *{escape(challenge.title)}*{stop(challenge.title)} {yours} in the vote; tell colleagues "
         f"where to find {'it' if len(ideas) == 1 else 'them'} in {channel(challenge.channel_id)}."
     )
     if challenge.voting_close_at:
@@ -83,7 +83,7 @@ def learning_update(idea: Idea, challenge: Challenge, award: int) -> tuple[str, 
     """A DM to each member of a funded team on one of the challenge's learning-update dates."""
     line = (
         f"📓 Time for a learning update on *{escape(idea.title)}*, funded with "
-        f"{format_pounds(award)} by *{escape(challenge.title)}*. Please post a few lines in "
+        f"{format_pounds(award)} by *{escape(challenge.title)}*{stop(challenge.title)} Please post a few lines in "
         f"{channel(challenge.channel_id)}: what you tried, what worked, what didn't, and what's "
         "next. Ideas that didn't work teach the next round as much as the ones that did."
     )

@@ -104,9 +104,8 @@ def edit(call: Call) -> None:
 
 @subcommand("list")
 def list_(call: Call) -> None:
-    call.say_privately(
-        "Challenges", challenge_list(setup.list_challenges(call.ctx, include_closed=True))
-    )
+    found = setup.list_challenges(call.ctx, include_closed=True)
+    call.say_privately("Challenges", challenge_list(found, setup.stage_labels(call.ctx, found)))
 
 
 @subcommand("status")
@@ -119,7 +118,8 @@ def status(call: Call) -> None:
     challenge, numbers = setup.status(call.ctx, call.user, challenge_id)
     shown = tallies.standings(call.ctx, call.user, challenge_id, reveal=reveal)
     call.say_privately(
-        f"Status of {escape(challenge.title)}", challenge_status(challenge, numbers, shown)
+        f"Status of {escape(challenge.title)}",
+        challenge_status(challenge, numbers, shown, setup.stage_labels(call.ctx, [challenge])),
     )
 
 

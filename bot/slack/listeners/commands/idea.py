@@ -7,7 +7,7 @@ from bot.slack.errors import reports_errors
 from bot.slack.listeners.common import lair, open_idea_form, parse_id
 from bot.slack.views.help import IDEA_HELP
 from bot.slack.views.lists import my_ideas
-from challenges import ideas
+from challenges import ideas, setup
 
 
 @reports_errors
@@ -21,7 +21,10 @@ def idea_command(
     if sub == "mine":
         respond(
             text="Your ideas",
-            blocks=my_ideas(ideas.ideas_of(ctx, command["user_id"])),
+            blocks=my_ideas(
+                mine := ideas.ideas_of(ctx, command["user_id"]),
+                setup.stage_labels(ctx, [m.challenge for m in mine]),
+            ),  # fmt: skip
             response_type="ephemeral",
         )
     elif sub == "help":

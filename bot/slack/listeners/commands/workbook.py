@@ -20,6 +20,13 @@ def export(call: Call) -> None:
         content=result.content,
         filename=result.filename,
         title=result.filename.removesuffix(".xlsx"),
-        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}. "
-        "Record decisions in the Shortlist sheet's Decision and Award £ columns and send the file back here to load them.",
+        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}."
+        + (RETURN_IT if result.decisions_open else ""),
     )
+
+
+# Only while decisions can still be recorded (the panel has closed, nothing announced yet).
+RETURN_IT = (
+    " Record decisions in the Shortlist sheet's Decision and Award £ columns and send the file "
+    "back here to load them."
+)

@@ -9,9 +9,10 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
-from bot.slack.views.text import channel, escape, stop
+from bot.slack.views.text import channel, escape, stop, when
 from challenges import ideas, setup
 from challenges.errors import LairError
+from challenges.stages import Stage
 
 
 def register(app: App) -> None:
@@ -77,12 +78,16 @@ def save_challenge(
         return
     ack()
     kick_outbox(context)  # panel messages, when the panel channel was only now chosen
-    next_step = (
-        f"It opens automatically at the date you set, or now with `/challenge advance {challenge.id}`."
-        if challenge.stage == "draft"
-        else f"`/challenge status {challenge.id}` shows how it is going."
-    )
+    if challenge.stage != Stage.DRAFT:
+        next_step = f"`/challenge status {challenge.id}` shows how it is going."
+    elif challenge.opens_at is not None:
+        next_step = (f"It opens automatically on {when(challenge.opens_at, challenge.timezone)}, or "
+                     f"now with `/challenge advance {challenge.id}`.")  # fmt: skip
+    else:
+        next_step = (f"No opening date is set, so it opens when you say: `/challenge advance "
+                     f"{challenge.id}` opens it now, `/challenge edit {challenge.id}` sets a date.")  # fmt: skip
     client.chat_postMessage(
         channel=user,
-        text=f"Challenge #{challenge.id} *{escape(challenge.title)}* is saved ({challenge.stage}). {next_step}",
+        text=f"Challenge #{challenge.id} *{escape(challenge.title)}* is saved "
+        f"({Stage(challenge.stage).label}). {next_step}",
     )

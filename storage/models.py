@@ -132,7 +132,7 @@ class Idea(SQLModel, table=True):
     benefit: str = Field(default="", max_length=3000)
     funding_requested: int = 0
     partners: str = Field(default="", max_length=500)
-    theme: str | None = Field(default=None, max_length=80)
+    theme: str | None = Field(default=None, max_length=100)  # challenges.inputs.THEME_MAX
     anonymous: bool = False
     status: str = Field(default=IdeaStatus.SUBMITTED.value, max_length=16)
     shortlisted: bool = False

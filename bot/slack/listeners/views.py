@@ -28,7 +28,8 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
     meta = forms.metadata(view)
     user = body["user"]["id"]
     try:
-        draft = forms.idea_form(view)
+        themes = setup.load(ctx, int(meta["challenge_id"])).themes
+        draft = forms.idea_form(view, themes)
         result = ideas.submit_idea(ctx, user, int(meta["challenge_id"]), draft,
                                    source_permalink=meta.get("source_permalink"))  # fmt: skip
     except LairError as error:
@@ -50,7 +51,7 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
     ctx = lair(context)
     meta = forms.metadata(view)
     try:
-        draft = forms.idea_form(view)
+        draft = forms.idea_form(view, ideas.load(ctx, int(meta["idea_id"])).challenge.themes)
         result = ideas.edit_idea(ctx, body["user"]["id"], int(meta["idea_id"]), draft)
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)

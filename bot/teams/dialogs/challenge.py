@@ -57,7 +57,7 @@ def challenge_form(turn: Turn, values: dict[str, Any], data: dict[str, Any],
         placeholder="How might we cut missed bin collections?",
     )
     form.text("brief", "Brief", multiline=True, max_length=LONG_TEXT_MAX)
-    form.text("themes", "Themes (separate with commas; leave empty for none)", max_length=1700)
+    form.text("themes", "Themes (separate with commas; leave empty for none)", max_length=2100)
     channels = _channels(turn)
     if not channels:
         form.add(words("Lair knows no channels yet: add Lair to a team, then open this form again.",

@@ -1,8 +1,9 @@
-"""Challenge coordinators: a coordinator given a challenge to run, besides its creator.
+"""Challenge coordinators, and themes up to 100 characters.
 
 `challenge_coordinator`: one row per challenge and coordinator given it
 (`/challenge grant 4 @alex`); the App Home's "Your challenges" lists the challenges a
-coordinator created or was given.
+coordinator created or was given. `idea.theme` widens from 80 to 100 characters, the
+longest theme a challenge may now list.
 
 Revision ID: 0009
 Revises: 0003
@@ -35,9 +36,24 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_challengecoordinator_user_id"), ["user_id"], unique=False
         )
+    # An idea's theme is one of its challenge's, which may now be up to 100 characters.
+    with op.batch_alter_table("idea", schema=None) as batch_op:
+        batch_op.alter_column(
+            "theme",
+            existing_type=sqlmodel.sql.sqltypes.AutoString(length=80),
+            type_=sqlmodel.sql.sqltypes.AutoString(length=100),
+            existing_nullable=True,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("idea", schema=None) as batch_op:
+        batch_op.alter_column(
+            "theme",
+            existing_type=sqlmodel.sql.sqltypes.AutoString(length=100),
+            type_=sqlmodel.sql.sqltypes.AutoString(length=80),
+            existing_nullable=True,
+        )
     with op.batch_alter_table("challengecoordinator", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_challengecoordinator_user_id"))
     op.drop_table("challengecoordinator")

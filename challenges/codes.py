@@ -29,6 +29,7 @@ class Code(StrEnum):
     IDEA_NOT_REMOVED = "idea_not_removed"
     CANNOT_RESTORE_NOW = "cannot_restore_now"
     IDEA_REMOVED = "idea_removed"  # a vote, an edit or a score on a hidden idea
+    MEMBERS_HAVE_SCORED = "members_have_scored"  # (issue 13 item 8: named, not ids)
     HIDE_USAGE = "hide_usage"
     RESTORE_USAGE = "restore_usage"
     REVOKE_USAGE = "revoke_usage"

@@ -47,6 +47,10 @@ CATALOGUE: dict[Code, str] = {
         "*{title}* was removed by the coordinator, so it takes no votes or changes. Back "
         "another idea instead, or ask the coordinator why."
     ),
+    Code.MEMBERS_HAVE_SCORED: (
+        "{count} of the members you left out ({names}) have already scored ideas, so they stay "
+        "on the panel. A member who must not score an idea can declare a conflict on it."
+    ),
     Code.HIDE_USAGE: (
         "Say which idea to remove and why: [[challenge hide]] followed by the idea's number "
         "(its card says “Idea #12”) and the reason, which its author is told."

@@ -12,7 +12,7 @@ def export(call: Call) -> None:
     challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge export 4")
     involved = collect_people(call.ctx, challenge_id)  # refuses a challenge it cannot see
     call.say_privately("Preparing the workbook; it will arrive in your DMs with Lair in a moment.")
-    people = names_for(call.client, involved)
+    people = names_for(call.client, involved, call.ctx)
     result = export_workbook(call.ctx, call.user, challenge_id, people=people)
     dm = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(

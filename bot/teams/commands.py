@@ -117,7 +117,7 @@ def idea_form_button(turn: Turn, challenge_id: int | None) -> MessageActivityInp
 
 def _idea_buttons(item: ideas.MyIdea) -> list:
     idea, challenge = item.idea, item.challenge
-    if (item.role != "author" or idea.status == "withdrawn"
+    if (item.role != "author" or idea.status != "submitted"
             or challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING)):  # fmt: skip
         return []
     buttons = []

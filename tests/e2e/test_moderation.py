@@ -32,8 +32,8 @@ def test_hide_replaces_the_card_releases_votes_tells_the_author_and_restore_reve
     wait_until(lambda: len(card_updates(lair, bad)) == 1)  # voting opened: the Vote button
     click(lair, "UVOTER", bad)
     click(lair, "UVOTER", good)
-    wait_until(lambda: votes(lair) == 2)
-    replies = len(lair.slack.calls_to("response_url"))
+    lair.slack.wait_for("response_url", 2)  # both clicks answered
+    replies = 2
 
     lair.send.command("UVOTER", "/challenge", f"hide {bad.id} spam")
     assert "Only challenge coordinators" in said(lair, replies + 1)

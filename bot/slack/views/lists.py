@@ -58,7 +58,7 @@ def my_ideas(items: list[MyIdea], labels: Mapping[int, str] = {}) -> list[Block]
         )
         if (
             item.role == "author"
-            and idea.status != "withdrawn"
+            and idea.status == "submitted"  # not withdrawn, not removed by a coordinator
             and challenge.stage in (Stage.SUBMISSIONS, Stage.VOTING)
         ):
             buttons = []

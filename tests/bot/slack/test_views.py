@@ -135,3 +135,15 @@ def test_a_title_that_ends_its_sentence_gets_no_extra_full_stop():
     assert (
         "Voting has closed for Fewer bins. The shortlist" in plain
     )  # a plain title still gets one
+
+
+def test_a_removed_idea_reads_removed_everywhere_and_offers_no_buttons():
+    """Issue 13 item 6: the card shows nothing of it; its author's list says so."""
+    removed = idea(status="removed", title="Secret plan")
+    text, blocks = cards.idea_card(removed, challenge(stage="voting"), ["U2"], votes=None)
+    shown = mrkdwn(blocks) + text
+    assert text == "Removed by the coordinator" and "Secret plan" not in shown
+    assert not any(b.to_dict().get("type") == "actions" for b in blocks)
+    listed = lists.my_ideas([MyIdea(removed, challenge(stage="voting"), "author", None)])
+    assert "Removed by the coordinator" in mrkdwn(listed)
+    assert not any(b.to_dict().get("type") == "actions" for b in listed)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.words import PLAIN, say
+from challenges import directory, setup
 from challenges.context import Context
 from challenges.errors import LairError
 from challenges.money import format_pounds
 from challenges.workbook import cancel_import, confirm_import, export_workbook, stage_import
+from challenges.workbook.data import collect_people
 from challenges.workbook.intake import MAX_FILE_BYTES
 from storage import Database
 from storage.migrate import upgrade
@@ -32,10 +34,17 @@ def _context(settings: Settings) -> tuple[Context, str]:
     return ctx, actor
 
 
+def _names(ctx: Context, challenge_id: int) -> dict[str, str]:
+    """The names Lair has stored for the challenge's people (the workbook never shows ids
+    where a name is known)."""
+    workspace = setup.load(ctx, challenge_id).workspace_id
+    return directory.names(ctx.in_workspace(workspace), collect_people(ctx, challenge_id))
+
+
 def export_command(settings: Settings, challenge_id: int, output: Path | None) -> int:
     ctx, actor = _context(settings)
     try:
-        result = export_workbook(ctx, actor, challenge_id)
+        result = export_workbook(ctx, actor, challenge_id, people=_names(ctx, challenge_id))
     except LairError as exc:
         print(f"lair: {say(exc, PLAIN)}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ def tell_authors_voting_is_open(session: Session, challenge: Challenge, ctx: Con
     """One DM to every author with an idea in the vote, so they can rally support for it."""
     authors = session.exec(
         select(Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn")
+        .where(Idea.challenge_id == challenge.id, Idea.status == "submitted")
         .distinct()
         .order_by(Idea.author_id)
     ).all()

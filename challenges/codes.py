@@ -49,3 +49,19 @@ class Code(StrEnum):
     LEARNING_NUDGED_TODAY = "learning_nudged_today"  # title
     # Similar ideas at submission (issue 12)
     NO_SUCH_SUBMISSION = "no_such_submission"
+    # Moderation (issue 13): a coordinator hides an idea, or restores it; revokes a grant
+    REMOVAL_REASON_NEEDED = "removal_reason_needed"
+    REMOVAL_REASON_TOO_LONG = "removal_reason_too_long"
+    IDEA_ALREADY_REMOVED = "idea_already_removed"
+    IDEA_WITHDRAWN_NOT_REMOVED = "idea_withdrawn_not_removed"
+    CANNOT_REMOVE_NOW = "cannot_remove_now"
+    IDEA_NOT_REMOVED = "idea_not_removed"
+    CANNOT_RESTORE_NOW = "cannot_restore_now"
+    IDEA_REMOVED = "idea_removed"  # a vote, an edit or a score on a hidden idea
+    MEMBERS_HAVE_SCORED = "members_have_scored"  # (issue 13 item 8: named, not ids)
+    HIDE_USAGE = "hide_usage"
+    RESTORE_USAGE = "restore_usage"
+    REVOKE_USAGE = "revoke_usage"
+    GIVE_TO_A_COORDINATOR = "give_to_a_coordinator"
+    COORDINATOR_BY_SETTING = "coordinator_by_setting"
+    NOT_A_GRANTED_COORDINATOR = "not_a_granted_coordinator"

@@ -61,6 +61,15 @@ def require_deciding(session: Session, challenge: Challenge) -> None:
         )
 
 
+def can_record(session: Session, challenge: Challenge) -> bool:
+    """Decisions may be recorded now (the panel has closed and nothing is announced yet)."""
+    try:
+        require_deciding(session, challenge)
+    except WrongStage:
+        return False
+    return True
+
+
 def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
     """Refuses unless `actor` may record decisions for the challenge now."""
     with ctx.transaction() as session:
@@ -215,7 +224,7 @@ def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     )  # fmt: skip
     authors = session.exec(
         select(Idea.id, Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn")
+        .where(Idea.challenge_id == challenge.id, Idea.status == "submitted")
         .order_by(Idea.id)
     ).all()
     for idea_id, author in authors:

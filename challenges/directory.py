@@ -118,6 +118,28 @@ def channels(ctx: Context) -> list[Reachable]:
         return [_view(r) for r in rows]
 
 
+def remember_names(ctx: Context, names: dict[str, str]) -> None:
+    """Remember people's display names in the context's workspace (as their platform gave them)."""
+    if not names or ctx.workspace_id is None:
+        return
+    with ctx.transaction() as session:
+        for user_id, name in sorted(names.items()):
+            remember_person(session, ctx.workspace_id, user_id, name=name, now=ctx.now())
+
+
+def names_in(session: Session, workspace_id: int, user_ids: Iterable[str]) -> dict[str, str]:
+    """Display names Lair knows of a workspace's people, inside the caller's transaction."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Person.user_id, Person.name).where(
+            Person.workspace_id == workspace_id, Person.user_id.in_(wanted)
+        )
+    ).all()
+    return {user: name for user, name in rows if name}
+
+
 def names(ctx: Context, user_ids: Iterable[str]) -> dict[str, str]:
     """Display names of the context's workspace's people, where Lair knows them."""
     return {

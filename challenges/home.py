@@ -1,7 +1,7 @@
 """What one person's App Home shows: open challenges, their ideas, votes left, scoring to do,
 and for coordinators the numbers of running challenges. Platform-neutral data."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -11,9 +11,18 @@ from challenges import learning_overview, scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
-from challenges.setup import ChallengeNumbers, numbers
+from challenges.setup import ChallengeNumbers, numbers, stage_labels
 from challenges.stages import Stage
-from storage.models import Challenge, Conflict, Decision, Idea, PanelMember, Scorecard, Vote
+from storage.models import (
+    Challenge,
+    ChallengeCoordinator,
+    Conflict,
+    Decision,
+    Idea,
+    PanelMember,
+    Scorecard,
+    Vote,
+)
 
 LEARNING_ROUNDS = 6  # the coordinator's learning summary: the newest rounds after their award
 RECENTLY_LEARNED = 5
@@ -58,6 +67,10 @@ class Home:
     learning_rounds: list[learning_overview.RoundCounts] = field(default_factory=list)
     # Everyone: the latest learning updates across rounds.
     recently_learned: list[learning_overview.Recent] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)  # challenge id → its stage, as read
+
+    def stage(self, challenge: Challenge) -> str:
+        return self.labels.get(challenge.id) or Stage(challenge.stage).label
 
 
 def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
@@ -94,7 +107,7 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
         .where(
             Challenge.stage == Stage.PANEL.value,
             Idea.shortlisted,
-            Idea.status != "withdrawn",
+            Idea.status == "submitted",
             scope.visible(session),
         )
         .order_by(Challenge.id, Idea.id)
@@ -138,21 +151,32 @@ def home_for(ctx: Context, user_id: str) -> Home:
         )
         coordinator, rounds = None, []
         if is_coordinator(session, ctx, user_id):
+            given = select(ChallengeCoordinator.challenge_id).where(
+                ChallengeCoordinator.user_id == user_id
+            )
             after_award = session.exec(
                 select(Challenge)
                 .where(Challenge.stage.in_([Stage.DECIDED.value, Stage.CLOSED.value]),
-                       scope.visible(session))
+                       scope.visible(session),
+                       (Challenge.created_by == user_id) | Challenge.id.in_(given))
                 .order_by(Challenge.id.desc())
                 .limit(LEARNING_ROUNDS)
             ).all()  # fmt: skip
             rounds = learning_overview.round_counts(session, list(after_award), ctx.now())
-            everything = session.exec(
+            theirs = session.exec(
                 select(Challenge)
-                .where(Challenge.stage != Stage.CLOSED.value, scope.visible(session))
+                .where(
+                    Challenge.stage != Stage.CLOSED.value,
+                    scope.visible(session),
+                    (Challenge.created_by == user_id) | Challenge.id.in_(given),
+                )
                 .order_by(Challenge.id.desc())
             ).all()
-            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]
-        return Home(
+            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in theirs]
+        home = Home(
             user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator,
             rounds, learning_overview.recently_learned(session, limit=RECENTLY_LEARNED),
         )  # fmt: skip
+    shown = [o.challenge for o in open_challenges] + [m.challenge for m in mine]
+    shown += [v.challenge for v in coordinator or []]
+    return replace(home, labels=stage_labels(ctx, {c.id: c for c in shown}.values()))

@@ -6,6 +6,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from challenges import audit, ballots, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotAllowed, WrongStage
 from challenges.inputs import IdeaDraft
@@ -16,6 +17,8 @@ from storage.models import Challenge, Idea, IdeaMember, Vote
 
 WITHDRAWN = "withdrawn"
 SUBMITTED = "submitted"
+REMOVED = "removed"  # hidden by a coordinator (challenges/moderation.py)
+LIVE = (SUBMITTED,)  # statuses of ideas that take part: not withdrawn, not removed
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
     idea = get(session, idea_id)
     if idea.author_id != actor:
         raise NotAllowed("Only the person who submitted an idea can change or withdraw it.")
+    if idea.status == REMOVED:
+        raise WrongStage(Code.IDEA_REMOVED, title=idea.title)
     if idea.status == WITHDRAWN:
         raise WrongStage(
             "That idea has been withdrawn. Submit it again with `/idea` if the challenge is still open."

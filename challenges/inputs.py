@@ -15,6 +15,7 @@ from challenges.money import parse_pounds
 TITLE_MAX = 100
 LONG_TEXT_MAX = 3000
 CHALLENGE_TITLE_MAX = 150
+THEME_MAX = 100  # a challenge's theme (and so an idea's)
 
 DEFAULT_CRITERIA: tuple[tuple[str, float], ...] = (
     ("Impact for residents", 1.0),
@@ -126,7 +127,7 @@ class ChallengeDraft(_Input):
     def _themes(cls, v: Any) -> list[str]:
         if isinstance(v, str):
             v = v.split(",")
-        themes = [_text(t, label="theme", required=False, limit=80) for t in (v or [])]
+        themes = [_text(t, label="theme", required=False, limit=THEME_MAX) for t in (v or [])]
         themes = list(dict.fromkeys(t for t in themes if t))
         if len(themes) > 20:
             raise ValueError("Give at most 20 themes.")

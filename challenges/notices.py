@@ -74,6 +74,21 @@ class LearningDue:
     day: date | None = None  # the learning date (older messages may not name it)
 
 
+@dataclass(frozen=True)
+class IdeaModerated:
+    """To an author: a coordinator removed their idea (and why), or restored it."""
+
+    idea: Idea
+    challenge: Challenge
+    reason: str
+    restored: bool
+
+
+def idea_moderated(ctx: Context, payload: dict[str, Any]) -> IdeaModerated:
+    view = ideas.load(ctx, payload["idea_id"])
+    return IdeaModerated(view.idea, view.challenge, payload["reason"], payload["restored"])
+
+
 def idea_card(ctx: Context, idea_id: int) -> IdeaCard:
     view = ideas.load(ctx, idea_id)
     votes = None
@@ -126,7 +141,7 @@ def author_notice(ctx: Context, challenge_id: int, author: str) -> AuthorNotice 
             return None
         theirs = session.exec(
             select(Idea).where(Idea.challenge_id == challenge.id,
-                               Idea.status != IdeaStatus.WITHDRAWN.value,
+                               Idea.status == IdeaStatus.SUBMITTED.value,
                                Idea.author_id == author).order_by(Idea.id)
         ).all()  # fmt: skip
     return AuthorNotice(challenge, list(theirs)) if theirs else None
@@ -180,4 +195,6 @@ def facts(ctx: Context, kind: MessageKind, payload: dict[str, Any]) -> object | 
                                         by_coordinator=payload.get("by") == "coordinator")  # fmt: skip
         case MessageKind.LEARNING_CARD:
             return learning.card(ctx, payload["idea_id"], _day(payload))
+        case MessageKind.MODERATION:
+            return idea_moderated(ctx, payload)
     raise ValueError(f"no facts for outbox messages of kind {kind}")

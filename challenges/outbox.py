@@ -34,6 +34,7 @@ class MessageKind(StrEnum):
     RESULTS = "results"  # the winners, in the challenge channel
     OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
     CARD_UPDATE = "card_update"  # an idea's posted card, redrawn in place (payload: idea_id)
+    MODERATION = "moderation"  # to an author: a coordinator hid (or restored) their idea, and why
 
 
 UNSENT = (Status.PENDING.value, Status.UNSURE.value, Status.SENDING.value)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from challenges import audit, outbox, places, scope
+from challenges import audit, directory, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import InvalidInput, NotAllowed, NotOnPanel, WrongStage
 from challenges.roles import require_coordinator
@@ -160,12 +161,10 @@ def apply_panel(
         )
     )
     if scored:
-        raise NotAllowed(
-            f"{len(scored)} of the members you left out ({', '.join(sorted(scored))}) have "
-            "already scored ideas, so they stay on the panel. A member who must not score an "
-            "idea can declare a conflict on it.",
-            field="panel",
-        )
+        known = directory.names_in(session, challenge.workspace_id, scored)
+        who = sorted(known.get(u, "a member whose name Lair does not know") for u in scored)
+        raise NotAllowed(Code.MEMBERS_HAVE_SCORED, field="panel", count=len(scored),
+                         names=", ".join(who))  # fmt: skip
     for user in removed:
         session.delete(session.get(PanelMember, (challenge.id, user)))
         # Conflicts recorded for being on a team stay true but no longer matter; declared ones too.

@@ -42,7 +42,7 @@ def shortlist(session: Session, challenge_id: int) -> list[Idea]:
             .where(
                 Idea.challenge_id == challenge_id,
                 Idea.shortlisted == True,  # noqa: E712 - SQL comparison
-                Idea.status != "withdrawn",
+                Idea.status == "submitted",
             )
             .order_by(Idea.id)
         )
@@ -121,7 +121,7 @@ def enqueue_learning_updates(session: Session, challenge: Challenge, now: dateti
         .where(
             Idea.challenge_id == challenge.id,
             Decision.outcome == "fund",
-            Idea.status != "withdrawn",
+            Idea.status == "submitted",
         )
         .order_by(Idea.id)
     ).all()

@@ -1,5 +1,6 @@
 """Creating, editing and finding challenges."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -11,8 +12,8 @@ from challenges.errors import WrongStage
 from challenges.inputs import ChallengeDraft
 from challenges.panel import apply_panel, post_parents
 from challenges.roles import require_coordinator
-from challenges.stages import Stage
-from storage.models import Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
+from challenges.stages import Stage, label_of
+from storage.models import AuditEvent, Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
 
 _DRAFT_FIELDS = (
     "title", "brief", "themes", "channel_id", "panel_channel_id", "fund_pot", "max_award",
@@ -190,6 +191,26 @@ def list_challenges(ctx: Context, *, include_closed: bool = False) -> list[Chall
         return list(session.exec(query))
 
 
+RESULTS_ANNOUNCED = "results.announced"  # the audit action (challenges/decisions.py)
+
+
+def stage_labels(ctx: Context, challenges: Iterable[Challenge]) -> dict[int, str]:
+    """Each challenge's stage as people read it (challenges.stages.label_of)."""
+    challenges = list(challenges)
+    decided = [c.id for c in challenges if c.stage == Stage.DECIDED]
+    announced: set[int] = set()
+    if decided:
+        with ctx.read() as session:
+            announced = set(
+                session.exec(
+                    select(AuditEvent.challenge_id).where(
+                        AuditEvent.action == RESULTS_ANNOUNCED, AuditEvent.challenge_id.in_(decided)
+                    )
+                )
+            )
+    return {c.id: label_of(c.stage, announced=c.id in announced) for c in challenges}
+
+
 def taking_ideas(ctx: Context) -> list[Challenge]:
     with ctx.transaction() as session:
         return list(
@@ -205,6 +226,7 @@ def taking_ideas(ctx: Context) -> list[Challenge]:
 class ChallengeNumbers:
     ideas: int
     withdrawn: int
+    removed: int  # hidden by a coordinator (challenges/moderation.py)
     voters: int
     votes: int
     panel_members: int
@@ -216,8 +238,9 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
         return session.exec(query).one()
 
     return ChallengeNumbers(
-        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != "withdrawn")),
+        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "submitted")),
         withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
+        removed=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "removed")),
         voters=kept if (kept := session.get(Challenge, challenge_id).voters_kept) is not None
         else count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
         votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),

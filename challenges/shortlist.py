@@ -12,8 +12,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import audit, places
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, ShortlistLocked, WrongStage
+from challenges.errors import InvalidInput, Problem, ShortlistLocked, WrongStage
 from challenges.panel import locked_challenge, post_parents, sync_conflicts
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
@@ -22,6 +23,8 @@ from storage.models import Challenge, Idea, Scorecard, Vote
 
 SYSTEM = "lair"
 WITHDRAWN = "withdrawn"
+SUBMITTED = "submitted"  # not withdrawn, not removed by a coordinator
+REMOVED = "removed"
 
 
 def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
@@ -37,7 +40,7 @@ def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
 def tallies(session: Session, challenge_id: int) -> dict[int, int]:
     """Votes per idea that may be shortlisted (not withdrawn), zero included."""
     ideas = session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+        select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.status == SUBMITTED)
     ).all()
     counts = dict(
         session.exec(
@@ -113,7 +116,7 @@ def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
         ideas = {
             i.id: i
             for i in session.exec(
-                select(Idea).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+                select(Idea).where(Idea.challenge_id == challenge_id, Idea.status == SUBMITTED)
             )
         }
         candidates = [
@@ -150,6 +153,8 @@ def set_shortlist(
             idea = ideas.get(idea_id)
             if idea is None:
                 raise InvalidInput({"shortlist": f"Idea {idea_id} is not in this challenge."})
+            if idea.status == REMOVED:
+                raise InvalidInput({"shortlist": Problem(Code.IDEA_REMOVED, {"title": idea.title})})
             if idea.status == WITHDRAWN:
                 raise InvalidInput(
                     {

@@ -26,6 +26,13 @@ _LABELS = {
     Stage.SUBMISSIONS: "Taking ideas",
     Stage.VOTING: "Voting",
     Stage.PANEL: "With the panel",
-    Stage.DECIDED: "Decided",
+    # After the panel closes and until the decisions are announced (see `label_of`).
+    Stage.DECIDED: "Panel closed — decisions next",
     Stage.CLOSED: "Closed",
 }
+ANNOUNCED = "Decided"  # the decided stage once its decisions have been announced
+
+
+def label_of(stage: str, *, announced: bool) -> str:
+    """What people read for a challenge's stage: "Decided" only once decisions are announced."""
+    return ANNOUNCED if Stage(stage) == Stage.DECIDED and announced else Stage(stage).label

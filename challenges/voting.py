@@ -14,10 +14,10 @@ from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, select
 
 from challenges import audit, ballots, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
-from challenges.ideas import WITHDRAWN, tallies_visible
-from challenges.roles import require_coordinator
+from challenges.ideas import LIVE, REMOVED, WITHDRAWN, tallies_visible
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
@@ -45,6 +45,7 @@ class VoteOutcome:
     votes_left: int
     budget: int
     tally_live: bool  # the idea's count is on show, so its card needs refreshing
+    redelivered: bool = False  # the platform sent this very click again (not a second click)
 
 
 def voting_open(challenge) -> bool:
@@ -105,6 +106,8 @@ def _toggle(
     challenge, title = row, row.idea_title
     if not voting_open(challenge):
         raise VotingClosed(_not_open_message(challenge))
+    if row.idea_status == REMOVED:
+        raise WrongStage(Code.IDEA_REMOVED, title=title)
     if row.idea_status == WITHDRAWN:
         raise WrongStage(
             f"“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
@@ -122,7 +125,8 @@ def _toggle(
     ).one()
     if seen or (last_click is not None and last_click > now - DOUBLE_CLICK):
         # A redelivery of a click already counted, or a double click: no effect.
-        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False)
+        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False,
+                        redelivered=seen)  # fmt: skip
 
     if backed:
         ballots.remove_vote(session, challenge.id, voter, idea_id, now)
@@ -156,11 +160,11 @@ def _click_key(idea_id: int, voter: str) -> str:
 
 
 def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
-             changed: bool) -> VoteOutcome:  # fmt: skip
+             changed: bool, redelivered: bool = False) -> VoteOutcome:  # fmt: skip
     return VoteOutcome(
         idea_id=idea_id, idea_title=title, challenge_id=challenge.id, backed=backed,
         changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,
-        tally_live=changed and tallies_visible(challenge),
+        tally_live=changed and tallies_visible(challenge), redelivered=redelivered,
     )  # fmt: skip
 
 
@@ -194,34 +198,12 @@ def counts(session: Session, challenge_id: int) -> dict[int, int]:
     return dict(rows.all())
 
 
-@dataclass(frozen=True)
-class Standing:
-    idea_id: int
-    title: str
-    votes: int
-
-
-def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
-    """Every live idea's count, most votes first: for coordinators, at any stage."""
-    with ctx.transaction() as session:
-        require_coordinator(session, ctx, actor)
-        scope.challenge(session, challenge_id)
-        per_idea = counts(session, challenge_id)
-        live = session.exec(
-            select(Idea.id, Idea.title).where(
-                Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN
-            )
-        ).all()
-    ranked = [Standing(i, title, per_idea.get(i, 0)) for i, title in live]
-    return sorted(ranked, key=lambda s: (-s.votes, s.idea_id))
-
-
 def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     """Cards gain their Vote button when voting opens, and lose it (showing the
     counts) when it closes."""
     now = ctx.now()
     for idea_id in session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status != WITHDRAWN)
+        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status.in_(LIVE))
     ):
         outbox.enqueue(
             session, key=f"idea:{idea_id}:card:{challenge.stage}",

@@ -11,6 +11,7 @@ class Platform(StrEnum):
 class IdeaStatus(StrEnum):
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
+    REMOVED = "removed"  # hidden by a coordinator for breaking the rules
 
 
 class MemberRole(StrEnum):

@@ -119,6 +119,16 @@ class Coordinator(SQLModel, table=True):
     granted_at: datetime = _created()
 
 
+class ChallengeCoordinator(SQLModel, table=True):
+    """A coordinator given a challenge to run (besides its creator): it shows among their
+    challenges on the App Home."""
+
+    challenge_id: int = Field(foreign_key="challenge.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=USER_ID, index=True)
+    given_by: str = Field(max_length=USER_ID)
+    given_at: datetime = _created()
+
+
 class Idea(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("funding_requested >= 0", name="ck_idea_funding"),
@@ -134,7 +144,7 @@ class Idea(SQLModel, table=True):
     benefit: str = Field(default="", max_length=3000)
     funding_requested: int = 0
     partners: str = Field(default="", max_length=500)
-    theme: str | None = Field(default=None, max_length=80)
+    theme: str | None = Field(default=None, max_length=100)  # challenges.inputs.THEME_MAX
     anonymous: bool = False
     status: str = Field(default=IdeaStatus.SUBMITTED.value, max_length=16)
     shortlisted: bool = False

@@ -133,6 +133,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict]] = {}  # conversation -> messages, oldest first
         self.responses: dict[str, dict] = {}  # method -> extra fields for its response
         self.files: dict[str, dict] = {}  # file id -> {"name", "content", "user", "channels"}
+        self.people: dict[str, str] = {}  # user id -> display name (users.info), where known
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -443,7 +444,12 @@ class FakeSlack:
         if method == "users.info":
             return {
                 "ok": True,
-                "user": {"id": args.get("user"), "tz": "Europe/London", "is_bot": False},
+                "user": {
+                    "id": args.get("user"),
+                    "tz": "Europe/London",
+                    "is_bot": False,
+                    "profile": {"display_name": self.people.get(str(args.get("user")), "")},
+                },
             }
         return {"ok": True}
 

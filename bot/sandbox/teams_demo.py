@@ -199,7 +199,9 @@ def _play(drive: Driver, fake: FakeTeamsConnector, printer: Printer, cora: Perso
                                                "funding_requested": "abc"}, channel=ideas_channel)  # fmt: skip
     from bot.sandbox.teams_driving import problems
 
-    print("   the form comes back showing:\n" + "".join(f"     {p}\n" for p in problems(again.card)))
+    print(
+        "   the form comes back showing:\n" + "".join(f"     {p}\n" for p in problems(again.card))
+    )
 
     say("Cora opens voting: “challenge advance”. Everyone has 3 votes.")
     drive.say(cora, "challenge advance")

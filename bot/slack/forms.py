@@ -5,6 +5,7 @@ Errors come back as `InvalidInput` whose keys are block ids, ready for
 """
 
 import json
+from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
@@ -61,7 +62,21 @@ def _values(view: dict) -> dict[str, Any]:
     return out
 
 
-def idea_form(view: dict) -> IdeaDraft:
+def theme_of(value: str | None, themes: Sequence[str]) -> str | None:
+    """The theme an option value names (bot/slack/views/idea_modal.theme_key); anything else
+    is passed on as it is, for the domain to refuse as not one of the challenge's themes."""
+    if (
+        value
+        and value.startswith("theme:")
+        and value[6:].isdigit()
+        and int(value[6:]) < len(themes)
+    ):
+        return themes[int(value[6:])]
+    return value
+
+
+def idea_form(view: dict, themes: Sequence[str] = ()) -> IdeaDraft:
+    """The idea modal's values; `themes` are the challenge's, as its theme options list them."""
     v = _values(view)
     return IdeaDraft.parse(
         title=v.get(Block.TITLE),
@@ -71,7 +86,7 @@ def idea_form(view: dict) -> IdeaDraft:
         funding_requested=v.get(Block.FUNDING),
         team=v.get(Block.TEAM) or [],
         partners=v.get(Block.PARTNERS),
-        theme=v.get(Block.THEME),
+        theme=theme_of(v.get(Block.THEME), themes),
         anonymous="anonymous" in (v.get(Block.ANONYMOUS) or []),
     )
 

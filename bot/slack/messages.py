@@ -44,6 +44,8 @@ def render_facts(facts: object) -> Rendered:
             return learning_views.learning_nudge(facts)
         case learning.LearningCard():
             return learning_views.learning_card(facts)
+        case notices.IdeaModerated(idea=idea, challenge=challenge, reason=reason, restored=back):
+            return views_reminders.idea_moderated(idea, challenge, reason, back)
         case scoring.PanelCard():
             return panel_views.panel_parent(facts, facts.criteria)
         case decisions.Results():

@@ -1,4 +1,6 @@
-"""People's names for the workbook, from Slack (users.info), cached for an hour."""
+"""People's names for the workbook, from Slack (users.info), cached for an hour and kept in
+Lair's directory (challenges/directory.py), so that the command line's workbook and any
+later lookup that fails still name people rather than show their ids."""
 
 import logging
 import threading
@@ -6,6 +8,9 @@ import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from challenges import directory
+from challenges.context import Context
 
 log = logging.getLogger(__name__)
 TTL_SECONDS = 3600
@@ -15,7 +20,17 @@ _cache: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
 
 
-def names_for(client: WebClient, user_ids: set[str]) -> dict[str, str]:
+def names_for(client: WebClient, user_ids: set[str], ctx: Context | None = None) -> dict[str, str]:
+    """Display names by user id: Slack's (looked up now, remembered in `ctx`'s workspace), else
+    the ones Lair stored before."""
+    found = _looked_up(client, user_ids)
+    if ctx is None:
+        return found
+    directory.remember_names(ctx, found)
+    return {**directory.names(ctx, set(user_ids) - set(found)), **found}
+
+
+def _looked_up(client: WebClient, user_ids: set[str]) -> dict[str, str]:
     now = time.monotonic()
     names: dict[str, str] = {}
     lookups = 0

@@ -24,9 +24,10 @@ def vote_reply(outcome: voting.VoteOutcome) -> str:
     """What only the voter sees after a click."""
     title = f"“{outcome.idea_title}”"
     left = f"{outcome.votes_left} of {outcome.budget} votes left."
-    if not outcome.changed:
-        state = "You back" if outcome.backed else "You do not back"
-        return f"{state} {title} · {left} Press again to change that."
+    if not outcome.changed:  # a double click, or the same click delivered again
+        if outcome.backed:
+            return f"You back {title} · {left[:-1]} · press again to take it back."
+        return f"You do not back {title} · {left[:-1]} · press again to back it."
     if not outcome.backed:
         return f"You took your vote back from {title}. {left}"
     if outcome.votes_left == 0:

@@ -134,7 +134,7 @@ def update_button(turn: Turn, rest: list[str]) -> MessageActivityInput:
 
 def _idea_buttons(item: ideas.MyIdea) -> list:
     idea, challenge = item.idea, item.challenge
-    if (item.role != "author" or idea.status == "withdrawn"
+    if (item.role != "author" or idea.status != "submitted"
             or challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING)):  # fmt: skip
         return []
     buttons = []
@@ -151,9 +151,12 @@ def my_ideas(turn: Turn) -> MessageActivityInput:
     if not mine:
         return note("You have no ideas yet. Send **idea** to submit one.")
     body: list = [words(f"**Your ideas** ({len(mine)})")]
+    labels = setup.stage_labels(turn.ctx, [m.challenge for m in mine[:MINE_SHOWN]])
     for item in mine[:MINE_SHOWN]:
         idea, challenge = item.idea, item.challenge
-        status = "Withdrawn" if idea.status == "withdrawn" else Stage(challenge.stage).label
+        status = {"withdrawn": "Withdrawn", "removed": "Removed by the coordinator"}.get(
+            idea.status, labels[challenge.id]
+        )
         if idea.shortlisted and challenge.stage in (Stage.PANEL, Stage.DECIDED):
             status = "Shortlisted"
         votes = f" · {item.votes} votes" if item.votes is not None else ""

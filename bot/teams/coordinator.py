@@ -9,7 +9,7 @@ from collections.abc import Callable
 from microsoft_teams.cards import ActionSet
 
 from bot.teams import people, person, redraw, workbook
-from bot.teams.args import resolve_challenge
+from bot.teams.args import parse_id, resolve_challenge
 from bot.teams.cards import card, clip, execute, message, note, open_dialog, words
 from bot.teams.ids import Dialog, Verb
 from bot.teams.people import Mentioned
@@ -20,13 +20,15 @@ from bot.teams.views import Bold, line, not_understood, sentence
 from challenges import (
     decisions,
     learning_overview,
+    moderation,
     panel,
     roles,
     setup,
     shortlist,
-    voting,
+    tallies,
 )
-from challenges.errors import NotACoordinator, WrongStage
+from challenges.codes import Code
+from challenges.errors import LairError, NotACoordinator, WrongStage
 from challenges.stages import Stage
 from challenges.transitions import advance
 from storage.enums import ConversationKind
@@ -35,7 +37,8 @@ CHALLENGE_HELP = (
     "**Lair for coordinators**\n\n"
     "- **challenge new** — create a challenge (saved as a draft)\n"
     "- **challenge list** — every challenge and its stage\n"
-    "- **challenge status 4** — numbers for challenge #4 (only you see them)\n"
+    "- **challenge status 4** — numbers for challenge #4 (only you see them; add **--counts** "
+    "for hidden votes per idea, recorded in the audit)\n"
     "- **challenge edit 4** — change challenge #4's settings and dates\n"
     "- **challenge advance 4** — move challenge #4 to its next stage now\n"
     "- **challenge shortlist 4** — adjust the shortlist before scoring starts\n"
@@ -43,7 +46,10 @@ CHALLENGE_HELP = (
     "- **challenge decide 4** — record funding decisions\n"
     "- **challenge export 4** — the workbook for the fund panel, sent to you privately\n"
     "- **challenge learning 4** — funded ideas' learning updates: received, due, overdue, with **Nudge**\n"
-    "- **challenge grant @Alex** — make someone a coordinator\n"
+    "- **challenge hide 12 reason** — remove idea #12 for breaking the rules (its author is told "
+    "why); **challenge restore 12** puts it back before the panel\n"
+    "- **challenge grant @Alex** — make someone a coordinator (**challenge grant 4 @Alex** also "
+    "gives them challenge #4 to run); **challenge revoke @Alex** takes it back\n"
     "- **challenge person @Alex** — everything Lair holds about someone, sent to you privately "
     "(add **json** for JSON); **challenge person @Alex erase** erases them, after you confirm\n"
     "- **challenge help** — this help\n\n"
@@ -99,9 +105,9 @@ def list_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     found = setup.list_challenges(turn.ctx, include_closed=True)
     if not found:
         return [Reply(note("There are no challenges yet. **challenge new** creates one."))]
+    labels = setup.stage_labels(turn.ctx, found[:50])
     body = [words("**Challenges**")] + [
-        sentence(f"#{c.id} ", Bold(clip(c.title, 100)), f" — {Stage(c.stage).label}")
-        for c in found[:50]
+        sentence(f"#{c.id} ", Bold(clip(c.title, 100)), f" — {labels[c.id]}") for c in found[:50]
     ]
     if len(found) > 50:
         body.append(words(f"…and {len(found) - 50} more.", subtle=True))
@@ -110,20 +116,33 @@ def list_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
 
 @subcommand("status")
 def status(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
-    challenge_id = resolve_challenge(turn, args, usage="challenge status 4")
+    words_ = args.split()
+    reveal = COUNTS_FLAG in words_
+    rest = " ".join(w for w in words_ if w != COUNTS_FLAG)
+    challenge_id = resolve_challenge(turn, rest, usage="challenge status 4")
     found, n = setup.status(turn.ctx, turn.user, challenge_id)
-    ranked = voting.standings(turn.ctx, turn.user, challenge_id)
-    body = [sentence(f"#{found.id} ", Bold(found.title), f" — {Stage(found.stage).label}"),
+    shown = tallies.standings(turn.ctx, turn.user, challenge_id, reveal=reveal)
+    ranked = shown.standings
+    stage = setup.stage_labels(turn.ctx, [found])[found.id]
+    body = [sentence(f"#{found.id} ", Bold(found.title), f" — {stage}"),
             words(f"{n.ideas} ideas ({n.withdrawn} withdrawn) · {n.votes} votes from {n.voters} "
                   f"people · {n.panel_members} on the panel, {n.scorecards} scorecards")]  # fmt: skip
     if ranked:
-        body.append(words("**Votes per idea** (live)"))
+        body.append(words("**Votes per idea** (hidden from everyone else: this look is in the "
+                          "audit)" if shown.revealed else "**Votes per idea**"))  # fmt: skip
         body += [
             sentence(f"{s.votes} · ", clip(s.title, 100), f" (#{s.idea_id})") for s in ranked[:40]
         ]
+    elif shown.hidden:
+        body.append(words(f"Votes per idea are hidden until voting closes, from coordinators too. "
+                          f"If you must look (a suspected problem), “challenge status {found.id} "
+                          "--counts” shows them and records that you looked in the audit."))  # fmt: skip
     body.append(words("Counts are for coordinators only; who voted for what is never shown.",
                       subtle=True))  # fmt: skip
     return [Reply(message(card(body), "Challenge status"))]
+
+
+COUNTS_FLAG = "--counts"
 
 
 @subcommand("advance")
@@ -186,13 +205,56 @@ def export(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     return workbook.offer(turn, resolve_challenge(turn, args, usage="challenge export 4"))
 
 
+@subcommand("hide")
+def hide(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    """“challenge hide 12 reason…”: remove an idea that breaks the rules; its author is told why."""
+    first, _, reason = args.partition(" ")
+    idea_id = parse_id(first)
+    if idea_id is None:
+        raise LairError(Code.HIDE_USAGE)
+    done = moderation.hide_idea(turn.ctx, turn.user, idea_id, reason)
+    return [Reply(line("Idea removed", Bold(done.idea.title), f" (#{idea_id}) is removed: its card "
+                       f"now reads “Removed by the coordinator”, {done.votes_released} vote(s) went "
+                       "back to their voters, and its author has been told why. “challenge restore "
+                       f"{idea_id}” puts it back before the panel."))]  # fmt: skip
+
+
+@subcommand("restore")
+def restore(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    idea_id = parse_id(args.split()[0] if args.split() else "")
+    if idea_id is None:
+        raise LairError(Code.RESTORE_USAGE)
+    done = moderation.restore_idea(turn.ctx, turn.user, idea_id)
+    return [Reply(line("Idea restored", Bold(done.idea.title), f" (#{idea_id}) is back, and its "
+                       "author has been told. Votes it had before stay with their voters, who can "
+                       "back it again."))]  # fmt: skip
+
+
+@subcommand("revoke")
+def revoke(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    if not mentions:
+        raise LairError(Code.REVOKE_USAGE)
+    users = people.who(mentions)
+    for user in users:
+        roles.revoke_coordinator(turn.ctx, turn.user, user)
+    return [Reply(line("Coordinators", people.names_of(turn.ctx, users),
+                       " can no longer run challenges."))]  # fmt: skip
+
+
 @subcommand("grant")
 def grant(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     if not mentions:
         return [Reply(note("Say who to make a coordinator, e.g. **@Lair challenge grant @Alex** "
                            "in a channel."))]  # fmt: skip
     users = people.who(mentions)
+    challenge_id = parse_id(args.split()[0] if args.split() else "")
     done = [u for u in users if roles.grant_coordinator(turn.ctx, turn.user, u)]
+    if challenge_id is not None:  # “challenge grant 4 @Alex”: also give them challenge #4
+        for user in users:
+            roles.give_challenge(turn.ctx, turn.user, challenge_id, user)
+        return [Reply(line("Coordinators", people.names_of(turn.ctx, users), " can run "
+                           f"challenges, and challenge #{challenge_id} is now among theirs on "
+                           "their home card."))]  # fmt: skip
     already = [u for u in users if u not in done]
     parts = []
     if done:

@@ -41,7 +41,7 @@ def _open_challenges(home: Home) -> list:
     shown = home.open_challenges[: SHOWN["challenges"]]
     for item in shown:
         c = item.challenge
-        body.append(sentence(Bold(clip(c.title, 200)), f" (#{c.id}) — {Stage(c.stage).label}"))
+        body.append(sentence(Bold(clip(c.title, 200)), f" (#{c.id}) — {home.stage(c)}"))
         if item.deadline_label:
             due = (
                 format_local(item.deadline, c.timezone)
@@ -61,10 +61,12 @@ def _status(home: Home, item) -> str:
     idea, c = item.idea, item.challenge
     if idea.status == "withdrawn":
         return "Withdrawn"
+    if idea.status == "removed":
+        return "Removed by the coordinator"
     if (decision := home.outcomes.get(idea.id)) is not None:
         label = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
         return f"{label} ({format_pounds(decision.award)})" if decision.outcome == "fund" else label
-    return "Shortlisted" if idea.shortlisted else Stage(c.stage).label
+    return "Shortlisted" if idea.shortlisted else home.stage(c)
 
 
 def _my_ideas(home: Home) -> list:
@@ -94,11 +96,12 @@ def _to_score(home: Home) -> list:
 def _coordinator(home: Home) -> list:
     body: list = [words("**Your challenges** (coordinator)", size="Medium")]
     if not home.coordinator:
-        return body + [words("No challenges yet. “challenge new” creates one.")]
+        return body + [words("None of yours yet. “challenge new” creates one; “challenge list” "
+                             "shows every challenge.")]  # fmt: skip
     shown = home.coordinator[: SHOWN["coordinator"]]
     for view in shown:
         c, n = view.challenge, view.numbers
-        body.append(sentence(f"#{c.id} ", Bold(clip(c.title, 120)), f" — {Stage(c.stage).label}"))
+        body.append(sentence(f"#{c.id} ", Bold(clip(c.title, 120)), f" — {home.stage(c)}"))
         body.append(words(f"{n.ideas} ideas · {n.votes} votes from {n.voters} people · "
                           f"{n.panel_members} on the panel · {n.scorecards} scorecards"))  # fmt: skip
         body.append(words(NEXT.get(Stage(c.stage), "“challenge status {n}”").format(n=c.id),

@@ -50,6 +50,8 @@ def render_facts(facts: object, names: views.Names = str) -> MessageActivityInpu
             return views.panel_nudge(facts)
         case notices.AuthorNotice():
             return views.author_notice(facts)
+        case notices.IdeaModerated():
+            return views.idea_moderated(facts)
         case notices.LearningDue():
             return views.learning_due(facts)
         case learning.LearningNudge():

@@ -23,6 +23,9 @@ from storage.models import Challenge, Idea
 Names = Callable[[str], str]
 
 
+ENDS_A_SENTENCE = (".", "?", "!", "…")
+
+
 class Bold(str):
     """A run of a sentence shown in bold (still plain text: never markdown)."""
 
@@ -30,9 +33,13 @@ class Bold(str):
 def sentence(*parts: str, subtle: bool = False) -> RichTextBlock:
     """A line mixing Lair's words and people's text (titles), every part shown as written."""
     runs = []
+    before = ""
     for part in parts:
+        if part and part[0] == "." and str(before).rstrip().endswith(ENDS_A_SENTENCE):
+            part = part[1:]  # a title that ends its own sentence ("…collections?") takes no "."
         if not part:
             continue
+        before = part
         run = TextRun(text=str(part))
         if isinstance(part, Bold):
             run.weight = "Bolder"
@@ -104,8 +111,20 @@ def stage_news(news: notices.StageNews) -> MessageActivityInput:
     return message(card(body), f"{stage.label}: a Dragon's Lair challenge")
 
 
+REMOVED_TEXT = "Removed by the coordinator"
+
+
+def removed_card(idea: Idea, challenge: Challenge) -> MessageActivityInput:
+    """An idea a coordinator hid: nothing of it is shown but that it was removed."""
+    body = [words(f"_{REMOVED_TEXT}._"),
+            sentence(f"Idea #{idea.id} · ", clip(challenge.title, 200), subtle=True)]  # fmt: skip
+    return message(card(body), REMOVED_TEXT)
+
+
 def idea_card(view: IdeaView, votes: int | None, names: Names = str) -> MessageActivityInput:
     idea, challenge = view.idea, view.challenge
+    if idea.status == IdeaStatus.REMOVED:
+        return removed_card(idea, challenge)
     who = (
         "Anonymous" if idea.anonymous else ", ".join(names(u) for u in [idea.author_id, *view.team])
     )
@@ -147,6 +166,8 @@ def reminder(facts_: notices.Reminder) -> MessageActivityInput:
 
 def panel_parent(panel: scoring.PanelCard, names: Names = str) -> MessageActivityInput:
     idea, challenge = panel.idea, panel.challenge
+    if idea.status == IdeaStatus.REMOVED:
+        return removed_card(idea, challenge)
     who = "Anonymous" if idea.anonymous else ", ".join(names(u) for u in panel.team)
     body = [
         said(idea.title, bold=True, size="Medium", limit=100),
@@ -223,6 +244,22 @@ def author_notice(notice: notices.AuthorNotice) -> MessageActivityInput:
                      f" Voting closes {when(notice.challenge.voting_close_at, notice.challenge)}."),
             *_ideas(notice.ideas)]  # fmt: skip
     return message(card(body), "Voting is open")
+
+
+def idea_moderated(news: notices.IdeaModerated) -> MessageActivityInput:
+    """To an author whose idea a coordinator removed (with why) or restored."""
+    idea, challenge = news.idea, news.challenge
+    if news.restored:
+        body = [sentence("Your idea ", Bold(idea.title), f" (#{idea.id}) in ", Bold(challenge.title),
+                         " is back: a coordinator restored it. Votes it had before were returned "
+                         "to their voters, who can back it again.")]  # fmt: skip
+        return message(card(body), "Your idea is back")
+    body = [sentence("A coordinator removed your idea ", Bold(idea.title), f" (#{idea.id}) in ",
+                     Bold(challenge.title), ", because: ", news.reason),
+            words("Its card now reads “Removed by the coordinator”, and any votes it had went back "
+                  "to their voters. If you think this is a mistake, reply to the coordinator who "
+                  "runs the challenge.")]  # fmt: skip
+    return message(card(body), "Your idea was removed")
 
 
 def learning_due(due: notices.LearningDue) -> MessageActivityInput:

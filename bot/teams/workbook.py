@@ -102,6 +102,11 @@ def offer_file(turn: Turn, result: Export, description: str, summary: str,
     return [Reply(MessageActivityInput(summary=summary).add_attachments(consent))]
 
 
+# Only while decisions can still be recorded (the panel has closed, nothing announced yet).
+RETURN_IT = (" Record decisions in the Shortlist sheet's Decision and Award £ columns and send "
+             "the file back here to load them.")  # fmt: skip
+
+
 def consented(turn: Turn, action: str, context: dict[str, Any],
               upload: dict[str, Any] | None) -> list[Reply]:  # fmt: skip
     if "person" in context:
@@ -118,8 +123,7 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
     result = PREPARED.take(turn, context.get("export", "")) or _export(turn, challenge_id)
     shown = deliver(result, upload)
     about = line("The fund panel's workbook", f"The fund panel's workbook for challenge "
-                 f"#{challenge_id}: {result.summary}. Record decisions in the Shortlist sheet's "
-                 "Decision and Award £ columns and send the file back here to load them.")  # fmt: skip
+                 f"#{challenge_id}: {result.summary}.", RETURN_IT if result.decisions_open else "")  # fmt: skip
     return [Reply(MessageActivityInput().add_attachments(shown)), Reply(about)]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import learning, scope
+from challenges.ideas import tallies_visible
 from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
@@ -39,7 +40,7 @@ ANONYMOUS_AUTHOR = "(anonymous author)"
 class IdeaRow:
     idea: Idea
     team: list[str]  # author first
-    votes: int
+    votes: int | None  # None while the challenge hides its tallies (left blank)
     decision: Decision | None
 
 
@@ -132,8 +133,9 @@ def collect(
             .where(Idea.challenge_id == challenge_id)
         )
     }
+    hidden = not tallies_visible(challenge)  # votes per idea are hidden from coordinators too
     rows = [
-        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != "author")], votes.get(idea.id, 0), decisions.get(idea.id))
+        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != "author")], None if hidden else votes.get(idea.id, 0), decisions.get(idea.id))
         for idea in ideas
     ]  # fmt: skip
     by_id = {i.id: i for i in ideas}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from challenges import audit
 from challenges.context import Context
+from challenges.decisions import can_record
 from challenges.funding import recommend_challenge
 from challenges.money import format_pounds
 from challenges.ranking import rank_ideas
@@ -21,6 +22,8 @@ class Export:
     filename: str
     content: bytes
     summary: str
+    # Decisions can still be recorded, so an edited workbook sent back would be read.
+    decisions_open: bool = False
 
 
 def filename_for(challenge_id: int, title: str, when) -> str:
@@ -37,6 +40,7 @@ def export_workbook(
         require_coordinator(session, ctx, actor)
         data = collect(session, challenge_id, now=now, people=people)
         ranks = rank_ideas(session, data.challenge.id)
+        decisions_open = can_record(session, data.challenge)
     # Outside any transaction: the recommendation and the file need no database.
     recommendation = recommend_challenge(data.challenge, ranks)
     content = write(
@@ -52,4 +56,4 @@ def export_workbook(
         f"{len(ranks)} shortlisted of {data.numbers.ideas} ideas · recommended "
         f"{format_pounds(recommendation.total)} of the {format_pounds(c.fund_pot)} pot"
     )
-    return Export(c.id, filename_for(c.id, c.title, now), content, summary)
+    return Export(c.id, filename_for(c.id, c.title, now), content, summary, decisions_open)

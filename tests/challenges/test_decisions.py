@@ -3,9 +3,11 @@
 import pytest
 from sqlmodel import select
 
-from challenges import decisions, scoring
+from bot.words import SLACK, say
+from challenges import decisions, directory, panel, scoring, setup
+from challenges.codes import Code
 from challenges.decisions import DecisionInput
-from challenges.errors import InvalidInput, NotACoordinator, WrongStage
+from challenges.errors import InvalidInput, NotACoordinator, NotAllowed, WrongStage
 from challenges.transitions import advance
 from storage.models import AuditEvent, Decision, OutboxMessage
 from tests.challenges.panel_factories import author, panel_challenge
@@ -106,3 +108,33 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
     assert top.means == [5.0, 5.0, 5.0, 5.0, 4.0] and top.comments == ["Bold"]
     unlisted = decisions.outcome(ctx, made[4].id)
     assert not unlisted.shortlisted and unlisted.decision is None and unlisted.means == [None] * 5
+
+
+def test_the_stage_reads_panel_closed_until_decisions_are_announced(ctx, decided):
+    """Issue 13 item 8: after the panel closes the stage is not "Decided" until it is."""
+    challenge, made = decided
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)]) == {
+        challenge.id: "Panel closed — decisions next"
+    }
+    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
+        DecisionInput(made[i].id, "defer", 0) for i in range(4)], announce=False)  # fmt: skip
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)])[challenge.id] == (
+        "Panel closed — decisions next"
+    )  # recorded, not yet announced
+    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [], announce=True)
+    assert setup.stage_labels(ctx, [setup.load(ctx, challenge.id)])[challenge.id] == "Decided"
+
+
+def test_a_refused_panel_change_names_the_members_never_their_ids(ctx):
+    """Issue 13 item 8: the refusal listed raw user ids."""
+    challenge, made = panel_challenge(ctx, [3, 2])
+    score(ctx, "UDRAGON1", made[0], 4, 4, 4, 4, 4)
+    score(ctx, "UDRAGON2", made[0], 4, 4, 4, 4, 4)
+    directory.remember_names(ctx, {"UDRAGON1": "Dana <Dragon>"})
+    with pytest.raises(NotAllowed) as refused:
+        panel.set_panel(ctx, COORDINATOR, challenge.id, ["UDRAGON3"])
+    words = say(refused.value, SLACK)
+    assert refused.value.code == Code.MEMBERS_HAVE_SCORED and refused.value.field == "panel"
+    assert words.startswith("2 of the members you left out (Dana &lt;Dragon&gt;, a member whose "
+                            "name Lair does not know) have already scored")  # fmt: skip
+    assert "UDRAGON" not in words

@@ -1,13 +1,15 @@
 """Voting rules, on SQLite and PostgreSQL: budget, own ideas, stages, withdrawal, races."""
 
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlmodel import select
 
-from challenges import ideas, setup, voting
+from challenges import ideas, setup, tallies, voting
 from challenges.errors import (
     LairError,
     NotACoordinator,
@@ -18,6 +20,7 @@ from challenges.errors import (
 )
 from challenges.stages import Stage
 from challenges.transitions import advance
+from challenges.workbook.export import export_workbook
 from storage.models import AuditEvent, Ballot, OutboxMessage, Vote
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
@@ -206,20 +209,59 @@ def test_tallies_are_live_only_when_the_challenge_says_so(ctx):
     assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id).tally_live
 
 
-def test_coordinators_see_standings_others_do_not(ctx):
-    challenge, made = voting_round(ctx)
+def test_coordinators_see_standings_once_tallies_show_others_never(ctx):
+    challenge, made = voting_round(ctx, show_tallies_live=True)
     for voter in ("UV1", "UV2"):
         voting.toggle_vote(ctx, voter=voter, idea_id=made[1].id)
     voting.toggle_vote(ctx, voter="UV1", idea_id=made[2].id)
-    ranked = voting.standings(ctx, COORDINATOR, challenge.id)
-    assert [(s.title, s.votes) for s in ranked] == [
+    shown = tallies.standings(ctx, COORDINATOR, challenge.id)
+    assert not shown.hidden and not shown.revealed
+    assert [(s.title, s.votes) for s in shown.standings] == [
         ("Idea 1", 2),
         ("Idea 2", 1),
         ("Idea 0", 0),
         ("Idea 3", 0),
     ]
     with pytest.raises(NotACoordinator):
-        voting.standings(ctx, "UV1", challenge.id)
+        tallies.standings(ctx, "UV1", challenge.id)
+    with pytest.raises(NotACoordinator):
+        tallies.standings(ctx, "UV1", challenge.id, reveal=True)
+
+
+def test_hidden_tallies_are_hidden_from_coordinators_unless_revealed_and_audited(ctx):
+    """Issue 13 item 4: while voting is open and the challenge hides tallies, a coordinator
+    sees the totals only; asking for the counts shows them and is audited."""
+    challenge, made = voting_round(ctx)
+    for voter in ("UV1", "UV2"):
+        voting.toggle_vote(ctx, voter=voter, idea_id=made[1].id)
+    hidden = tallies.standings(ctx, COORDINATOR, challenge.id)
+    assert hidden.hidden and not hidden.revealed and hidden.standings == []
+    _, numbers = setup.status(ctx, COORDINATOR, challenge.id)
+    assert (numbers.voters, numbers.votes) == (2, 2)
+    with ctx.db.transaction() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == tallies.REVEALED)).all() == []
+
+    shown = tallies.standings(ctx, COORDINATOR, challenge.id, reveal=True)
+    assert shown.hidden and shown.revealed
+    assert [(s.title, s.votes) for s in shown.standings][:1] == [("Idea 1", 2)]
+    with ctx.db.transaction() as s:
+        looked = s.exec(select(AuditEvent).where(AuditEvent.action == tallies.REVEALED)).one()
+    assert (looked.actor_id, looked.challenge_id) == (COORDINATOR, challenge.id)
+    assert looked.detail == {"stage": "voting"}
+    # The workbook's Audit sheet carries the look; its All ideas sheet no counts meanwhile.
+    book = load_workbook(io.BytesIO(export_workbook(ctx, COORDINATOR, challenge.id).content))
+    audit_rows = [[c for c in row] for row in book["Audit"].iter_rows(values_only=True)]
+    assert any(tallies.REVEALED in row for row in audit_rows)
+    header, *rows = book["All ideas"].iter_rows(values_only=True)
+    assert [row[header.index("Votes")] for row in rows] == [None] * 4
+
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.VOTING)
+    after = tallies.standings(ctx, COORDINATOR, challenge.id, reveal=True)
+    assert not after.hidden and not after.revealed and after.standings
+    with ctx.db.transaction() as s:  # counts on show: nothing to audit
+        assert (
+            len(s.exec(select(AuditEvent).where(AuditEvent.action == tallies.REVEALED)).all()) == 1
+        )
 
 
 def test_cards_are_refreshed_when_voting_opens_and_closes(ctx):

@@ -7,8 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from challenges import workspaces
+from challenges import directory, workspaces
 from challenges.context import Context
+from challenges.workbook.data import collect_people
 from storage import Database
 from storage.enums import Platform
 from storage.migrate import upgrade
@@ -82,3 +83,24 @@ def test_report_from_the_command_line(migrated, tmp_path):
     assert len(wb["Rounds"]._charts) == 2
     with ctx.db.transaction() as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "portfolio.exported")).one()
+
+
+def test_the_command_line_workbook_names_people_from_the_directory(migrated, tmp_path):
+    """Issue 13 item 8: `lair export` showed Slack ids; it uses the names Lair stored."""
+    ctx, url = migrated
+    challenge, made = decided_round(ctx)
+    involved = collect_people(ctx, challenge.id)
+    directory.remember_names(ctx, {user: f"Person {n}" for n, user in enumerate(sorted(involved))})
+    out = tmp_path / "named.xlsx"
+    result = lair(url, "export", str(challenge.id), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(out)
+    cells = [
+        str(value)
+        for sheet in ("Shortlist", "All ideas", "Panel scores", "Conflicts")
+        for row in wb[sheet].iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ] + [str(row[1]) for row in wb["Audit"].iter_rows(min_row=2, values_only=True)]
+    shown = "\n".join(cells)
+    assert "Person 0" in shown and "UDRAGON1" not in shown and "UAUTHOR000" not in shown

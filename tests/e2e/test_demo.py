@@ -1,5 +1,6 @@
 """`lair demo` runs a whole round with no Slack workspace, prints it, and leaves the workbook."""
 
+import re
 import subprocess
 import sys
 import time
@@ -41,3 +42,16 @@ def test_demo_runs_a_round_in_under_a_minute(tmp_path):
     assert "fund" in decisions and "don't fund" in decisions  # the pot cannot fund them all
     learned = list(wb["Learning"].iter_rows(min_row=2, values_only=True))
     assert sorted(row[3] for row in learned) == ["changed course", "on track", "stopped"]
+
+    # People are named, never shown by their Slack ids (issue 13 item 8). The Audit sheet's
+    # Detail column is raw event data, left to issue 13 item 9 (readable words).
+    ids = re.compile(r"\bU[A-Z0-9]{8,}")
+    for ws in wb:
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            for name, value in zip(header, row, strict=False):
+                if ws.title == "Audit" and name == "Detail":
+                    continue
+                assert not (isinstance(value, str) and ids.search(value)), (ws.title, name, value)
+    people = {c.value for c in wb["Panel scores"]["C"]} | {c.value for c in wb["Audit"]["B"]}
+    assert {"Dragon Ayo", "Cora (coordinator)"} <= people, people

@@ -2,8 +2,11 @@
 
 import json
 
+from sqlmodel import select
+
 from challenges import ideas, setup
 from challenges.transitions import advance
+from storage.models import AuditEvent
 from tests.challenges.factories import challenge_draft, idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 from tests.waiting import wait_until
@@ -48,6 +51,37 @@ def test_coordinator_home_has_numbers_and_next_commands(lair):
     setup.create_challenge(lair.ctx, COORDINATOR, challenge_draft(title="Draft one"))
     text = text_of(open_home(lair, COORDINATOR))
     assert "Your challenges" in text and "Draft one" in text and "/challenge advance" in text
+
+
+def test_your_challenges_are_those_the_coordinator_created_or_was_given(lair):
+    """Issue 13 item 6: not every challenge in the workspace."""
+    setup.create_challenge(lair.ctx, COORDINATOR, challenge_draft(title="Cora's own"))
+    lair.send.command(COORDINATOR, "/challenge", "grant <@UALEX>")
+    lair.slack.wait_for("response_url", 1)
+    setup.create_challenge(lair.ctx, "UALEX", challenge_draft(title="Alex's own"))
+    given = setup.create_challenge(lair.ctx, COORDINATOR, challenge_draft(title="Handed over"))
+
+    text = text_of(open_home(lair, "UALEX"))
+    assert "Alex's own" in text and "Cora's own" not in text and "Handed over" not in text
+    lair.send.command(COORDINATOR, "/challenge", f"grant {given.id} <@UALEX>")
+    assert (
+        f"challenge #{given.id} is now among theirs"
+        in lair.slack.wait_for("response_url", 2)[-1].args["text"]
+    )
+    text = text_of(open_home(lair, "UALEX"))
+    assert "Alex's own" in text and "Handed over" in text and "Cora's own" not in text
+    text = text_of(open_home(lair, COORDINATOR))
+    assert "Cora's own" in text and "Handed over" in text and "Alex's own" not in text
+    with lair.ctx.db.transaction() as s:
+        given_events = s.exec(
+            select(AuditEvent).where(AuditEvent.action == "challenge.given")
+        ).all()
+    assert [(e.actor_id, e.subject, e.challenge_id) for e in given_events] == [
+        (COORDINATOR, "user:UALEX", given.id)
+    ]
+    lair.send.command(COORDINATOR, "/challenge", f"grant {given.id} <@USTAFF9>")
+    # A challenge goes to a coordinator: granting with a number makes them one first.
+    assert "among theirs" in lair.slack.wait_for("response_url", 3)[-1].args["text"]
 
 
 def test_sixty_open_challenges_still_publish_a_valid_view(lair):

@@ -231,6 +231,10 @@ def run_round(lair, c: Council, title: str, start: Barrier) -> Round:
     home = home_of(lair, c, c.staff[3])
     assert title in home and "1 of 3" in home
     status = said(lair, c, lambda: send.command(coord, "/challenge", f"status {challenge_id}"))
+    assert "4 from 3 people" in status and f"· {title}: idea 0" not in status  # hidden
+    status = said(
+        lair, c, lambda: send.command(coord, "/challenge", f"status {challenge_id} --counts")
+    )
     assert f"2 · {title}: idea 0" in status and f"2 · {title}: idea 1" in status
 
     advance_to("With the panel")
@@ -241,7 +245,7 @@ def run_round(lair, c: Council, title: str, start: Barrier) -> Round:
             c.dragon, "score_idea", str(i), channel=p.conversation_id, message_ts=p.message_id))  # fmt: skip
         reply = send.view_submission(c.dragon, view, {f"score.{k}": "4" for k in KEYS})
         assert reply.status == 200 and not reply.body, reply.body
-    advance_to("Decided")
+    advance_to("Panel closed — decisions next")
 
     said(lair, c, lambda: send.command(coord, "/challenge", f"export {challenge_id}"))
     wait_until(lambda: lair.slack.uploaded(c.team.id))

@@ -6,6 +6,7 @@ from sqlmodel import func, select
 
 from storage.models import Challenge, Idea
 from tests import posted
+from tests.challenges.factories import open_challenge
 from tests.conftest import COORDINATOR
 from tests.waiting import wait_until
 
@@ -160,3 +161,33 @@ def test_hostile_titles_are_kept_verbatim_and_shown_harmlessly(lair):
     sent = json.dumps([c.args for c in lair.slack.calls])
     assert "<!channel>" not in sent and "<@U999>" not in sent and "<https://x|y>" not in sent
     assert "&lt;!channel&gt;" in sent
+
+
+LONG_THEME = "Reducing missed collections in rural areas with narrow lanes and seasonal access x"
+
+
+def test_a_theme_longer_than_an_option_shows_can_be_chosen_and_kept_whole(lair):
+    """Issue 13 item 8: a 76–100 character theme was clipped in its option value, then
+    refused as not one of the challenge's themes."""
+    assert 76 <= len(LONG_THEME) <= 100
+    challenge = open_challenge(lair.ctx, themes=f"Waste, {LONG_THEME}")
+    lair.send.command("USTAFF1", "/idea")
+    view = lair.last_view()
+    [theme] = [b for b in view["blocks"] if b.get("block_id") == "theme"]
+    options = theme["element"]["options"]
+    assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in options)
+    [long_option] = [o for o in options if o["text"]["text"].startswith("Reducing missed")]
+    reply = lair.send.view_submission(
+        "USTAFF1", view, {**idea_form(1), "theme": long_option["value"]}
+    )
+    assert reply.status == 200 and not reply.body, reply.body
+    with lair.ctx.db.transaction() as s:
+        assert (
+            s.exec(select(Idea.theme).where(Idea.challenge_id == challenge.id)).one() == LONG_THEME
+        )
+
+    lair.send.command("USTAFF2", "/idea")  # a value that names no theme is still refused
+    reply = lair.send.view_submission(
+        "USTAFF2", lair.last_view(), {**idea_form(2), "theme": "theme:9"}
+    )
+    assert "Choose one of the challenge's themes" in reply.body

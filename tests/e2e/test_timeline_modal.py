@@ -95,3 +95,24 @@ def test_learning_update_dates_through_the_modal(lair):
         blocks_by_id(edit)["learning_update_dates"]["element"]["initial_value"]
         == "2027-09-01, 2028-03-01"
     )
+
+
+def saved_note(lair) -> str:
+    return next(c.args["text"] for c in lair.slack.wait_for("chat.postMessage")
+                if c.args.get("channel") == COORDINATOR and "is saved" in c.args.get("text", ""))  # fmt: skip
+
+
+def test_the_draft_confirmation_names_the_opening_date_only_when_one_is_set(lair):
+    """Issue 13 item 8: no "opens automatically at the date you set" without a date."""
+    lair.send.command(COORDINATOR, "/challenge", "new", channel="CCHALLENGE")
+    reply = lair.send.view_submission(COORDINATOR, lair.last_view(), CHALLENGE_FORM)
+    assert reply.status == 200 and not reply.body, reply.body
+    note = saved_note(lair)
+    assert "(Draft)" in note and "date you set" not in note and "automatically" not in note
+    assert "No opening date is set" in note and "`/challenge edit 1` sets a date" in note
+
+    lair.slack.reset()
+    lair.send.command(COORDINATOR, "/challenge", "new", channel="CCHALLENGE")
+    reply = lair.send.view_submission(COORDINATOR, lair.last_view(), {**CHALLENGE_FORM, **TIMELINE})
+    assert reply.status == 200 and not reply.body, reply.body
+    assert "It opens automatically on Mon 1 Mar 2027, 09:00 GMT" in saved_note(lair)

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from challenges import ideas, voting
 from challenges.stages import Stage
 from challenges.transitions import advance
-from storage.models import Ballot, Idea, Vote
+from storage.models import AuditEvent, Ballot, Idea, Vote
 from tests import posted
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
@@ -154,7 +154,7 @@ def test_six_concurrent_clicks_with_a_budget_of_three_make_three_votes(lair):
     assert sum("used all 3 of your votes" in r for r in replies(lair)) == 3
 
 
-def test_a_redelivered_click_and_a_double_click_count_once(lair):
+def test_a_redelivered_click_counts_once_and_a_double_click_is_answered(lair):
     made = voting_round(lair, count=2)
     click(lair, "UVOTER", made[0], action_ts="1700000500.000001")
     click(
@@ -164,10 +164,40 @@ def test_a_redelivered_click_and_a_double_click_count_once(lair):
     # A double click: two clicks, two action_ts, a moment apart.
     at_once([lambda: click(lair, "UVOTER", made[1]), lambda: click(lair, "UVOTER", made[1])])
     assert votes(lair, idea_id=made[1].id) == 1
-    lair.slack.wait_for("response_url", 2)
+    lair.slack.wait_for("response_url", 3)
     time.sleep(0.3)
-    assert len(replies(lair)) == 2  # one reply per vote, none for the repeats
+    # One reply per vote, one telling the double-clicker where they stand; none for the
+    # redelivery (its first delivery was answered).
+    assert sorted(replies(lair)) == sorted([
+        "You backed *Idea 0*. 2 of 3 votes left.",
+        "You backed *Idea 1*. 1 of 3 votes left.",
+        "You back *Idea 1* · 1 of 3 votes left · press again to take it back.",
+    ])  # fmt: skip
     assert votes(lair) == 2
+
+
+def test_a_vote_taken_back_a_moment_later_is_answered_both_times(lair, monkeypatch):
+    """Issue 13 item 5: within the double-click window the second click is told the state
+    (and how to change it); after it, the vote is taken back. Both clicks are answered."""
+    made = voting_round(lair, count=1)
+    monkeypatch.setattr(voting, "DOUBLE_CLICK", timedelta(seconds=30))  # "a second later"
+    click(lair, "UVOTER", made[0])
+    lair.slack.wait_for("response_url", 1)
+    click(lair, "UVOTER", made[0])
+    lair.slack.wait_for("response_url", 2)
+    assert replies(lair) == [
+        "You backed *Idea 0*. 2 of 3 votes left.",
+        "You back *Idea 0* · 2 of 3 votes left · press again to take it back.",
+    ]
+    assert votes(lair, voter_id="UVOTER") == 1
+
+    monkeypatch.setattr(voting, "DOUBLE_CLICK", timedelta(0))  # the window has passed
+    click(lair, "UVOTER", made[0])
+    lair.slack.wait_for("response_url", 3)
+    assert replies(lair)[-1] == "You took your vote back from *Idea 0*. 3 of 3 votes left."
+    assert votes(lair) == 0
+    with lair.ctx.db.transaction() as s:
+        assert s.exec(select(Ballot.votes_used).where(Ballot.voter_id == "UVOTER")).one() == 0
 
 
 def card_updates(lair, idea: Idea) -> list:
@@ -230,7 +260,8 @@ def test_cards_lose_the_vote_button_when_voting_closes(lair):
     assert [shown_votes(c) for c in closed] == ["1", "0"]
 
 
-def test_coordinator_status_shows_counts_only(lair):
+def test_coordinator_status_hides_counts_per_idea_until_asked_then_audits_the_look(lair):
+    """Issue 13 item 4: hidden tallies are hidden from coordinators too; --counts shows them."""
     made = voting_round(lair, count=2)
     for voter in ("UV1", "UV2"):
         click(lair, voter, made[1])
@@ -239,8 +270,26 @@ def test_coordinator_status_shows_counts_only(lair):
     status = lair.slack.wait_for("response_url", 3)[-1].args
     assert status["response_type"] == "ephemeral"
     text = str(status["blocks"])
-    assert "2 · Idea 1" in text and "0 · Idea 0" in text
+    assert "2 from 2 people" in text  # totals: how many voted, votes cast
+    assert "· Idea 1" not in text and "· Idea 0" not in text
+    assert f"`/challenge status {made[0].challenge_id} --counts`" in text
+    assert revealed(lair) == 0
+
+    lair.send.command(COORDINATOR, "/challenge", f"status {made[0].challenge_id} --counts")
+    text = str(lair.slack.wait_for("response_url", 4)[-1].args["blocks"])
+    assert "2 · Idea 1" in text and "0 · Idea 0" in text and "in the audit" in text
     assert "UV1" not in text and "UV2" not in text
+    assert revealed(lair) == 1
+
+    advance(lair.ctx, challenge_id=made[0].challenge_id, actor=COORDINATOR, expected=Stage.VOTING)
+    lair.send.command(COORDINATOR, "/challenge", "status")  # voting closed: counts on show
+    text = str(lair.slack.wait_for("response_url", 5)[-1].args["blocks"])
+    assert "2 · Idea 1" in text and "in the audit" not in text and revealed(lair) == 1
+
+
+def revealed(lair) -> int:
+    with lair.ctx.db.transaction() as s:
+        return len(s.exec(select(AuditEvent).where(AuditEvent.action == "tallies.revealed")).all())
 
 
 def test_a_failed_response_url_reply_falls_back_to_an_ephemeral_message(lair):

@@ -104,3 +104,26 @@ def test_export_is_for_coordinators_only(lair):
     refusal = lair.slack.wait_for("response_url")[-1].args
     assert "coordinator" in refusal["text"]
     assert lair.slack.calls_to("files.getUploadURLExternal") == []
+
+
+def test_the_export_dm_invites_the_file_back_only_while_decisions_can_be_recorded(lair):
+    """Issue 13 item 8: at the panel stage (and once results are announced) there is nothing
+    a returned workbook could record, so the DM does not ask for it."""
+    challenge, made = panel_challenge(lair.ctx, [2, 1])
+    lair.send.command(COORDINATOR, "/challenge", f"export {challenge.id}")
+    during = lair.slack.wait_for("files.completeUploadExternal")[-1].args["initial_comment"]
+    assert "workbook" in during and "send the file back" not in during
+    advance(lair.ctx, challenge_id=challenge.id, actor=COORDINATOR)  # the panel closes
+    lair.send.command(COORDINATOR, "/challenge", f"export {challenge.id}")
+    after = lair.slack.wait_for("files.completeUploadExternal", 2)[-1].args["initial_comment"]
+    assert after.endswith("send the file back here to load them.")
+
+
+def test_exporting_an_unknown_challenge_is_refused_before_anything_is_promised(lair):
+    lair.send.command(COORDINATOR, "/challenge", "export 999")
+    said = [c.args.get("text", "") for c in lair.slack.wait_for("response_url")]
+    assert said == [
+        "⚠️ There is no challenge 999. `/challenge list` shows the challenges and their numbers."
+    ]
+    time.sleep(0.2)  # nothing else follows (no "Preparing…")
+    assert len(lair.slack.calls_to("response_url")) == 1

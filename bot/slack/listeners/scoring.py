@@ -12,7 +12,7 @@ from bot.slack.ids import Action, Block, Callback
 from bot.slack.listeners.common import lair
 from bot.slack.messages import panel_parent_for
 from bot.slack.views import panel as views
-from bot.slack.views.text import escape
+from bot.slack.views.text import escape, stop
 from challenges import panel, scoring
 from challenges.context import Context
 from challenges.errors import LairError
@@ -122,7 +122,8 @@ def submit_conflict(
         return
     ack()
     text = (
-        f"Noted: you have a conflict of interest with *{escape(idea.title)}*. You will not score "
+        f"Noted: you have a conflict of interest with *{escape(idea.title)}*{stop(idea.title)} "
+        "You will not score "
         "it, and it is scored by the rest of the panel."
     )
     channel = meta.get("channel")

@@ -10,10 +10,11 @@ from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
 from bot.slack.views.found import notice_modal, similar_modal
-from bot.slack.views.text import channel, escape
+from bot.slack.views.text import channel, escape, stop, when
 from bot.words import SLACK, say
 from challenges import ideas, setup, similar
 from challenges.errors import LairError
+from challenges.stages import Stage
 
 
 def register(app: App) -> None:
@@ -32,7 +33,8 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
     meta = forms.metadata(view)
     user = body["user"]["id"]
     try:
-        draft = forms.idea_form(view)
+        themes = setup.load(ctx, int(meta["challenge_id"])).themes
+        draft = forms.idea_form(view, themes)
         result = similar.submit_or_hold(ctx, user, int(meta["challenge_id"]), draft,
                                         source_permalink=meta.get("source_permalink"))  # fmt: skip
     except LairError as error:
@@ -64,7 +66,7 @@ def _submitted(client: WebClient, context: BoltContext, user: str, result: ideas
     client.chat_postMessage(
         channel=user,
         text=f"Thanks — your idea *{escape(result.idea.title)}* (#{result.idea.id}) is in for "
-        f"*{escape(result.challenge.title)}*. It will appear in {channel(result.challenge.channel_id)} shortly. "
+        f"*{escape(result.challenge.title)}*{stop(result.challenge.title)} It will appear in {channel(result.challenge.channel_id)} shortly. "
         "`/idea mine` shows your ideas and lets you edit them while ideas are open.",
     )
     publish_home(client, lair(context), user)
@@ -75,7 +77,7 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
     ctx = lair(context)
     meta = forms.metadata(view)
     try:
-        draft = forms.idea_form(view)
+        draft = forms.idea_form(view, ideas.load(ctx, int(meta["idea_id"])).challenge.themes)
         result = ideas.edit_idea(ctx, body["user"]["id"], int(meta["idea_id"]), draft)
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
@@ -103,12 +105,16 @@ def save_challenge(
         return
     ack()
     kick_outbox(context)  # panel messages, when the panel channel was only now chosen
-    next_step = (
-        f"It opens automatically at the date you set, or now with `/challenge advance {challenge.id}`."
-        if challenge.stage == "draft"
-        else f"`/challenge status {challenge.id}` shows how it is going."
-    )
+    if challenge.stage != Stage.DRAFT:
+        next_step = f"`/challenge status {challenge.id}` shows how it is going."
+    elif challenge.opens_at is not None:
+        next_step = (f"It opens automatically on {when(challenge.opens_at, challenge.timezone)}, or "
+                     f"now with `/challenge advance {challenge.id}`.")  # fmt: skip
+    else:
+        next_step = (f"No opening date is set, so it opens when you say: `/challenge advance "
+                     f"{challenge.id}` opens it now, `/challenge edit {challenge.id}` sets a date.")  # fmt: skip
     client.chat_postMessage(
         channel=user,
-        text=f"Challenge #{challenge.id} *{escape(challenge.title)}* is saved ({challenge.stage}). {next_step}",
+        text=f"Challenge #{challenge.id} *{escape(challenge.title)}* is saved "
+        f"({Stage(challenge.stage).label}). {next_step}",
     )

@@ -10,7 +10,7 @@ from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.middleware import request_key
 from bot.slack.replies import ResponseUrlReplies
-from bot.slack.views.text import escape
+from bot.slack.views.text import escape, stop
 from challenges import voting
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ def vote_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: 
         handle_error(error, body, client, respond)
         return
     ack()
-    if not outcome.changed:
-        return  # a redelivery or a double click: the first click's reply says what happened
+    if outcome.redelivered:
+        return  # the same click sent again: its first delivery's reply says what happened
     say_privately(client, body, respond, reply(outcome))
     cards = context.get("cards")
     if outcome.tally_live and cards is not None:
@@ -62,12 +62,24 @@ def say_privately(client: WebClient, body: dict, respond: Respond, text: str) ->
 
 def reply(outcome: voting.VoteOutcome) -> str:
     title = escape(outcome.idea_title)
+    if not outcome.changed:  # a second click in the double-click window: no click goes unanswered
+        return current_state(f"*{title}*", outcome)
     left = f"{outcome.votes_left} of {outcome.budget} votes left."
+    end = stop(outcome.idea_title)
     if not outcome.backed:
-        return f"You took your vote back from *{title}*. {left}"
+        return f"You took your vote back from *{title}*{end} {left}"
     if outcome.votes_left == 0:
         return (
-            f"You backed *{title}*. {left} To back another idea, take a vote back by "
+            f"You backed *{title}*{end} {left} To back another idea, take a vote back by "
             "pressing Vote again on an idea you backed."
         )
-    return f"You backed *{title}*. {left}"
+    return f"You backed *{title}*{end} {left}"
+
+
+def current_state(title: str, outcome: voting.VoteOutcome) -> str:
+    """Where a voter stands on an idea, after a click that changed nothing (a double click)."""
+    if outcome.backed:
+        return (f"You back {title} · {outcome.votes_left} of {outcome.budget} votes left · "
+                "press again to take it back.")  # fmt: skip
+    return (f"You do not back {title} · {outcome.votes_left} of {outcome.budget} votes left · "
+            "press again to back it.")  # fmt: skip

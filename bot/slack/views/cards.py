@@ -13,11 +13,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import Action
-from bot.slack.views.text import capped_lines, clip, escape, mention, when
+from bot.slack.views.text import capped_lines, clip, escape, mention, stop, when
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
 from challenges.voting import voting_open
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea
 
 
@@ -75,15 +76,15 @@ def stage_announcement(
         ]
         return text, blocks
     lines = {
-        Stage.VOTING: f"🗳️ *Voting is open for {title}.* Use the Vote buttons on the ideas above — "
+        Stage.VOTING: f"🗳️ *Voting is open for {title}{stop(challenge.title)}* Use the Vote buttons on the ideas above — "
         f"you have {challenge.vote_budget} votes. "
         + (
             f"Voting closes {when(challenge.voting_close_at, zone)}."
             if challenge.voting_close_at
             else "The coordinator will say when voting closes."
         ),  # fmt: skip
-        Stage.PANEL: f"🔒 *Voting has closed for {title}.* The shortlist goes to the panel.",
-        Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}.* Decisions follow shortly.",
+        Stage.PANEL: f"🔒 *Voting has closed for {title}{stop(challenge.title)}* The shortlist goes to the panel.",
+        Stage.DECIDED: f"⚖️ *The panel has finished scoring {title}{stop(challenge.title)}* Decisions follow shortly.",
         Stage.CLOSED: f"✅ *{title} is closed.* Thank you to everyone who took part.",
         Stage.DRAFT: f"{title} is back in draft.",
     }
@@ -107,6 +108,8 @@ def idea_card(
     idea: Idea, challenge: Challenge, team: list[str], *, votes: int | None = None
 ) -> tuple[str, list[Block]]:
     """An idea as posted in the challenge channel. `votes` is shown only where tallies are visible."""
+    if idea.status == IdeaStatus.REMOVED:
+        return removed_card(idea, challenge)
     who = "Anonymous" if idea.anonymous else ", ".join(mention(u) for u in [idea.author_id, *team])
     fields = [
         MarkdownTextObject(text=f"*Asking for*\n{format_pounds(idea.funding_requested)}"),
@@ -146,3 +149,18 @@ def idea_card(
         )
     )
     return f"New idea: {escape(idea.title)}", blocks
+
+
+REMOVED_TEXT = "Removed by the coordinator"
+
+
+def removed_card(idea: Idea, challenge: Challenge) -> tuple[str, list[Block]]:
+    """An idea a coordinator hid: nothing of it is shown but that it was removed."""
+    return REMOVED_TEXT, [
+        SectionBlock(text=MarkdownTextObject(text=f"_{REMOVED_TEXT}._")),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=f"Idea #{idea.id} · {escape(clip(challenge.title, 200))}")
+            ]
+        ),
+    ]

@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 from bot.slack.ids import INPUT, Callback, award_block, outcome_block
 from bot.slack.ids import Block as B
 from bot.slack.views.inputs import tick_box
-from bot.slack.views.text import clip, escape, mention
+from bot.slack.views.text import clip, escape, mention, stop
 from challenges.decisions import DEFER, FUND, OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
 from challenges.shortlist import ShortlistForm
@@ -235,7 +235,7 @@ def outcome_message(outcome: Outcome) -> tuple[str, list[Block]]:
         head = f"The panel has finished with *{title}*; the coordinator will be in touch about its outcome."
     elif decision.outcome == FUND:
         head = (
-            f"🎉 *{title}* is funded: {format_pounds(decision.award)} from *{escape(challenge.title)}*. "
+            f"🎉 *{title}* is funded: {format_pounds(decision.award)} from *{escape(challenge.title)}*{stop(challenge.title)} "
             "The coordinator will be in touch about next steps."
         )
     elif decision.outcome == DEFER:

@@ -13,7 +13,7 @@ Voting: press *Vote* on the ideas you back, within your votes for the challenge 
 CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge new` — create a challenge (saved as a draft)
 • `/challenge list` — every challenge and its stage
-• `/challenge status 4` — numbers for challenge #4 (only you see them)
+• `/challenge status 4` — numbers for challenge #4 (only you see them; `--counts` shows hidden votes per idea, recorded in the audit)
 • `/challenge edit 4` — change challenge #4's settings and dates
 • `/challenge advance 4` — move challenge #4 to its next stage now
 • `/challenge shortlist 4` — adjust the shortlist before scoring starts
@@ -22,7 +22,8 @@ CHALLENGE_HELP = """*Lair for coordinators*
 • `/challenge export 4` — the workbook for the fund panel, sent to you privately
 • `/challenge learning 4` — funded ideas' learning updates: received, due, overdue, with *Nudge*
 • `/challenge report` — the portfolio workbook across every round, for the fund's board, sent to you privately
-• `/challenge grant @user` — make someone a coordinator
+• `/challenge hide 12 reason` — remove idea #12 for breaking the rules (its author is told why); `/challenge restore 12` puts it back before the panel
+• `/challenge grant @user` — make someone a coordinator (`/challenge grant 4 @user` also gives them challenge #4 to run); `/challenge revoke @user` takes it back
 • `/challenge person @user` — everything Lair holds about someone, sent to you privately (`… json` for JSON); `/challenge person @user erase` erases them, after you confirm
 • `/challenge help` — this help
 Where a command takes a number and only one challenge is running, you can leave the number out."""

@@ -83,7 +83,7 @@ def _open_challenges(home: Home) -> list[Block]:
     shown = home.open_challenges[: SHOWN["challenges"]]
     for item in shown:
         c = item.challenge
-        line = f"*{escape(clip(c.title, 200))}* (#{c.id}) — {Stage(c.stage).label}"
+        line = f"*{escape(clip(c.title, 200))}* (#{c.id}) — {home.stage(c)}"
         if item.deadline_label:
             due = (
                 when_for_reader(item.deadline, c.timezone)
@@ -116,6 +116,8 @@ def _my_ideas(home: Home) -> list[Block]:
         idea, c = item.idea, item.challenge
         if idea.status == "withdrawn":
             status = "Withdrawn"
+        elif idea.status == "removed":
+            status = "Removed by the coordinator"
         elif (decision := home.outcomes.get(idea.id)) is not None:
             status = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
             if decision.outcome == "fund":
@@ -123,7 +125,7 @@ def _my_ideas(home: Home) -> list[Block]:
         elif idea.shortlisted:
             status = "Shortlisted"
         else:
-            status = Stage(c.stage).label
+            status = home.stage(c)
         votes = f" · {item.votes} votes" if item.votes is not None else ""
         blocks.append(
             SectionBlock(
@@ -163,7 +165,10 @@ def _coordinator(home: Home) -> list[Block]:
     if not home.coordinator:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text="No challenges yet. `/challenge new` creates one.")
+                text=MarkdownTextObject(
+                    text="None of yours yet. `/challenge new` creates one; `/challenge list` "
+                    "shows every challenge."
+                )
             )
         )
     shown = home.coordinator[: SHOWN["coordinator"]]
@@ -173,7 +178,7 @@ def _coordinator(home: Home) -> list[Block]:
             SectionBlock(
                 fields=[
                     MarkdownTextObject(
-                        text=f"*#{c.id} {escape(clip(c.title, 120))}*\n{Stage(c.stage).label}"
+                        text=f"*#{c.id} {escape(clip(c.title, 120))}*\n{home.stage(c)}"
                     ),
                     MarkdownTextObject(
                         text=f"{n.ideas} ideas · {n.votes} votes from {n.voters} people\n{n.panel_members} on the panel · {n.scorecards} scorecards"

@@ -40,6 +40,11 @@ def _text_input(block: Block, label: str, *, multiline=False, max_length=None, i
     )
 
 
+def theme_key(index: int) -> str:
+    """A theme's option value: its place in the challenge's list."""
+    return f"theme:{index}"
+
+
 def idea_modal(
     challenge: Challenge,
     *,
@@ -82,8 +87,15 @@ def idea_modal(
                     max_length=500, placeholder="Other teams or organisations involved"),
     ]  # fmt: skip
     if challenge.themes:
-        options = [Option(value=clip(t, 75), text=clip(t, 75)) for t in challenge.themes]
-        initial = next((o for o in options if o.value == values.get("theme")), None)
+        # The value is the theme's place in the list: a theme may be longer than an option's
+        # text shows (75), and its value must name it whole (bot/slack/forms.theme_of).
+        options = [
+            Option(value=theme_key(n), text=clip(t, 75)) for n, t in enumerate(challenge.themes)
+        ]
+        chosen = values.get("theme")
+        initial = next(
+            (o for o, t in zip(options, challenge.themes, strict=True) if t == chosen), None
+        )
         blocks.append(
             InputBlock(
                 block_id=Block.THEME.value,

@@ -1,5 +1,7 @@
 """Private lists: my ideas, the challenges, a challenge's status."""
 
+from collections.abc import Mapping
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -17,13 +19,17 @@ from challenges.ideas import MyIdea
 from challenges.money import format_pounds
 from challenges.setup import ChallengeNumbers
 from challenges.stages import Stage
-from challenges.voting import Standing
+from challenges.tallies import Standing, Tallies
 from storage.models import Challenge
 
 MAX_LISTED = 15  # keeps a message well inside 50 blocks
 
 
-def my_ideas(items: list[MyIdea]) -> list[Block]:
+def _stage(challenge: Challenge, labels: Mapping[int, str]) -> str:
+    return labels.get(challenge.id) or Stage(challenge.stage).label
+
+
+def my_ideas(items: list[MyIdea], labels: Mapping[int, str] = {}) -> list[Block]:  # noqa: B006
     if not items:
         return [
             SectionBlock(
@@ -35,7 +41,9 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
     ]
     for item in items[:MAX_LISTED]:
         idea, challenge = item.idea, item.challenge
-        status = "Withdrawn" if idea.status == "withdrawn" else Stage(challenge.stage).label
+        status = {"withdrawn": "Withdrawn", "removed": "Removed by the coordinator"}.get(
+            idea.status, _stage(challenge, labels)
+        )
         if idea.shortlisted and challenge.stage in (Stage.PANEL, Stage.DECIDED):
             status = "Shortlisted"
         votes = f" · {item.votes} votes" if item.votes is not None else ""
@@ -50,7 +58,7 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
         )
         if (
             item.role == "author"
-            and idea.status != "withdrawn"
+            and idea.status == "submitted"  # not withdrawn, not removed by a coordinator
             and challenge.stage in (Stage.SUBMISSIONS, Stage.VOTING)
         ):
             buttons = []
@@ -82,7 +90,7 @@ def my_ideas(items: list[MyIdea]) -> list[Block]:
     return blocks
 
 
-def challenge_list(challenges: list[Challenge]) -> list[Block]:
+def challenge_list(challenges: list[Challenge], labels: Mapping[int, str] = {}) -> list[Block]:  # noqa: B006
     if not challenges:
         return [
             SectionBlock(
@@ -94,7 +102,7 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"*#{c.id} {escape(clip(c.title, 200))}* — {Stage(c.stage).label} · {channel(c.channel_id)}"
+                    text=f"*#{c.id} {escape(clip(c.title, 200))}* — {_stage(c, labels)} · {channel(c.channel_id)}"
                 )
             )
         )
@@ -106,12 +114,15 @@ def challenge_list(challenges: list[Challenge]) -> list[Block]:
 
 
 def challenge_status(
-    challenge: Challenge, numbers: ChallengeNumbers, standings: list[Standing] = (),
+    challenge: Challenge,
+    numbers: ChallengeNumbers,
+    tallies: Tallies | None = None,
+    labels: Mapping[int, str] = {},  # noqa: B006
     similar: dict[int, list[int]] | None = None,
-) -> list[Block]:  # fmt: skip
+) -> list[Block]:
     z = challenge.timezone
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{Stage(challenge.stage).label}*")),
+        SectionBlock(text=MarkdownTextObject(text=f"*#{challenge.id} {escape(challenge.title)}*\nStage: *{_stage(challenge, labels)}*")),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=f"*Ideas*\n{numbers.ideas} ({numbers.withdrawn} withdrawn)"),
@@ -127,8 +138,25 @@ def challenge_status(
             )
         ),
     ]  # fmt: skip
-    if standings:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=vote_counts(standings))))
+    if tallies is not None and tallies.standings:
+        heading = (
+            "*Votes per idea* (hidden from everyone else: this look is in the audit)"
+            if tallies.revealed
+            else "*Votes per idea*"
+        )
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=vote_counts(tallies.standings, heading=heading))
+            )
+        )
+    elif tallies is not None and tallies.hidden:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"Votes per idea are hidden until voting closes, from coordinators too. If you must look (a suspected problem), `/challenge status {challenge.id} --counts` shows them and records that you looked in the audit."
+                )
+            )
+        )
     if similar:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=similar_lines(similar))))
     blocks += [
@@ -149,10 +177,12 @@ def similar_lines(similar: dict[int, list[int]]) -> str:
     )
 
 
-def vote_counts(standings: list[Standing], *, limit: int = 2900) -> str:
+def vote_counts(
+    standings: list[Standing], *, heading: str = "*Votes per idea*", limit: int = 2900
+) -> str:
     """Votes per idea, most first, as one mrkdwn text within a section's limit."""
     return capped_lines(
-        "*Votes per idea* (live)",
+        heading,
         [f"{s.votes} · {escape(clip(s.title, 100))} (#{s.idea_id})" for s in standings],
         limit=limit,
     )

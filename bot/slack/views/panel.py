@@ -21,11 +21,13 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Action, Callback, score_block
 from bot.slack.ids import Block as B
+from bot.slack.views.cards import removed_card
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention
 from challenges.money import format_pounds
 from challenges.scoring import PanelCard, PanelScores, ScoreForm, ScoreResult, example
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Criterion
 
 
@@ -40,6 +42,8 @@ def panel_parent(
 ) -> tuple[str, list[Block]]:
     """One shortlisted idea in the panel channel; its thread is where the panel discusses it."""
     idea, challenge = card.idea, card.challenge
+    if idea.status == IdeaStatus.REMOVED:
+        return removed_card(idea, challenge)
     who = "Anonymous" if idea.anonymous else ", ".join(mention(u) for u in card.team)
     fields = [
         MarkdownTextObject(text=f"*Team*\n{who}"),

@@ -6,7 +6,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, SectionBlock
 
 from bot.slack.views.cards import submit_button
-from bot.slack.views.text import channel, clip, escape, when
+from bot.slack.views.text import channel, clip, escape, stop, when
 from challenges.stages import Stage
 from storage.models import Challenge, Idea
 
@@ -67,7 +67,7 @@ def author_voting_open(challenge: Challenge, ideas: Sequence[Idea]) -> tuple[str
     """A DM to an author when voting opens on their ideas."""
     yours = "Your idea is" if len(ideas) == 1 else "Your ideas are"
     line = (
-        f"🗳️ Voting is open for *{escape(challenge.title)}*. {yours} in the vote; tell colleagues "
+        f"🗳️ Voting is open for *{escape(challenge.title)}*{stop(challenge.title)} {yours} in the vote; tell colleagues "
         f"where to find {'it' if len(ideas) == 1 else 'them'} in {channel(challenge.channel_id)}."
     )
     if challenge.voting_close_at:
@@ -76,3 +76,22 @@ def author_voting_open(challenge: Challenge, ideas: Sequence[Idea]) -> tuple[str
         SectionBlock(text=MarkdownTextObject(text=line)),
         SectionBlock(text=MarkdownTextObject(text=_ideas(ideas))),
     ]
+
+
+def idea_moderated(
+    idea: Idea, challenge: Challenge, reason: str, restored: bool
+) -> tuple[str, list[Block]]:
+    """A DM to an author whose idea a coordinator removed (with why) or restored."""
+    title = (
+        f"*{escape(clip(idea.title, 100))}* (#{idea.id}) in *{escape(clip(challenge.title, 150))}*"
+    )
+    if restored:
+        line = (f"Your idea {title} is back: a coordinator restored it. Its card is in "
+                f"{channel(challenge.channel_id)} again; votes it had before were returned to "
+                "their voters, who can back it again.")  # fmt: skip
+    else:
+        line = (f"A coordinator removed your idea {title}, because: {escape(reason)}\n"
+                "Its card now reads “Removed by the coordinator”, and any votes it had went back "
+                "to their voters. If you think this is a mistake, reply to the coordinator who "
+                "runs the challenge.")  # fmt: skip
+    return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]

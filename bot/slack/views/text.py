@@ -13,6 +13,15 @@ def escape(text: str | None) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+ENDS_A_SENTENCE = (".", "?", "!", "…")
+
+
+def stop(text: str | None) -> str:
+    """The full stop a sentence ending with `text` (a title) needs: none when the title
+    already ends one ("How might we cut missed bin collections?" takes no extra ".")."""
+    return "" if (text or "").rstrip().endswith(ENDS_A_SENTENCE) else "."
+
+
 def clip(text: str, limit: int) -> str:
     """Shorten to `limit` characters, ending with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -19,7 +19,7 @@ from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line
 from challenges import directory, roles, setup
-from challenges.clock import local_to_utc, utc_to_local, valid_timezone
+from challenges.clock import format_local, local_to_utc, utc_to_local, valid_timezone
 from challenges.errors import InvalidInput, LairError, NotACoordinator
 from challenges.inputs import CHALLENGE_TITLE_MAX, LONG_TEXT_MAX, ChallengeDraft, default_criteria
 from challenges.money import format_pounds
@@ -57,7 +57,7 @@ def challenge_form(turn: Turn, values: dict[str, Any], data: dict[str, Any],
         placeholder="How might we cut missed bin collections?",
     )
     form.text("brief", "Brief", multiline=True, max_length=LONG_TEXT_MAX)
-    form.text("themes", "Themes (separate with commas; leave empty for none)", max_length=1700)
+    form.text("themes", "Themes (separate with commas; leave empty for none)", max_length=2100)
     channels = _channels(turn)
     if not channels:
         form.add(words("Lair knows no channels yet: add Lair to a team, then open this form again.",
@@ -216,9 +216,14 @@ def open_edit(turn: Turn, data: dict[str, Any]) -> Result:
 
 
 def _saved(challenge) -> Reply:
-    step = (f"It opens at the date you set, or now with “challenge advance {challenge.id}”."
-            if challenge.stage == Stage.DRAFT else
-            f"“challenge status {challenge.id}” shows how it is going.")  # fmt: skip
+    if challenge.stage != Stage.DRAFT:
+        step = f"“challenge status {challenge.id}” shows how it is going."
+    elif challenge.opens_at is not None:
+        step = (f"It opens automatically on {format_local(challenge.opens_at, challenge.timezone)}, "
+                f"or now with “challenge advance {challenge.id}”.")  # fmt: skip
+    else:
+        step = (f"No opening date is set, so it opens when you say: “challenge advance "
+                f"{challenge.id}” opens it now, “challenge edit {challenge.id}” sets a date.")  # fmt: skip
     return Reply(line("Challenge saved", f"Challenge #{challenge.id} ", Bold(challenge.title),
                       f" is saved ({Stage(challenge.stage).label}). {step}"))  # fmt: skip
 

@@ -99,3 +99,51 @@ def test_my_ideas_stays_within_fifty_blocks():
     blocks = lists.my_ideas(items)
     assert len(blocks) <= 50
     assert "<!channel>" not in mrkdwn(blocks)
+
+
+QUESTION = "How might we cut missed bin collections?"
+
+
+def test_a_title_that_ends_its_sentence_gets_no_extra_full_stop():
+    """Issue 13 item 8: "…collections?." nowhere, on Slack and Teams."""
+    from bot.slack.listeners.votes import reply
+    from bot.slack.views.reminders import author_voting_open, learning_update
+    from bot.teams import views as teams_views
+    from challenges import notices
+    from challenges.voting import VoteOutcome
+
+    asked = challenge(title=QUESTION, stage="voting")
+    said = []
+    for stage in (cards.Stage.VOTING, cards.Stage.PANEL, cards.Stage.DECIDED):
+        text, blocks = cards.stage_announcement(asked, stage)
+        said += [text, mrkdwn(blocks)]
+        teams = teams_views.stage_news(notices.StageNews(asked, stage, []))
+        said.append(json.dumps(teams.model_dump(mode="json", by_alias=True)))
+    said.append(author_voting_open(asked, [idea(title="Bins?")])[0])
+    said.append(learning_update(idea(title="Bins!"), asked, 500)[0])
+    outcome = VoteOutcome(idea_id=7, idea_title="Sensors in bins?", challenge_id=4, backed=True,
+                          changed=True, votes_left=2, budget=3, tally_live=False)  # fmt: skip
+    said.append(reply(outcome))
+    everything = "\n".join(said)
+    for doubled in ("?.", "?*.", "!.", "!*."):
+        assert doubled not in everything, doubled
+    assert "Voting is open for How might we cut missed bin collections?* Use" in everything
+    assert reply(outcome) == "You backed *Sensors in bins?* 2 of 3 votes left."
+    plain, _ = cards.stage_announcement(
+        challenge(title="Fewer bins", stage="panel"), cards.Stage.PANEL
+    )
+    assert (
+        "Voting has closed for Fewer bins. The shortlist" in plain
+    )  # a plain title still gets one
+
+
+def test_a_removed_idea_reads_removed_everywhere_and_offers_no_buttons():
+    """Issue 13 item 6: the card shows nothing of it; its author's list says so."""
+    removed = idea(status="removed", title="Secret plan")
+    text, blocks = cards.idea_card(removed, challenge(stage="voting"), ["U2"], votes=None)
+    shown = mrkdwn(blocks) + text
+    assert text == "Removed by the coordinator" and "Secret plan" not in shown
+    assert not any(b.to_dict().get("type") == "actions" for b in blocks)
+    listed = lists.my_ideas([MyIdea(removed, challenge(stage="voting"), "author", None)])
+    assert "Removed by the coordinator" in mrkdwn(listed)
+    assert not any(b.to_dict().get("type") == "actions" for b in listed)

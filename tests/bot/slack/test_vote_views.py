@@ -2,7 +2,8 @@
 
 from bot.slack.listeners.votes import reply
 from bot.slack.views.lists import vote_counts
-from challenges.voting import Standing, VoteOutcome
+from challenges.tallies import Standing
+from challenges.voting import VoteOutcome
 
 
 def outcome(**kw) -> VoteOutcome:
@@ -18,6 +19,12 @@ def test_replies_say_what_happened_and_what_is_left_with_the_title_escaped():
         "You took your vote back from *Bins &lt;b&gt; &amp; more*. 2 of 3 votes left."
     )
     assert "take a vote back" in reply(outcome(votes_left=0))
+    assert reply(outcome(changed=False)) == (
+        "You back *Bins &lt;b&gt; &amp; more* · 1 of 3 votes left · press again to take it back."
+    )
+    assert reply(outcome(changed=False, backed=False, votes_left=3)) == (
+        "You do not back *Bins &lt;b&gt; &amp; more* · 3 of 3 votes left · press again to back it."
+    )
 
 
 def test_vote_counts_list_counts_only_and_stay_within_a_section():

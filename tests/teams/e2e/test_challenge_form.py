@@ -39,6 +39,9 @@ def test_a_coordinator_creates_a_challenge_from_a_channel(lair, drive):
     assert drive.submit(cora, refused.card, {"fund_pot": "£2,000"}).closed
     [saved] = lair.connector.wait_for_messages(lair.connector.personal_chat(cora), 3)[2:]
     assert "is saved (Draft)" in text_of(card_of(saved))
+    # No date was set, so nothing claims it opens "at the date you set" (issue 13 item 8).
+    assert "date you set" not in text_of(card_of(saved))
+    assert "No opening date is set" in text_of(card_of(saved))
     [challenge] = setup.list_challenges(lair.ctx)
     assert (challenge.title, challenge.channel_id, challenge.panel_channel_id, challenge.fund_pot) == (
         "Fewer missed bins", ideas.id, dragons.id, 2000)  # fmt: skip

@@ -2,8 +2,11 @@
 @mention (Teams sends only the per-bot 29: id; Lair maps it to the Entra id), status with the
 live counts, editing, and the shortlist dialog."""
 
-from challenges import panel, roles, setup
+from sqlmodel import select
+
+from challenges import panel, roles, setup, voting
 from challenges.stages import Stage
+from storage.models import AuditEvent, Vote
 from tests.teams.e2e.driving import button, card_of, inputs, problems, text_of
 
 
@@ -37,13 +40,24 @@ def test_grant_by_mention_and_refusals_for_everyone_else(council):
     assert "There are no challenges yet" in text_of(card_of(listing))
 
 
-def test_status_shows_the_live_counts_to_the_coordinator_only(council):
-    challenge = council.challenge(stage=Stage.SUBMISSIONS)
+def test_status_hides_counts_per_idea_until_asked_and_audits_the_look(council):
+    """Issue 13 item 4, on Teams: hidden tallies are hidden from coordinators too."""
+    challenge = council.challenge(stage=Stage.SUBMISSIONS, vote_during_submissions=True)
     alex = council.person("Alex Green")
-    council.idea(alex, challenge, title="Bin sensors")
+    idea = council.idea(alex, challenge, title="Bin sensors")
+    voting.toggle_vote(council.ctx, voter="UVOTER1", idea_id=idea.id)
     [status] = council.drive.say(council.cora, "challenge status")
     said = text_of(card_of(status))
-    assert "1 ideas (0 withdrawn)" in said and "0 · Bin sensors" in said
+    assert "1 ideas (0 withdrawn) · 1 votes from 1 people" in said
+    assert "· Bin sensors" not in said and f"“challenge status {challenge.id} --counts”" in said
+    [looked] = council.drive.say(council.cora, "challenge status --counts")
+    said = text_of(card_of(looked))
+    assert "1 · Bin sensors" in said and "this look is in the audit" in said
+    with council.ctx.transaction() as session:
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "tallies.revealed")
+        ).all()
+    assert event.actor_id == council.cora.aad_object_id and event.challenge_id == challenge.id
     [refused] = council.drive.say(alex, "challenge status")
     assert "Only challenge coordinators" in text_of(card_of(refused))
     what, _help = council.drive.say(council.cora, "challenge frobnicate")
@@ -81,3 +95,46 @@ def test_the_shortlist_dialog(council):
     council.lair.connector.wait_until(
         lambda: "Taken off the shortlist" in text_of(card_of(council.panel_parent(found[2].id)))
     )
+
+
+def test_a_coordinator_hides_an_idea_its_author_is_told_and_restores_it(council):
+    """Issue 13 item 6, on Teams: the card reads "Removed by the coordinator", the votes go
+    back, the author hears why in their chat with Lair; restore puts the card back."""
+    challenge = council.challenge(stage=Stage.SUBMISSIONS, vote_during_submissions=True)
+    alex = council.person("Alex Green")
+    idea = council.idea(alex, challenge, title="Bin sensors")
+    voting.toggle_vote(council.ctx, voter="UVOTER1", idea_id=idea.id)
+    council.settle()
+    [refused] = council.drive.say(alex, f"challenge hide {idea.id} spam")
+    assert "Only challenge coordinators" in text_of(card_of(refused))
+    chat_before = len(council.drive.chat(alex))
+
+    [done] = council.drive.say(council.cora, f"challenge hide {idea.id} It names a resident.")
+    assert "is removed" in text_of(card_of(done)) and "1 vote(s) went back" in text_of(
+        card_of(done)
+    )
+    council.settle()
+    shown = text_of(card_of(council.card(idea.id)))
+    assert "Removed by the coordinator" in shown and "Bin sensors" not in shown
+    told = council.drive.chat(alex)[chat_before:]
+    assert any("because: It names a resident." in text_of(card_of(m)) for m in told)
+    with council.ctx.transaction() as session:
+        assert session.exec(select(Vote).where(Vote.idea_id == idea.id)).all() == []
+
+    [back] = council.drive.say(council.cora, f"challenge restore {idea.id}")
+    assert "is back" in text_of(card_of(back))
+    council.settle()
+    assert "Bin sensors" in text_of(card_of(council.card(idea.id)))
+
+
+def test_a_coordinator_revokes_a_grant_not_a_configured_one(council):
+    alex = council.person("Alex Green")
+    council.drive.say(council.cora, "challenge grant", channel=council.ideas, people=[alex])
+    assert roles.check_coordinator(council.ctx, alex.aad_object_id)
+    [refused] = council.drive.say(alex, "challenge revoke", channel=council.ideas,
+                                  people=[council.cora])  # fmt: skip
+    assert "through Lair's settings (LAIR_COORDINATORS)" in text_of(card_of(refused))
+    [done] = council.drive.say(council.cora, "challenge revoke", channel=council.ideas,
+                               people=[alex])  # fmt: skip
+    assert "Alex Green can no longer run challenges." in text_of(card_of(done))
+    assert not roles.check_coordinator(council.ctx, alex.aad_object_id)

@@ -109,6 +109,9 @@ def test_the_workbook_goes_out_by_file_consent_and_comes_back(council):
         lambda: [m for m in council.drive.chat(council.cora)
                  if m.attachments and m.attachments[0]["contentType"].endswith("file.info")])  # fmt: skip
     assert shown[0].attachments[0]["content"]["uniqueId"] == upload.item_id
+    note = [text_of(card_of(m)) for m in council.drive.chat(council.cora)
+            if m.cards and "The fund panel's workbook for challenge" in text_of(card_of(m))]  # fmt: skip
+    assert note[-1].endswith("send the file back here to load them.")  # decisions are open
     assert council.lair.connector.message(offer.id).deleted  # the consent card has gone
 
     changed = edited(content, {a.id: ("fund", 3000), b.id: ("fund", 2000), c.id: ("defer", None)})
@@ -160,3 +163,18 @@ def test_declining_the_workbook_and_files_that_are_not_it(council, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_BYTES", 1000)
     assert "larger than 20 MB" in send("huge.xlsx", b"PK" + b"x" * 2000)
     assert decided(council) == {}
+
+
+def test_the_workbook_note_invites_it_back_only_while_decisions_can_be_recorded(council):
+    """Issue 13 item 8: at the panel stage a returned workbook could record nothing."""
+    challenge, *_ = council.panel_round(2, authors_installed=True)
+    council.drive.say(council.cora, f"challenge export {challenge.id}", channel=council.ideas)
+    offer, consent = consent_in(council)
+    accepted = council.lair.send.post(council.lair.send.file_consent(
+        council.cora, "accept", consent["content"]["acceptContext"], file_name=consent["name"],
+        message_id=offer.id))  # fmt: skip
+    assert accepted.status == 200
+    notes = council.lair.connector.wait_until(
+        lambda: [text_of(card_of(m)) for m in council.drive.chat(council.cora)
+                 if m.cards and "The fund panel's workbook for challenge" in text_of(card_of(m))])  # fmt: skip
+    assert "send the file back" not in notes[-1]

@@ -1,7 +1,8 @@
 """The home card (on install and on `home`) shows what Slack's App Home shows; "Submit as idea"
 on any message opens the idea dialog pre-filled from it (its HTML body as plain text)."""
 
-from challenges import ideas
+from challenges import ideas, setup
+from tests.challenges.factories import challenge_draft
 from tests.teams.e2e.driving import button, card_of, has_button, inputs, text_of
 
 
@@ -58,3 +59,20 @@ def test_submit_as_idea_from_a_message(council):
     assert mine.idea.title == "Bins <everywhere> & every week"
     assert mine.idea.source_permalink == message["linkToMessage"]
     assert challenge.id == mine.challenge.id
+
+
+def test_your_challenges_are_those_created_or_given(council):
+    """Issue 13 item 6 on Teams: the home card lists a coordinator's own challenges only."""
+    council.challenge(title="Cora's own")
+    alex = council.person("Alex Green")
+    council.drive.say(council.cora, "challenge grant", channel=council.ideas, people=[alex])
+    theirs = setup.create_challenge(council.ctx, alex.aad_object_id,
+                                    challenge_draft(title="Alex's own"))  # fmt: skip
+    [home] = council.drive.say(council.cora, "home")
+    said = text_of(card_of(home))
+    assert "Cora's own" in said and "Alex's own" not in said.split("Your challenges")[1]
+    [given] = council.drive.say(council.cora, f"challenge grant {theirs.id}",
+                                channel=council.ideas, people=[council.cora])  # fmt: skip
+    assert f"challenge #{theirs.id} is now among theirs" in text_of(card_of(given))
+    [home] = council.drive.say(council.cora, "home")
+    assert "Alex's own" in text_of(card_of(home)).split("Your challenges")[1]

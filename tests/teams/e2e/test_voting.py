@@ -121,7 +121,7 @@ def test_thirty_simultaneous_clicks_are_counted_exactly_and_a_redelivery_once(co
     again = council.lair.send.post(clicks[0])  # Teams delivers the first click again
     assert (
         again.json()["value"]
-        == "You back “Idea 0” · 1 of 2 votes left. Press again to change that."
+        == "You back “Idea 0” · 1 of 2 votes left · press again to take it back."
     )
     assert votes(council, a.id) == 30
 
@@ -143,3 +143,21 @@ def test_another_tenants_idea_and_a_closed_vote_are_refused(council):
         council.lair.send.card_action(pat, action["verb"], action["data"])
     )
     assert closed.json()["value"].startswith("⚠️ Voting") and votes(council, a.id) == 0
+
+
+def test_a_second_click_a_moment_later_is_told_the_state_then_takes_the_vote_back(council, clock):
+    """Issue 13 item 5: no click goes unanswered; the vote ends taken back, or the voter is
+    told why not and what to do."""
+    challenge, authors, (a, *_) = voting_round(council, count=1)
+    pat = council.person("Pat Voter", install=False)
+    assert vote(council, pat, a.id)["value"] == "You backed “Idea 0”. 1 of 2 votes left."
+    clock.advance(seconds=1)  # inside the double-click window
+    assert vote(council, pat, a.id)["value"] == (
+        "You back “Idea 0” · 1 of 2 votes left · press again to take it back."
+    )
+    assert votes(council, a.id) == 1
+    clock.advance(seconds=2)  # past it
+    assert vote(council, pat, a.id)["value"] == (
+        "You took your vote back from “Idea 0”. 2 of 2 votes left."
+    )
+    assert votes(council, a.id) == 0

@@ -11,6 +11,7 @@ from bot.slack.listeners.common import (
     kick_outbox,
     lair,
     mentioned_users,
+    parse_id,
     resolve_challenge,
 )
 from bot.slack.views.challenge_modal import challenge_modal
@@ -18,9 +19,10 @@ from bot.slack.views.help import CHALLENGE_HELP
 from bot.slack.views.learning import overview_message
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import learning_overview, roles, setup, similar, voting
+from challenges import learning_overview, moderation, roles, setup, similar, tallies
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import NotACoordinator
+from challenges.errors import LairError, NotACoordinator
 from challenges.inputs import default_criteria
 from challenges.transitions import advance
 
@@ -103,21 +105,29 @@ def edit(call: Call) -> None:
 
 @subcommand("list")
 def list_(call: Call) -> None:
-    call.say_privately(
-        "Challenges", challenge_list(setup.list_challenges(call.ctx, include_closed=True))
-    )
+    found = setup.list_challenges(call.ctx, include_closed=True)
+    call.say_privately("Challenges", challenge_list(found, setup.stage_labels(call.ctx, found)))
 
 
 @subcommand("status")
 def status(call: Call) -> None:
-    challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge status 4")
+    """`/challenge status [id] [--counts]`: --counts shows hidden tallies (audited)."""
+    words = call.args.split()
+    reveal = COUNTS_FLAG in words
+    rest = " ".join(w for w in words if w != COUNTS_FLAG)
+    challenge_id = resolve_challenge(call.ctx, rest, usage="/challenge status 4")
     challenge, numbers = setup.status(call.ctx, call.user, challenge_id)
-    ranked = voting.standings(call.ctx, call.user, challenge_id)
+    shown = tallies.standings(call.ctx, call.user, challenge_id, reveal=reveal)
     links = similar.similar_in_challenge(call.ctx, challenge_id)
     call.say_privately(
         f"Status of {escape(challenge.title)}",
-        challenge_status(challenge, numbers, ranked, similar=links),
+        challenge_status(
+            challenge, numbers, shown, setup.stage_labels(call.ctx, [challenge]), similar=links
+        ),
     )
+
+
+COUNTS_FLAG = "--counts"
 
 
 @subcommand("advance")
@@ -130,13 +140,60 @@ def advance_(call: Call) -> None:
     )
 
 
+@subcommand("hide")
+def hide(call: Call) -> None:
+    """`/challenge hide 12 reason…`: remove an idea that breaks the rules; its author is told why."""
+    first, _, reason = call.args.partition(" ")
+    idea_id = parse_id(first)
+    if idea_id is None:
+        raise LairError(Code.HIDE_USAGE)
+    done = moderation.hide_idea(call.ctx, call.user, idea_id, reason)
+    kick_outbox(call.context)
+    call.say_privately(
+        f"*{escape(done.idea.title)}* (#{idea_id}) is removed: its card now reads “Removed by the "
+        f"coordinator”, {done.votes_released} vote(s) went back to their voters, and its author "
+        f"has been told why. `/challenge restore {idea_id}` puts it back before the panel."
+    )
+
+
+@subcommand("restore")
+def restore(call: Call) -> None:
+    idea_id = parse_id(call.args.split()[0] if call.args.split() else "")
+    if idea_id is None:
+        raise LairError(Code.RESTORE_USAGE)
+    done = moderation.restore_idea(call.ctx, call.user, idea_id)
+    kick_outbox(call.context)
+    call.say_privately(
+        f"*{escape(done.idea.title)}* (#{idea_id}) is back, and its author has been told. Votes "
+        "it had before stay with their voters, who can back it again."
+    )
+
+
+@subcommand("revoke")
+def revoke(call: Call) -> None:
+    users = mentioned_users(call.args)
+    if not users:
+        raise LairError(Code.REVOKE_USAGE)
+    for user in users:
+        roles.revoke_coordinator(call.ctx, call.user, user)
+    call.say_privately(f"{', '.join(mention(u) for u in users)} can no longer run challenges.")
+
+
 @subcommand("grant")
 def grant(call: Call) -> None:
     users = mentioned_users(call.args)
     if not users:
         call.say_privately("Say who to make a coordinator, e.g. `/challenge grant @alex`.")
         return
+    challenge_id = parse_id(call.args.split()[0])
     done = [u for u in users if roles.grant_coordinator(call.ctx, call.user, u)]
+    if challenge_id is not None:  # `/challenge grant 4 @alex`: also give them challenge #4
+        for user in users:
+            roles.give_challenge(call.ctx, call.user, challenge_id, user)
+        who = ", ".join(mention(u) for u in users)
+        call.say_privately(f"{who} can run challenges, and challenge #{challenge_id} is now "
+                           "among theirs on the App Home.")  # fmt: skip
+        return
     already = [u for u in users if u not in done]
     parts = []
     if done:

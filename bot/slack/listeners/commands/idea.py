@@ -10,7 +10,7 @@ from bot.slack.views.help import IDEA_HELP
 from bot.slack.views.learning import learning_modal
 from bot.slack.views.lists import my_ideas
 from bot.slack.views.text import escape
-from challenges import ideas, learning
+from challenges import ideas, learning, setup
 from challenges.codes import Code
 from challenges.errors import LairError
 
@@ -26,7 +26,10 @@ def idea_command(
     if sub == "mine":
         respond(
             text="Your ideas",
-            blocks=my_ideas(ideas.ideas_of(ctx, command["user_id"])),
+            blocks=my_ideas(
+                mine := ideas.ideas_of(ctx, command["user_id"]),
+                setup.stage_labels(ctx, [m.challenge for m in mine]),
+            ),  # fmt: skip
             response_type="ephemeral",
         )
     elif sub == "update":

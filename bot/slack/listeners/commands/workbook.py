@@ -13,7 +13,7 @@ def export(call: Call) -> None:
     challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge export 4")
     involved = collect_people(call.ctx, challenge_id)  # refuses a challenge it cannot see
     call.say_privately("Preparing the workbook; it will arrive in your DMs with Lair in a moment.")
-    people = names_for(call.client, involved)
+    people = names_for(call.client, involved, call.ctx)
     result = export_workbook(call.ctx, call.user, challenge_id, people=people)
     dm = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(
@@ -21,8 +21,8 @@ def export(call: Call) -> None:
         content=result.content,
         filename=result.filename,
         title=result.filename.removesuffix(".xlsx"),
-        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}. "
-        "Record decisions in the Shortlist sheet's Decision and Award £ columns and send the file back here to load them.",
+        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}."
+        + (RETURN_IT if result.decisions_open else ""),
     )
 
 
@@ -43,3 +43,10 @@ def report(call: Call) -> None:
         title=result.filename.removesuffix(".xlsx"),
         initial_comment=f"The fund's portfolio across rounds: {result.summary}.",
     )  # fmt: skip
+
+
+# Only while decisions can still be recorded (the panel has closed, nothing announced yet).
+RETURN_IT = (
+    " Record decisions in the Shortlist sheet's Decision and Award £ columns and send the file "
+    "back here to load them."
+)

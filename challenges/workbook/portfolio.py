@@ -19,7 +19,6 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from sqlalchemy import inspect, text
 from sqlmodel import Session, func, select
 
 from challenges import audit, scope
@@ -32,12 +31,11 @@ from challenges.workbook import cells
 from challenges.workbook.build import Column, _rows, _sheet
 from challenges.workbook.cells import DATE, HEADER, MONEY, TEXT, WRAP, cell
 from storage.enums import IdeaStatus, MemberRole, Outcome
-from storage.models import Challenge, Decision, Idea, IdeaMember, Vote
+from storage.models import Challenge, Decision, Idea, IdeaMember, LearningUpdate, Vote
 
 SHEETS = ("Summary", "Rounds", "Themes", "Funded ideas")
 MARKER = "Lair portfolio"
 NO_THEME = "(no theme)"
-LEARNING_TABLE = "learning_update"  # learning updates, when this database has them
 
 
 @dataclass(frozen=True)
@@ -89,17 +87,15 @@ def _count_by_challenge(session: Session, query) -> dict[int, int]:
 
 
 def _latest_learning(session: Session, idea_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Each idea's latest learning update (status, what they learned), if the table exists."""
-    if not idea_ids or not inspect(session.connection()).has_table(LEARNING_TABLE):
+    """Each idea's latest learning update (status, what they learned)."""
+    if not idea_ids:
         return {}
-    rows = session.connection().execute(
-        text(
-            f"SELECT idea_id, status, learned FROM {LEARNING_TABLE} "  # noqa: S608 (a constant)
-            "ORDER BY due_date, updated_at, id"
-        )
+    rows = session.exec(
+        select(LearningUpdate.idea_id, LearningUpdate.status, LearningUpdate.learned)
+        .where(LearningUpdate.idea_id.in_(idea_ids))
+        .order_by(LearningUpdate.due_date, LearningUpdate.updated_at, LearningUpdate.id)
     )
-    wanted = set(idea_ids)
-    return {i: (s, learned) for i, s, learned in rows if i in wanted}
+    return {i: (s, learned) for i, s, learned in rows}
 
 
 def collect(session: Session, *, now: datetime, timezone: str,
@@ -159,7 +155,7 @@ def collect(session: Session, *, now: datetime, timezone: str,
     return Portfolio(
         rounds,
         [ThemeRow(t, *v) for t, v in sorted(themes.items(), key=lambda kv: (-kv[1][0], kv[0]))],
-        funded, now, timezone, inspect(session.connection()).has_table(LEARNING_TABLE),
+        funded, now, timezone, True,
         people or {},
     )  # fmt: skip
 

@@ -3,16 +3,18 @@ text kept as text; anonymous ideas anonymous; LibreOffice opens it."""
 
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from challenges import ideas
 from challenges.errors import NotACoordinator
 from challenges.workbook.portfolio import SHEETS, portfolio_report
 from storage.enums import Outcome
-from storage.models import Decision, Vote
+from storage.models import Decision, Idea, LearningUpdate, Vote
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 
@@ -102,16 +104,16 @@ def test_libreoffice_converts_it(ctx, two_rounds, tmp_path):
 
 
 def test_latest_learning_status_when_updates_are_kept(ctx, two_rounds):
-    with ctx.db.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "CREATE TABLE learning_update (id INTEGER PRIMARY KEY, idea_id INTEGER NOT NULL, "
-            "due_date DATE NOT NULL, status VARCHAR(16) NOT NULL, learned TEXT NOT NULL, "
-            "updated_at TIMESTAMP NOT NULL)"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO learning_update VALUES (1, 1, '2027-03-01', 'on_track', 'Early days', '2027-03-01'),"
-            " (2, 1, '2027-06-01', 'stopped', 'Sensors failed in wet weather', '2027-06-01')"
-        )
+    first, _ = two_rounds
+    with ctx.db.transaction() as s:
+        sensors = s.exec(select(Idea).where(Idea.title == "Bin sensors")).one()
+        for n, (day, status, learned) in enumerate([
+            (date(2027, 3, 1), "on_track", "Early days"),
+            (date(2027, 6, 1), "stopped", "Sensors failed in wet weather"),
+        ]):  # fmt: skip
+            s.add(LearningUpdate(idea_id=sensors.id, challenge_id=first.id, due_date=day,
+                                 status=status, learned=learned, written_by="UA1",
+                                 updated_by="UA1", updated_at=datetime(2027, 3 + 3 * n, 2, tzinfo=UTC)))  # fmt: skip
     wb = load_workbook(BytesIO(portfolio_report(ctx, COORDINATOR).content))
     funded = {r[1]: (r[7], r[8]) for r in sheet_rows(wb["Funded ideas"])[1:]}
     assert funded["Bin sensors"] == ("stopped", "Sensors failed in wet weather")

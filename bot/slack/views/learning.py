@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Action, Block, Callback
 from bot.slack.views.idea_modal import _text_input as _text
-from bot.slack.views.text import channel, clip, escape, escape_within, mention
+from bot.slack.views.text import channel, clip, escape, escape_within, mention, stop
 from challenges.learning import (
     LINK_MAX,
     TEXT_MAX,
@@ -142,7 +142,7 @@ def learning_reminder(idea, challenge, award: int, day: date | None) -> Rendered
     """The DM to each member of a funded team on a learning date, with the form's button."""
     line = (
         f"📓 Time for a learning update on *{escape(idea.title)}*, funded with "
-        f"{format_pounds(award)} by *{escape(challenge.title)}*. Press *Share an update* (or type "
+        f"{format_pounds(award)} by *{escape(challenge.title)}*{stop(challenge.title)} Press *Share an update* (or type "
         "`/idea update`): where it stands, what you did, what happened, what you learned. Ideas "
         "that didn't work teach the next round as much as the ones that did; the update is "
         f"posted in {channel(challenge.channel_id)}."

@@ -107,7 +107,8 @@ QUESTION = "How might we cut missed bin collections?"
 def test_a_title_that_ends_its_sentence_gets_no_extra_full_stop():
     """Issue 13 item 8: "…collections?." nowhere, on Slack and Teams."""
     from bot.slack.listeners.votes import reply
-    from bot.slack.views.reminders import author_voting_open, learning_update
+    from bot.slack.views.learning import learning_reminder
+    from bot.slack.views.reminders import author_voting_open
     from bot.teams import views as teams_views
     from challenges import notices
     from challenges.voting import VoteOutcome
@@ -120,7 +121,7 @@ def test_a_title_that_ends_its_sentence_gets_no_extra_full_stop():
         teams = teams_views.stage_news(notices.StageNews(asked, stage, []))
         said.append(json.dumps(teams.model_dump(mode="json", by_alias=True)))
     said.append(author_voting_open(asked, [idea(title="Bins?")])[0])
-    said.append(learning_update(idea(title="Bins!"), asked, 500)[0])
+    said.append(learning_reminder(idea(title="Bins!"), asked, 500, None)[0])
     outcome = VoteOutcome(idea_id=7, idea_title="Sensors in bins?", challenge_id=4, backed=True,
                           changed=True, votes_left=2, budget=3, tally_live=False)  # fmt: skip
     said.append(reply(outcome))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from challenges.codes import Code
 
 
@@ -20,6 +22,20 @@ class Problem:
 
     code: Code
     params: dict[str, Any] = _field(default_factory=dict)
+
+
+def invalid(code: Code, /, **facts: Any) -> PydanticCustomError:
+    """A ValueError for one input, as a code and its facts: raised in a pydantic validator
+    (or a parser such as `parse_pounds`), it reaches `invalid_input` as a Problem."""
+    return PydanticCustomError(code.value, code.value, facts)
+
+
+def problem_of(error: ValueError) -> Problem:
+    """The Problem behind an `invalid` ValueError."""
+    try:
+        return Problem(Code(getattr(error, "type", None)), dict(error.context or {}))
+    except ValueError:
+        raise TypeError(f"not a coded input error: {error!r}") from error
 
 
 class LairError(Exception):

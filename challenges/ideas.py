@@ -6,10 +6,10 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from challenges import audit, ballots, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, WrongStage
+from challenges.errors import InvalidInput, NotAllowed, Problem, WrongStage
 from challenges.inputs import IdeaDraft
-from challenges.money import format_pounds
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.models import Challenge, Idea, IdeaMember, Vote
@@ -51,14 +51,13 @@ def members_of(session: Session, idea_id: int) -> set[str]:
 def _check_against_challenge(challenge: Challenge, draft: IdeaDraft) -> None:
     errors = {}
     if draft.funding_requested > challenge.max_award:
-        errors["funding_requested"] = (
-            f"This challenge awards at most {format_pounds(challenge.max_award)} to one idea. "
-            f"Ask for {format_pounds(challenge.max_award)} or less."
+        errors["funding_requested"] = Problem(
+            Code.ASKS_OVER_MAX_AWARD, {"max_award": challenge.max_award}
         )
     if draft.theme and challenge.themes and draft.theme not in challenge.themes:
-        errors["theme"] = "Choose one of the challenge's themes."
+        errors["theme"] = Problem(Code.NOT_A_THEME)
     if draft.anonymous and not challenge.allow_anonymous:
-        errors["anonymous"] = "This challenge does not take anonymous ideas."
+        errors["anonymous"] = Problem(Code.NO_ANONYMOUS_IDEAS)
     if errors:
         raise InvalidInput(errors)
 
@@ -66,8 +65,7 @@ def _check_against_challenge(challenge: Challenge, draft: IdeaDraft) -> None:
 def _require_taking_ideas(challenge: Challenge) -> None:
     if challenge.stage != Stage.SUBMISSIONS:
         raise WrongStage(
-            f"“{challenge.title}” is not taking ideas now (it is at “{Stage(challenge.stage).label}”). "
-            "`/idea` shows the challenges that are open."
+            Code.NOT_TAKING_IDEAS, challenge=challenge.title, stage=Stage(challenge.stage).label
         )
 
 
@@ -118,11 +116,9 @@ def submit_idea(
 def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
     idea = get(session, idea_id)
     if idea.author_id != actor:
-        raise NotAllowed("Only the person who submitted an idea can change or withdraw it.")
+        raise NotAllowed(Code.NOT_YOUR_IDEA)
     if idea.status == WITHDRAWN:
-        raise WrongStage(
-            "That idea has been withdrawn. Submit it again with `/idea` if the challenge is still open."
-        )
+        raise WrongStage(Code.IDEA_WITHDRAWN)
     return idea
 
 
@@ -133,7 +129,7 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage != Stage.SUBMISSIONS:
-            raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+            raise WrongStage(Code.EDIT_AFTER_SUBMISSIONS, challenge=challenge.title)
         _check_against_challenge(challenge, draft)
         changed = [
             name for name in ("title", "problem", "proposal", "benefit", "funding_requested", "partners", "theme", "anonymous")
@@ -162,10 +158,7 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING):
-            raise WrongStage(
-                "An idea can only be withdrawn while the challenge is taking ideas or voting. "
-                "Ask the coordinator if you need it taken off the shortlist."
-            )
+            raise WrongStage(Code.WITHDRAW_TOO_LATE)
         released = ballots.release_votes(session, idea, now)
         idea.status = WITHDRAWN
         idea.shortlisted = False

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from challenges import audit, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, NotOnPanel, WrongStage
+from challenges.errors import InvalidInput, NotAllowed, NotFound, NotOnPanel, Problem, WrongStage
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
+from storage.enums import ConflictKind
 from storage.models import (
     Challenge,
     Conflict,
@@ -127,9 +129,7 @@ class PanelChange:
 
 def _require_panel_editable(challenge: Challenge) -> None:
     if Stage(challenge.stage) in (Stage.DECIDED, Stage.CLOSED):
-        raise WrongStage(
-            f"The panel of “{challenge.title}” can no longer change: scoring has closed."
-        )
+        raise WrongStage(Code.PANEL_FIXED, challenge=challenge.title)
 
 
 def apply_panel(
@@ -144,9 +144,9 @@ def apply_panel(
     """Make `users` the panel (inside the caller's transaction)."""
     users = list(dict.fromkeys(users))
     if not users and not allow_empty:
-        raise InvalidInput({"panel": "Name at least one panel member."})
+        raise InvalidInput({"panel": Problem(Code.PANEL_EMPTY)})
     if len(users) > MAX_PANEL:
-        raise InvalidInput({"panel": f"A panel has at most {MAX_PANEL} members."})
+        raise InvalidInput({"panel": Problem(Code.PANEL_TOO_BIG, {"most": MAX_PANEL})})
     current = panel_of(session, challenge.id)
     added = [u for u in users if u not in current]
     removed = [u for u in current if u not in users]
@@ -161,11 +161,9 @@ def apply_panel(
     )
     if scored:
         raise NotAllowed(
-            f"{len(scored)} of the members you left out ({', '.join(sorted(scored))}) have "
-            "already scored ideas, so they stay on the panel. A member who must not score an "
-            "idea can declare a conflict on it.",
-            field="panel",
-        )
+            Code.PANEL_MEMBERS_HAVE_SCORED,
+            field="panel", count=len(scored), members=", ".join(sorted(scored)),
+        )  # fmt: skip
     for user in removed:
         session.delete(session.get(PanelMember, (challenge.id, user)))
         # Conflicts recorded for being on a team stay true but no longer matter; declared ones too.
@@ -216,23 +214,18 @@ def members(ctx: Context, challenge_id: int) -> list[str]:
 
 def _declarable(session: Session, actor: str, idea_id: int) -> tuple[Idea, Challenge]:
     idea = scope.find_idea(session, idea_id)
-    if idea is None or not idea.shortlisted:
-        raise WrongStage("That idea is not on the shortlist.")
+    if idea is None:
+        raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
+    if not idea.shortlisted:
+        raise WrongStage(Code.CONFLICT_NOT_SHORTLISTED, title=idea.title)
     challenge = locked_challenge(session, idea.challenge_id)
     if challenge.stage != Stage.PANEL:
-        raise WrongStage(
-            "Scoring has closed for this challenge, so conflicts can no longer change."
-        )
+        raise WrongStage(Code.CONFLICTS_CLOSED, challenge=challenge.title)
     if not is_member(session, challenge.id, actor):
         raise NotOnPanel()
     kind = conflict_of(session, idea_id, actor)
     if kind is not None:
-        what = {"author": "you submitted it", "team": "you are on its team"}.get(
-            kind, "you declared one"
-        )
-        raise NotAllowed(
-            f"You already have a conflict with “{idea.title}” ({what}), so you do not score it."
-        )
+        raise NotAllowed(Code.CONFLICT_ALREADY, title=idea.title, why=_conflict_why(kind))
     return idea, challenge
 
 
@@ -247,7 +240,7 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
     now = ctx.now()
     reason = (reason or "").strip()
     if len(reason) > 500:
-        raise InvalidInput({"reason": "Keep the reason under 500 characters."})
+        raise InvalidInput({"reason": Problem(Code.CONFLICT_REASON_TOO_LONG, {"most": 500})})
     with ctx.transaction() as session:
         idea, challenge = _declarable(session, actor, idea_id)
         session.add(
@@ -291,3 +284,12 @@ def post_parents(session: Session, challenge: Challenge, now) -> int:
             now=now, challenge=challenge, save_as=places.panel(idea.id),
         )  # fmt: skip
     return queued
+
+
+def _conflict_why(kind: str) -> Problem:
+    """Why a panel member does not score an idea, as a part of a refusal."""
+    return Problem(
+        {ConflictKind.AUTHOR: Code.BECAUSE_AUTHOR, ConflictKind.TEAM: Code.BECAUSE_TEAM}.get(
+            kind, Code.BECAUSE_DECLARED
+        )
+    )

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import audit, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import WrongStage
 from challenges.inputs import ChallengeDraft
@@ -139,7 +140,7 @@ def edit_challenge(
         challenge = get(session, challenge_id)
         stage = Stage(challenge.stage)
         if stage == Stage.CLOSED:
-            raise WrongStage("This challenge is closed, so it can no longer be edited.")
+            raise WrongStage(Code.EDIT_CLOSED_CHALLENGE, challenge=challenge.title)
         before = draft_of(session, challenge)
         after = draft.model_dump()
         after["criteria"] = [
@@ -152,10 +153,9 @@ def edit_challenge(
             locked = _LOCKED_FROM.get("criteria" if name == "scale_max" else name)
             if locked and order.index(stage) >= order.index(locked):
                 raise WrongStage(
-                    f"The {_LABELS.get(name, name)} cannot change once the challenge is at "
-                    f"“{locked.label}”. Leave it as it was and save again.",
-                    field=name,
-                )
+                    Code.SETTING_LOCKED, field=name, setting=_LABELS.get(name, name),
+                    stage=locked.label,
+                )  # fmt: skip
         _apply_draft(challenge, draft)
         if "criteria" in changed or "scale_max" in changed:
             _replace_criteria(session, challenge.id, draft)

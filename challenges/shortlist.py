@@ -12,8 +12,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import audit, places
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, ShortlistLocked, WrongStage
+from challenges.errors import InvalidInput, Problem, ShortlistLocked, WrongStage
 from challenges.panel import locked_challenge, post_parents, sync_conflicts
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
@@ -79,14 +80,10 @@ def scoring_started(session: Session, challenge_id: int) -> bool:
 def _require_adjustable(session: Session, challenge: Challenge) -> None:
     if challenge.stage != Stage.PANEL:
         raise WrongStage(
-            f"The shortlist of “{challenge.title}” is drawn up when voting closes and can be "
-            f"changed until scoring starts; the challenge is at “{Stage(challenge.stage).label}”."
+            Code.SHORTLIST_NOT_NOW, challenge=challenge.title, stage=Stage(challenge.stage).label
         )
     if scoring_started(session, challenge.id):
-        raise ShortlistLocked(
-            "The panel has started scoring, so the shortlist can no longer change. Ask panel "
-            "members to declare a conflict on an idea they should not score."
-        )
+        raise ShortlistLocked(Code.SHORTLIST_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -142,19 +139,19 @@ def set_shortlist(
         challenge = locked_challenge(session, challenge_id)
         _require_adjustable(session, challenge)
         if not wanted:
-            raise InvalidInput({"shortlist": "Keep at least one idea on the shortlist."})
+            raise InvalidInput({"shortlist": Problem(Code.SHORTLIST_EMPTY)})
         ideas = {
             i.id: i for i in session.exec(select(Idea).where(Idea.challenge_id == challenge_id))
         }
         for idea_id in wanted:
             idea = ideas.get(idea_id)
             if idea is None:
-                raise InvalidInput({"shortlist": f"Idea {idea_id} is not in this challenge."})
+                raise InvalidInput(
+                    {"shortlist": Problem(Code.SHORTLIST_OTHER_IDEA, {"idea_id": idea_id})}
+                )
             if idea.status == WITHDRAWN:
                 raise InvalidInput(
-                    {
-                        "shortlist": f"“{idea.title}” was withdrawn by its author, so it cannot be shortlisted."
-                    }
+                    {"shortlist": Problem(Code.SHORTLIST_WITHDRAWN, {"title": idea.title})}
                 )
         added = sorted(i for i in wanted if not ideas[i].shortlisted)
         removed = sorted(i for i, idea in ideas.items() if idea.shortlisted and i not in wanted)

@@ -143,4 +143,70 @@ CATALOGUE: dict[Code, str] = {
         "this is your first score for the idea, so give all {count} criteria (missing: {missing})."
     ),
     Code.SCORE_COMMENT_TOO_LONG: "keep the comment under {most:,} characters.",
+    # Setting a challenge up and moving it on
+    Code.EDIT_CLOSED_CHALLENGE: (
+        "“{challenge}” is closed, so it can no longer be edited. Start a new round with "
+        "[[challenge new]]."
+    ),
+    Code.SETTING_LOCKED: (
+        "The {setting} cannot change once the challenge is at “{stage}”. Leave it as it was "
+        "and save again."
+    ),
+    Code.ALREADY_AT_STAGE: (
+        "“{challenge}” is already at “{stage}”, so nothing was changed. [[challenge status]] "
+        "shows where it is."
+    ),
+    Code.NOT_DUE: (
+        "“{challenge}” is not due to leave “{stage}” yet. [[challenge advance]] moves it on now."
+    ),
+    Code.NO_STAGE_AFTER_CLOSED: (
+        "“{challenge}” is closed; there is no stage after it. Start a new round with "
+        "[[challenge new]]."
+    ),
+    Code.STAGE_JUST_MOVED: (
+        "“{challenge}” has just moved on; nothing was changed. [[challenge status]] shows where "
+        "it is now."
+    ),
+    # The shortlist
+    Code.SHORTLIST_NOT_NOW: (
+        "The shortlist of “{challenge}” is drawn up when voting closes and can be changed until "
+        "scoring starts; the challenge is at “{stage}”. [[challenge status]] shows when that is."
+    ),
+    Code.SHORTLIST_LOCKED: (
+        "The panel has started scoring, so the shortlist can no longer change. Ask panel "
+        "members to declare a conflict on an idea they should not score."
+    ),
+    Code.SHORTLIST_EMPTY: "Keep at least one idea on the shortlist.",
+    Code.SHORTLIST_OTHER_IDEA: (
+        "Idea {idea_id} is not in this challenge. Use the numbers of this challenge's ideas."
+    ),
+    Code.SHORTLIST_WITHDRAWN: (
+        "“{title}” was withdrawn by its author, so it cannot be shortlisted. Leave it out."
+    ),
+    # Decisions
+    Code.DECISIONS_NOT_YET: (
+        "Decisions are recorded once the panel has closed; “{challenge}” is at “{stage}”. "
+        "[[challenge advance {challenge_id}]] closes the panel now."
+    ),
+    Code.DECISIONS_CLOSED: (
+        "“{challenge}” is closed; its decisions are final. [[challenge export]] gives the "
+        "workbook with them."
+    ),
+    Code.DECISIONS_ANNOUNCED: (
+        "The results of “{challenge}” have been announced, so the decisions are final. "
+        "[[challenge export]] gives the workbook with them."
+    ),
+    Code.DECISION_NOT_SHORTLISTED: (
+        "Idea {idea_id} is not on the shortlist of this challenge. Decide only shortlisted "
+        "ideas: open [[challenge decide]] again for the current list."
+    ),
+    Code.CHOOSE_OUTCOME: "Choose fund, don't fund or defer.",
+    Code.AWARD_RANGE: "Award between £1 and the £{max_award:,} maximum.",
+    Code.AWARDS_OVER_POT: (
+        "The awards add up to £{total:,}, more than the £{pot:,} fund pot. Lower an award or "
+        "fund fewer ideas."
+    ),
+    Code.UNDECIDED_IDEAS: (
+        "Decide every shortlisted idea before announcing (still open: {titles})."
+    ),
 }

@@ -32,6 +32,15 @@ def _fact(value: Any, spec: str, dialect: Dialect) -> str:
 def render(template: str, params: dict[str, Any], dialect: Dialect) -> str:
     """The template with its commands in the dialect's form and its facts escaped."""
     out: list[str] = []
+    # A command with a fact in it ([[challenge advance {challenge_id}]]): worded first.
+    template = _COMMAND.sub(
+        lambda m: (
+            _literal(dialect.command(render(m.group(1), params, dialect)))
+            if "{" in m.group(1)
+            else m.group(0)
+        ),
+        template,
+    )
     strong_fields = {m.group(1) for m in _STRONG.finditer(template)}
     example_fields = {m.group(1) for m in _EXAMPLE.finditer(template)}
     template = _EXAMPLE.sub(lambda m: m.group(1), _STRONG.sub(lambda m: m.group(1), template))
@@ -48,6 +57,10 @@ def render(template: str, params: dict[str, Any], dialect: Dialect) -> str:
             text = dialect.example(text)
         out.append(text)
     return "".join(out)
+
+
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def say_problem(problem: Problem, dialect: Dialect) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.words import PLAIN, say
+from bot.words import PLAIN, say, say_problem
 from challenges.context import Context
 from challenges.errors import LairError
 from challenges.money import format_pounds
@@ -76,7 +76,7 @@ def import_command(settings: Settings, path: Path, *, challenge_id: int | None, 
             f"Awards would total {format_pounds(preview.total_awarded)} of the {format_pounds(preview.pot)} pot."
         )
         for warning in preview.warnings:
-            print(f"Warning: {warning}")
+            print(f"Warning: {say_problem(warning, PLAIN)}")
         if not yes:
             if not sys.stdin.isatty():
                 print(

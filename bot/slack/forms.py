@@ -13,7 +13,7 @@ from bot.slack.views.challenge_modal import OPTIONS
 from bot.words import SLACK_FORM, say_problem
 from challenges.clock import local_to_utc, valid_timezone
 from challenges.decisions import FUND, DecisionInput
-from challenges.errors import InvalidInput, LairError
+from challenges.errors import InvalidInput, LairError, problem_of
 from challenges.inputs import ChallengeDraft, IdeaDraft
 from challenges.money import parse_pounds
 
@@ -82,7 +82,7 @@ def challenge_form(view: dict) -> ChallengeDraft:
     try:
         valid_timezone(zone)
     except ValueError as exc:
-        raise InvalidInput({Block.TIMEZONE.value: str(exc)}) from None
+        raise InvalidInput({Block.TIMEZONE.value: problem_of(exc)}) from None
     moments = {}
     for date_block, time_block in _DATE_TIMES:
         day, at = v.get(date_block), v.get(time_block)
@@ -165,7 +165,7 @@ def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], b
             try:
                 award = parse_pounds(v.get(award_block(idea_id)), field="award")
             except ValueError as exc:
-                errors[award_block(idea_id)] = str(exc)
+                errors[award_block(idea_id)] = problem_of(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome or "", award=award))
     if errors:
         raise InvalidInput(errors)

@@ -28,6 +28,7 @@ from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
+from bot.words import TEAMS, say_problem
 from challenges import directory, setup
 from challenges.errors import LairError
 from challenges.money import format_pounds
@@ -188,7 +189,7 @@ def preview_card(preview: ImportPreview):
     unchanged = f" {preview.unchanged} row(s) already match." if preview.unchanged else ""
     body.append(words(f"Awards would total {format_pounds(preview.total_awarded)} of the "
                       f"{format_pounds(preview.pot)} pot.{unchanged}", subtle=True))  # fmt: skip
-    body += [sentence("⚠️ ", warning) for warning in preview.warnings]
+    body += [sentence("⚠️ ", say_problem(w, TEAMS)) for w in preview.warnings]
     body.append(words("Recorded decisions are audited. Results are announced separately, "
                       f"with “challenge decide {preview.challenge_id}”.", subtle=True))  # fmt: skip
     actions = [execute("Record these decisions", Verb.IMPORT_CONFIRM, pending=preview.import_id),

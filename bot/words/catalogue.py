@@ -209,4 +209,138 @@ CATALOGUE: dict[Code, str] = {
     Code.UNDECIDED_IDEAS: (
         "Decide every shortlisted idea before announcing (still open: {titles})."
     ),
+    # Inputs: sums of money, time zones, text, numbers
+    Code.MONEY_WHOLE_POUNDS: "Enter the {what} as a whole number of pounds, like £1,500.",
+    Code.MONEY_MISSING: "Enter the {what} in pounds, like £1,500.",
+    Code.MONEY_NEGATIVE: "The {what} cannot be negative. Enter whole pounds, like £1,500.",
+    Code.MONEY_PENCE: "Enter the {what} in whole pounds, without pence.",
+    Code.MONEY_NOT_A_SUM: "“{text}” is not a sum of money. Enter whole pounds, like £1,500.",
+    Code.NOT_A_TIME_ZONE: "“{name}” is not a time zone. Use a name like Europe/London.",
+    Code.TEXT_MISSING: "Give the {label}.",
+    Code.TEXT_TOO_LONG: (
+        "The {label} is {length:,} characters; the most is {most:,}. Shorten it by {over:,}."
+    ),
+    Code.WHOLE_NUMBER_NEEDED: "Enter a whole number.",
+    Code.NUMBER_NEEDED: "Enter a number.",
+    Code.VALUE_MISSING: "Give a value here.",
+    Code.VALUE_NOT_VALID: "This value cannot be used ({detail}). Check it and try again.",
+    Code.WHOLE_NUMBER_FOR: "The {label} must be a whole number. Enter it in digits, like 3.",
+    Code.NUMBER_RANGE: (
+        "The {label} must be between {low} and {high}. Enter a number in that range."
+    ),
+    # Inputs: a challenge's settings and an idea's team
+    Code.CRITERION_WEIGHT: (
+        "Each criterion's weight must be more than 0. Give a weight like 1 or 2."
+    ),
+    Code.CRITERION_LINE_FORMAT: (
+        "Line {line}: write a criterion as “Name: weight”, like “Feasibility: 2”."
+    ),
+    Code.CRITERION_LINE: "Line {line}: {problem}",
+    Code.CRITERIA_SAME_NAME: "Two criteria have the same name. Give each a different name.",
+    Code.TOO_MANY_CRITERIA: "Give at most {most} criteria.",
+    Code.TOO_MANY_THEMES: "Give at most {most} themes.",
+    Code.CHANNEL_MISSING: "Choose the channel where the challenge is announced.",
+    Code.DATES_FORMAT: (
+        "Write the dates as YYYY-MM-DD, separated by commas, like 2027-09-01, 2028-03-01."
+    ),
+    Code.TOO_MANY_LEARNING_DATES: "Give at most {most} learning-update dates.",
+    Code.LEARNING_BEFORE_CLOSE: "Learning updates come after the panel closes: pick later dates.",
+    Code.MAX_AWARD_ZERO: (
+        "The maximum award must be more than £0. Enter the most one idea can be given."
+    ),
+    Code.POT_BELOW_MAX_AWARD: (
+        "The fund pot must be at least the maximum award for one idea. Raise the pot or lower "
+        "the maximum award."
+    ),
+    Code.MOMENT_NEEDS_ZONE: "The {moment} needs a time zone. Choose one.",
+    Code.MOMENT_ORDER: "The {moment} must come after the {after}. Pick a later date or time.",
+    Code.TOO_MANY_TEAM_MEMBERS: "Name at most {most} team members.",
+    # A returned workbook: refused whole, and (parts) why
+    Code.WORKBOOK_UNUSABLE: (
+        "{reason} Send back the .xlsx workbook Lair exported for the challenge, with decisions "
+        "filled in (Excel, LibreOffice or Google Sheets can save it as .xlsx)."
+    ),
+    Code.WORKBOOK_RESHAPED: (
+        "This workbook has been reshaped: its sheets should be {expected} (in that order), but "
+        "are {found}. Record decisions in the Decision and Award £ columns only, or export a "
+        "fresh copy."
+    ),
+    Code.WORKBOOK_COLUMNS_CHANGED: (
+        "The Shortlist sheet's columns have been changed, so Lair cannot tell which value is "
+        "which. Record decisions in the Decision and Award £ columns only, or export a fresh copy."
+    ),
+    Code.WORKBOOK_OTHER_CHALLENGE: (
+        "This workbook is for challenge #{challenge_id}, not #{expected}. Check you picked the "
+        "right file."
+    ),
+    Code.WORKBOOK_ROWS_WRONG: (
+        "Nothing was recorded: the Shortlist sheet has {count} problem(s).{problems}{more}\n"
+        "Correct those rows and send the workbook again."
+    ),
+    Code.FILE_UNREADABLE: "That file is not an Excel workbook Lair can read.",
+    Code.FILE_NOT_LAIRS: "This is not a Lair workbook (its Summary sheet has been changed).",
+    Code.FILE_TOO_SLOW: (
+        "Reading that workbook took more than {seconds:g} seconds, so Lair stopped."
+    ),
+    Code.FILE_ENCODING: (
+        "That file's part {part} is in the {encoding} encoding, which Excel never writes."
+    ),
+    Code.FILE_DTD: (
+        "That file contains an XML document type declaration (DTD), which Excel never writes "
+        "and which can hide entity tricks, so Lair will not read it."
+    ),
+    Code.FILE_TOO_LARGE: "That file is larger than {mb} MB; a Lair workbook is far smaller.",
+    Code.FILE_TOO_MANY_PARTS: (
+        "That file holds more than {most} parts; a Lair workbook holds about 15."
+    ),
+    Code.FILE_UNPACKS_TOO_LARGE: (
+        "That file unpacks to more than {mb} MB; a Lair workbook is far smaller."
+    ),
+    Code.FILE_PROTECTED: ("That file is password-protected or packed in a way Excel does not use."),
+    Code.FILE_PACKED_TIGHTLY: (
+        "That file is packed far more tightly than a spreadsheet ever is (its part {part} "
+        "unpacks {ratio:,} times larger), so Lair will not unpack it."
+    ),
+    Code.FILE_TOO_MANY_ELEMENTS: (
+        "That workbook is far bigger inside than a Lair workbook: {where} has more than "
+        "{most:,} XML elements."
+    ),
+    Code.FILE_TOO_MANY_ROWS: (
+        "The {sheet} sheet has more than {most:,} rows; a Lair workbook has far fewer."
+    ),
+    Code.ROW_ID_NOT_A_NUMBER: "row {row}: the idea id “{value}” is not a number",
+    Code.ROW_NOT_SHORTLISTED: "row {row}: idea {idea_id} is not on this challenge's shortlist",
+    Code.ROW_TITLE_MISMATCH: (
+        "row {row}: idea {idea_id} is not “{title}” in Lair; the rows may have been mixed up"
+    ),
+    Code.ROW_TWICE: "row {row}: idea {idea_id} appears twice",
+    Code.ROW_AWARD_NO_DECISION: (
+        "row {row}: an award of {award} with no decision; choose fund, don't fund or defer"
+    ),
+    Code.ROW_NOT_A_DECISION: (
+        "row {row}: “{value}” is not a decision; use fund, don't fund or defer"
+    ),
+    Code.ROW_MONEY: "row {row}: {problem}",
+    Code.ROW_AWARD_RANGE: (
+        "row {row}: a funded idea needs an award from £1 to the £{max_award:,} maximum"
+    ),
+    Code.ROW_AWARD_NOT_FUNDED: (
+        "row {row}: only funded ideas get an award (this one is “{decision}”)"
+    ),
+    Code.AND_MORE: "\n…and {count} more.",
+    # A returned workbook waiting to be confirmed
+    Code.IMPORT_OVER_POT: (
+        "The awards add up to £{total:,}, £{over:,} more than the £{pot:,} fund pot."
+    ),
+    Code.IMPORT_GONE: "That import no longer exists. Send the workbook again.",
+    Code.IMPORT_NOT_YOURS: (
+        "Only the coordinator who sent this workbook can confirm or cancel it. Ask them, or "
+        "send your own copy of the workbook."
+    ),
+    Code.IMPORT_ALREADY_DONE: (
+        "That import was already {status}. Send the workbook again to make other changes."
+    ),
+    Code.IMPORT_TOO_OLD: (
+        "That import is more than a day old. Send the workbook again to check it afresh."
+    ),
 }

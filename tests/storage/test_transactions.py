@@ -53,7 +53,9 @@ def test_a_read_does_not_wait_for_a_writer(db, ws, tmp_path):
     thread.start()
     assert writing.wait(10)
     try:
-        with db.read() as session:  # would block on the writer lock (or BEGIN IMMEDIATE) if it took one
+        with (
+            db.read() as session
+        ):  # would block on the writer lock (or BEGIN IMMEDIATE) if it took one
             assert session.exec(select(Coordinator)).all() == []  # the writer has not committed
     finally:
         done.set()

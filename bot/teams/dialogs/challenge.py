@@ -20,7 +20,7 @@ from bot.teams.turn import Turn
 from bot.teams.views import Bold, line
 from challenges import directory, roles, setup
 from challenges.clock import local_to_utc, utc_to_local, valid_timezone
-from challenges.errors import InvalidInput, LairError, NotACoordinator
+from challenges.errors import InvalidInput, LairError, NotACoordinator, problem_of
 from challenges.inputs import CHALLENGE_TITLE_MAX, LONG_TEXT_MAX, ChallengeDraft, default_criteria
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -168,7 +168,7 @@ def draft_of(turn: Turn, values: dict[str, Any]) -> tuple[ChallengeDraft, list[s
     try:
         valid_timezone(zone)
     except ValueError as exc:
-        raise InvalidInput({"timezone": str(exc)}) from None
+        raise InvalidInput({"timezone": problem_of(exc)}) from None
     moments = _moments(values, zone, errors)
     channel, panel_channel = (
         _channel(turn, values, n, errors) for n in ("channel_id", "panel_channel_id")

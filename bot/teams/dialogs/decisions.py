@@ -17,7 +17,7 @@ from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
 from challenges import decisions, shortlist
 from challenges.decisions import FUND, OUTCOMES, DecisionForm, DecisionInput
-from challenges.errors import InvalidInput, LairError
+from challenges.errors import InvalidInput, LairError, problem_of
 from challenges.money import format_pounds, parse_pounds
 
 MAX_CANDIDATES = 100
@@ -142,7 +142,7 @@ def _inputs(data: dict[str, Any], form: DecisionForm, page: int) -> list[Decisio
             try:
                 award = parse_pounds(data.get(f"award.{idea_id}"), field="award")
             except ValueError as exc:
-                errors[f"award.{idea_id}"] = str(exc)
+                errors[f"award.{idea_id}"] = problem_of(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome, award=award))
     if errors:
         raise InvalidInput(errors)

@@ -12,8 +12,6 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    # Transitional: a sentence not yet given its own code (params: text). Being removed.
-    LEGACY = "legacy"
     # Who may do what
     NOT_A_COORDINATOR = "not_a_coordinator"
     NOT_ON_PANEL = "not_on_panel"
@@ -158,3 +156,24 @@ class Code(StrEnum):
     IMPORT_NOT_YOURS = "import_not_yours"
     IMPORT_ALREADY_DONE = "import_already_done"
     IMPORT_TOO_OLD = "import_too_old"
+    # Which challenge, and whether it takes ideas (the adapters' commands and forms)
+    NOT_A_CHALLENGE_NUMBER = "not_a_challenge_number"
+    NO_CHALLENGES_YET = "no_challenges_yet"
+    WHICH_CHALLENGE = "which_challenge"
+    NONE_TAKING_IDEAS = "none_taking_ideas"
+    JUST_STOPPED_TAKING_IDEAS = "just_stopped_taking_ideas"
+    # Forms (the adapters' own checks of what a form sent)
+    PICK_TIME_TOO = "pick_time_too"
+    PICK_DATE_TOO = "pick_date_too"
+    PICK_FROM_CALENDAR = "pick_from_calendar"
+    CHOOSE_LAIR_CHANNEL = "choose_lair_channel"
+    CHOOSE_LISTED_PEOPLE = "choose_listed_people"
+    CHOOSE_LISTED_IDEAS = "choose_listed_ideas"
+    # Files people send Lair
+    FILE_OVER_CAP = "file_over_cap"
+    TEAMS_NO_UPLOAD_PLACE = "teams_no_upload_place"
+    TEAMS_NO_DOWNLOAD = "teams_no_download"
+    # Buttons and mentions the adapters cannot follow
+    BUTTON_OUT_OF_DATE = "button_out_of_date"
+    UNKNOWN_BUTTON = "unknown_button"
+    WHO_IS_THAT = "who_is_that"

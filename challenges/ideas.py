@@ -62,7 +62,8 @@ def _check_against_challenge(challenge: Challenge, draft: IdeaDraft) -> None:
         raise InvalidInput(errors)
 
 
-def _require_taking_ideas(challenge: Challenge) -> None:
+def require_taking_ideas(challenge: Challenge) -> None:
+    """Refuses unless the challenge is taking ideas now."""
     if challenge.stage != Stage.SUBMISSIONS:
         raise WrongStage(
             Code.NOT_TAKING_IDEAS, challenge=challenge.title, stage=Stage(challenge.stage).label
@@ -89,7 +90,7 @@ def submit_idea(
     now = ctx.now()
     with ctx.transaction() as session:
         challenge = get_challenge(session, challenge_id)
-        _require_taking_ideas(challenge)
+        require_taking_ideas(challenge)
         _check_against_challenge(challenge, draft)
         idea = Idea(
             challenge_id=challenge.id, author_id=actor, title=draft.title, problem=draft.problem,
@@ -122,6 +123,12 @@ def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
     return idea
 
 
+def require_editable(challenge: Challenge) -> None:
+    """Refuses unless ideas of the challenge can be edited now."""
+    if challenge.stage != Stage.SUBMISSIONS:
+        raise WrongStage(Code.EDIT_AFTER_SUBMISSIONS, challenge=challenge.title)
+
+
 def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
     now = ctx.now()
     with ctx.transaction() as session:
@@ -129,7 +136,7 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage != Stage.SUBMISSIONS:
-            raise WrongStage(Code.EDIT_AFTER_SUBMISSIONS, challenge=challenge.title)
+            require_editable(challenge)
         _check_against_challenge(challenge, draft)
         changed = [
             name for name in ("title", "problem", "proposal", "benefit", "funding_requested", "partners", "theme", "anonymous")

@@ -12,8 +12,9 @@ from bot.slack.ids import INPUT, Block, award_block, outcome_block, score_block
 from bot.slack.views.challenge_modal import OPTIONS
 from bot.words import SLACK_FORM, say_problem
 from challenges.clock import local_to_utc, valid_timezone
+from challenges.codes import Code
 from challenges.decisions import FUND, DecisionInput
-from challenges.errors import InvalidInput, LairError, problem_of
+from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.inputs import ChallengeDraft, IdeaDraft
 from challenges.money import parse_pounds
 
@@ -87,9 +88,9 @@ def challenge_form(view: dict) -> ChallengeDraft:
     for date_block, time_block in _DATE_TIMES:
         day, at = v.get(date_block), v.get(time_block)
         if day and not at:
-            errors[time_block.value] = "Pick a time as well as a date."
+            errors[time_block.value] = Problem(Code.PICK_TIME_TOO)
         elif at and not day:
-            errors[date_block.value] = "Pick a date as well as a time."
+            errors[date_block.value] = Problem(Code.PICK_DATE_TOO)
         elif day and at:
             moments[date_block.value] = local_to_utc(
                 date.fromisoformat(day), time.fromisoformat(at), zone

@@ -30,6 +30,7 @@ from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
 from bot.words import TEAMS, say_problem
 from challenges import directory, setup
+from challenges.codes import Code
 from challenges.errors import LairError
 from challenges.money import format_pounds
 from challenges.workbook import (
@@ -105,8 +106,7 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
         return [Reply(plain_note(f"No workbook, then. Send “challenge export {challenge_id}” "
                                  "when you want it."))]  # fmt: skip
     if not upload or not upload.get("uploadUrl"):
-        raise LairError("Teams did not say where to put the workbook. Send “challenge export "
-                        f"{challenge_id}” again.")  # fmt: skip
+        raise LairError(Code.TEAMS_NO_UPLOAD_PLACE, challenge_id=challenge_id)
     result = PREPARED.take(turn, context.get("export", "")) or _export(turn, challenge_id)
     _upload(str(upload["uploadUrl"]), result.content)
     shown = Attachment(content_type=FILE_INFO, name=upload.get("name") or result.filename,
@@ -143,15 +143,14 @@ def _is_workbook(file: dict) -> bool:
 def download(url: str) -> bytes:
     """A file a person sent Lair (Teams' pre-authorised download URL), at most MAX_BYTES."""
     if not url.startswith(("https://", "http://")):
-        raise LairError("Teams did not give Lair a way to fetch that file. Send it again.")
+        raise LairError(Code.TEAMS_NO_DOWNLOAD)
     data = bytearray()
     with httpx.stream("GET", url, timeout=TIMEOUT, follow_redirects=True) as answer:
         answer.raise_for_status()
         for piece in answer.iter_bytes():
             data += piece
             if len(data) > MAX_BYTES:
-                raise LairError("That file is larger than 20 MB; a Lair workbook is much smaller. "
-                                "Check it is the right file.")  # fmt: skip
+                raise LairError(Code.FILE_OVER_CAP, mb=MAX_BYTES // 2**20)
     return bytes(data)
 
 

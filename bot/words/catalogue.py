@@ -3,7 +3,6 @@
 from challenges.codes import Code
 
 CATALOGUE: dict[Code, str] = {
-    Code.LEGACY: "{text}",
     Code.NOT_A_COORDINATOR: (
         "Only challenge coordinators can do that. Ask a coordinator to grant you the role, "
         "or use [[idea]] to take part."
@@ -342,5 +341,44 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.IMPORT_TOO_OLD: (
         "That import is more than a day old. Send the workbook again to check it afresh."
+    ),
+    # Which challenge, and whether it takes ideas (the adapters' commands and forms)
+    Code.NOT_A_CHALLENGE_NUMBER: (
+        "“{text}” is not a challenge number. Try [[{usage}]]; [[challenge list]] shows the numbers."
+    ),
+    Code.NO_CHALLENGES_YET: "There are no challenges yet. [[challenge new]] creates one.",
+    Code.WHICH_CHALLENGE: (
+        "Several challenges are running; say which, e.g. [[{usage}]]. [[challenge list]] shows "
+        "the numbers."
+    ),
+    Code.NONE_TAKING_IDEAS: (
+        "No challenge is taking ideas right now. Watch your challenge channel for the next one."
+    ),
+    Code.JUST_STOPPED_TAKING_IDEAS: (
+        "“{challenge}” has just stopped taking ideas. [[idea]] shows the challenges still open."
+    ),
+    # Forms (the adapters' own checks of what a form sent)
+    Code.PICK_TIME_TOO: "Pick a time as well as a date.",
+    Code.PICK_DATE_TOO: "Pick a date as well as a time.",
+    Code.PICK_FROM_CALENDAR: "Pick the date and time from the calendar and the clock.",
+    Code.CHOOSE_LAIR_CHANNEL: "Choose one of the channels Lair is in.",
+    Code.CHOOSE_LISTED_PEOPLE: "Choose people from the list.",
+    Code.CHOOSE_LISTED_IDEAS: "Choose ideas from the list.",
+    # Files people send Lair
+    Code.FILE_OVER_CAP: (
+        "That file is larger than {mb} MB; a Lair workbook is much smaller. Check it is the "
+        "right file."
+    ),
+    Code.TEAMS_NO_UPLOAD_PLACE: (
+        "Teams did not say where to put the workbook. Send [[challenge export {challenge_id}]] "
+        "again."
+    ),
+    Code.TEAMS_NO_DOWNLOAD: "Teams did not give Lair a way to fetch that file. Send it again.",
+    # Buttons and mentions the adapters cannot follow
+    Code.BUTTON_OUT_OF_DATE: "That button is out of date. Use the latest card, or ask again.",
+    Code.UNKNOWN_BUTTON: "That button ({button}) is not one Lair knows. Use the latest card.",
+    Code.WHO_IS_THAT: (
+        "I can't tell who {names} is in this organisation. Mention them in a channel of a team "
+        "Lair is in, or ask them to say hello to Lair first."
     ),
 }

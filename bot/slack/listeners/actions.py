@@ -12,6 +12,7 @@ from bot.slack.messages import redraw_card
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.text import escape
 from challenges import ideas, setup
+from challenges.codes import Code
 from challenges.errors import WrongStage
 from challenges.stages import Stage
 
@@ -40,7 +41,7 @@ def pick_challenge(
     view = body["view"]
     challenge = setup.load(lair(context), int(action["selected_option"]["value"]))
     if challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage(f"“{challenge.title}” has just stopped taking ideas.")
+        raise WrongStage(Code.JUST_STOPPED_TAKING_IDEAS, challenge=challenge.title)
     prefill = forms.metadata(view).get("prefill") or {}
     client.views_update(
         view_id=view["id"],
@@ -55,8 +56,7 @@ def edit_idea_button(
 ) -> None:
     ack()
     result = ideas.load_own(lair(context), body["user"]["id"], int(action["value"]))
-    if result.challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+    ideas.require_editable(result.challenge)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=modals.idea_modal(result.challenge, idea=result.idea, team=result.team),

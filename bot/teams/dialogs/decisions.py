@@ -16,8 +16,9 @@ from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
 from challenges import decisions, shortlist
+from challenges.codes import Code
 from challenges.decisions import FUND, OUTCOMES, DecisionForm, DecisionInput
-from challenges.errors import InvalidInput, LairError, problem_of
+from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.money import format_pounds, parse_pounds
 
 MAX_CANDIDATES = 100
@@ -58,7 +59,7 @@ def submit_shortlist(turn: Turn, data: dict[str, Any]) -> tuple[Result, list[Rep
     try:
         chosen = [int(i) for i in listed(data.get("shortlist")) if i.isdigit()]
         if len(chosen) != len(listed(data.get("shortlist"))):
-            raise InvalidInput({"shortlist": "Choose ideas from the list."})
+            raise InvalidInput({"shortlist": Problem(Code.CHOOSE_LISTED_IDEAS)})
         change = shortlist.set_shortlist(turn.ctx, turn.user, challenge_id, chosen)
     except LairError as error:
         form = shortlist.form(turn.ctx, turn.user, challenge_id)

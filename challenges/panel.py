@@ -196,7 +196,7 @@ def apply_panel(
 
 
 def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> PanelChange:
-    """`/challenge panel`: replace the panel. Also posts any missing shortlist messages."""
+    """Replace the panel (a coordinator's panel command); posts any missing shortlist messages."""
     now = ctx.now()
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)

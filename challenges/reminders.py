@@ -4,7 +4,7 @@ once a round is closed, funded teams' learning-update reminders.
 Each reminder has a dedupe key naming the challenge and the stage, so it is sent once
 per stage: if a coordinator moves a close after its reminder went out, the reminder is
 not sent again (the channel already knows the stage is closing; the new close shows in
-`/challenge status` and the App Home). Moving a close *before* its reminder went out
+the challenge's status and the App Home). Moving a close before its reminder went out
 simply moves the reminder.
 """
 

@@ -101,7 +101,7 @@ class ShortlistForm:
 
 
 def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
-    """What `/challenge shortlist` shows; refuses when the shortlist cannot change."""
+    """What a coordinator's shortlist command shows; refuses when the shortlist cannot change."""
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)

@@ -1,6 +1,6 @@
 """Moving a challenge from one stage to the next: the one function everyone calls.
 
-`/challenge advance` and the scheduler both call `advance`. It is a compare-and-set
+A coordinator's advance command and the scheduler both call `advance`. It is a compare-and-set
 on the stage column, so two callers racing to move the same challenge produce one
 transition and one set of announcements (written to the outbox in the same
 transaction).

@@ -20,11 +20,11 @@ CATALOGUE: dict[Code, str] = {
     # Voting
     Code.VOTING_NOT_OPEN: (
         "Voting on “{challenge}” has not opened yet: it opens when the challenge stops taking "
-        "ideas. The channel will be told, and your votes will be waiting."
+        "ideas. The channel will be told, and your votes will be waiting: back ideas then."
     ),
     Code.VOTING_CLOSED: (
         "Voting on “{challenge}” has closed, so votes can no longer be cast or taken back. "
-        "The shortlist is with the panel."
+        "The shortlist is with the panel. Watch the channel for the results."
     ),
     Code.VOTE_FOR_WITHDRAWN: (
         "“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
@@ -77,7 +77,8 @@ CATALOGUE: dict[Code, str] = {
     Code.PANEL_TOO_BIG: "A panel has at most {most} members. Leave some out.",
     Code.PANEL_MEMBERS_HAVE_SCORED: (
         "{count} of the members you left out ({members}) have already scored ideas, so they "
-        "stay on the panel. A member who must not score an idea can declare a conflict on it."
+        "stay on the panel. Keep them on it: a member who must not score an idea can declare "
+        "a conflict on it."
     ),
     Code.CONFLICT_NOT_SHORTLISTED: (
         "“{title}” is not on the shortlist, so nobody scores it and there is no conflict to "
@@ -110,11 +111,12 @@ CATALOGUE: dict[Code, str] = {
         "are on it."
     ),
     Code.CANNOT_SCORE_CONFLICT: (
-        "You cannot score “{title}”: {why}. It is scored by the rest of the panel."
+        "You cannot score “{title}”: {why}. It is scored by the rest of the panel. Score the "
+        "other ideas on the shortlist."
     ),
     Code.SCORES_HIDDEN_CONFLICT: (
         "You have a conflict of interest with “{title}”, so its scores stay hidden from you. "
-        "The rest of the panel scores it."
+        "The rest of the panel scores it; score the other ideas on the shortlist."
     ),
     Code.SCORES_HIDDEN_UNTIL_SCORED: (
         "Score this idea first: the panel's scores stay hidden from you until you have given "
@@ -382,3 +384,24 @@ CATALOGUE: dict[Code, str] = {
         "Lair is in, or ask them to say hello to Lair first."
     ),
 }
+
+# Wordings that are never shown alone: parts of a refusal's sentence (why, a row's problem,
+# "…and 3 more") and notes shown beside a question (the import's warnings). Every other
+# wording is a refusal and says what to do instead (tests/bot/test_next_steps.py).
+PARTS: frozenset[Code] = frozenset(
+    {
+        Code.BECAUSE_AUTHOR, Code.BECAUSE_TEAM, Code.BECAUSE_DECLARED,
+        Code.BECAUSE_DECLARED_CONFLICT,
+        Code.SCORE_NOT_A_CRITERION, Code.SCORE_TWICE, Code.SCORE_OUT_OF_RANGE_SPACES,
+        Code.SCORE_OUT_OF_RANGE, Code.SCORE_TOO_FEW, Code.SCORE_FIRST_NEEDS_ALL,
+        Code.SCORE_COMMENT_TOO_LONG,
+        Code.FILE_UNREADABLE, Code.FILE_NOT_LAIRS, Code.FILE_TOO_SLOW, Code.FILE_ENCODING,
+        Code.FILE_DTD, Code.FILE_TOO_LARGE, Code.FILE_TOO_MANY_PARTS,
+        Code.FILE_UNPACKS_TOO_LARGE, Code.FILE_PROTECTED, Code.FILE_PACKED_TIGHTLY,
+        Code.FILE_TOO_MANY_ELEMENTS, Code.FILE_TOO_MANY_ROWS,
+        Code.ROW_ID_NOT_A_NUMBER, Code.ROW_NOT_SHORTLISTED, Code.ROW_TITLE_MISMATCH,
+        Code.ROW_TWICE, Code.ROW_AWARD_NO_DECISION, Code.ROW_NOT_A_DECISION, Code.ROW_MONEY,
+        Code.ROW_AWARD_RANGE, Code.ROW_AWARD_NOT_FUNDED, Code.AND_MORE,
+        Code.IMPORT_OVER_POT,
+    }
+)  # fmt: skip

@@ -177,3 +177,4 @@ class Code(StrEnum):
     BUTTON_OUT_OF_DATE = "button_out_of_date"
     UNKNOWN_BUTTON = "unknown_button"
     WHO_IS_THAT = "who_is_that"
+    FORM_OUT_OF_DATE = "form_out_of_date"

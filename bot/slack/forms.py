@@ -4,7 +4,6 @@ Errors come back as `InvalidInput` whose keys are block ids, ready for
 `ack(response_action="errors", errors=...)`.
 """
 
-import json
 from datetime import date, time
 from typing import Any
 
@@ -26,11 +25,10 @@ _DATE_TIMES = [
 ]
 
 
-def metadata(view: dict) -> dict:
-    try:
-        return json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
+def picker_prefill(view: dict) -> dict[str, str]:
+    """The title and problem the challenge picker carries (pre-filled from a message)."""
+    v = _values(view)
+    return {name: v[name] for name in (Block.TITLE, Block.PROBLEM) if v.get(name)}
 
 
 def _values(view: dict) -> dict[str, Any]:

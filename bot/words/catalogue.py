@@ -378,6 +378,10 @@ CATALOGUE: dict[Code, str] = {
     Code.TEAMS_NO_DOWNLOAD: "Teams did not give Lair a way to fetch that file. Send it again.",
     # Buttons and mentions the adapters cannot follow
     Code.BUTTON_OUT_OF_DATE: "That button is out of date. Use the latest card, or ask again.",
+    Code.FORM_OUT_OF_DATE: (
+        "That form is out of date or was changed on its way back, so nothing was saved. "
+        "Close it and open it again."
+    ),
     Code.UNKNOWN_BUTTON: "That button ({button}) is not one Lair knows. Use the latest card.",
     Code.WHO_IS_THAT: (
         "I can't tell who {names} is in this organisation. Mention them in a channel of a team "

@@ -9,6 +9,7 @@ from bot.slack.ids import Action
 from bot.slack.listeners.common import lair, open_idea_form
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
+from bot.slack.metadata import PickerMetadata
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.text import escape
 from challenges import ideas, setup
@@ -42,7 +43,9 @@ def pick_challenge(
     challenge = setup.load(lair(context), int(action["selected_option"]["value"]))
     if challenge.stage != Stage.SUBMISSIONS:
         raise WrongStage(Code.JUST_STOPPED_TAKING_IDEAS, challenge=challenge.title)
-    prefill = forms.metadata(view).get("prefill") or {}
+    meta = PickerMetadata.read(view)
+    typed = forms.picker_prefill(view)
+    prefill = {**typed, "source_permalink": meta.source_permalink}
     client.views_update(
         view_id=view["id"],
         hash=view.get("hash"),

@@ -9,8 +9,10 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
+from bot.slack.metadata import ChallengeFormMetadata, IdeaFormMetadata
 from bot.slack.views.text import channel, escape
 from challenges import ideas, setup
+from challenges.codes import Code
 from challenges.errors import LairError
 
 
@@ -24,12 +26,12 @@ def register(app: App) -> None:
 @reports_errors
 def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaFormMetadata.read(view)
     user = body["user"]["id"]
     try:
         draft = forms.idea_form(view)
-        result = ideas.submit_idea(ctx, user, int(meta["challenge_id"]), draft,
-                                   source_permalink=meta.get("source_permalink"))  # fmt: skip
+        result = ideas.submit_idea(ctx, user, meta.challenge_id, draft,
+                                   source_permalink=meta.source_permalink)  # fmt: skip
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
@@ -47,10 +49,12 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
 @reports_errors
 def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaFormMetadata.read(view)
+    if meta.idea_id is None:
+        raise LairError(Code.FORM_OUT_OF_DATE)
     try:
         draft = forms.idea_form(view)
-        result = ideas.edit_idea(ctx, body["user"]["id"], int(meta["idea_id"]), draft)
+        result = ideas.edit_idea(ctx, body["user"]["id"], meta.idea_id, draft)
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
@@ -64,12 +68,12 @@ def save_challenge(
 ) -> None:
     ctx = lair(context)
     user = body["user"]["id"]
-    challenge_id = forms.metadata(view).get("challenge_id")
+    challenge_id = ChallengeFormMetadata.read(view).challenge_id
     try:
         draft = forms.challenge_form(view)
         panel = forms.panel_members(view)
         if challenge_id:
-            challenge = setup.edit_challenge(ctx, user, int(challenge_id), draft, panel=panel)
+            challenge = setup.edit_challenge(ctx, user, challenge_id, draft, panel=panel)
         else:
             challenge = setup.create_challenge(ctx, user, draft, panel=panel)
     except LairError as error:

@@ -1,7 +1,5 @@
 """The shortlist and decisions forms, the results announcement, and each author's outcome."""
 
-import json
-
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -19,6 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Callback, award_block, outcome_block
 from bot.slack.ids import Block as B
+from bot.slack.metadata import PAGE_SIZE, DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention
 from challenges.decisions import DEFER, FUND, OUTCOMES, DecisionForm, Outcome, Results
@@ -26,7 +25,6 @@ from challenges.money import format_pounds
 from challenges.shortlist import ShortlistForm
 
 MAX_OPTIONS = 100  # a multi-select's limit
-PAGE_SIZE = 45  # two inputs per idea: 90 blocks, and room for the rest within the 100 of a modal
 
 
 def shortlist_modal(form: ShortlistForm) -> View:
@@ -71,7 +69,7 @@ def shortlist_modal(form: ShortlistForm) -> View:
         title=PlainTextObject(text="Shortlist"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"challenge_id": form.challenge.id}),
+        private_metadata=ShortlistMetadata(challenge_id=form.challenge.id).dump(),
         blocks=blocks,
     )
 
@@ -167,14 +165,9 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         title=PlainTextObject(text="Funding decisions"),
         submit=PlainTextObject(text="Save" if last else "Save and next"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(
-            {
-                "challenge_id": challenge.id,
-                "page": page,
-                "ideas": [r.idea_id for r in ranks],
-                "last": last,
-            }
-        ),
+        private_metadata=DecisionsMetadata(
+            challenge_id=challenge.id, page=page, ideas=[r.idea_id for r in ranks], last=last
+        ).dump(),
         blocks=blocks,
     )
 

@@ -23,10 +23,11 @@ from challenges.ranking import IdeaRank, counting_scores, criteria_info, rank_id
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
+from storage.enums import Outcome as Verdict
 from storage.models import Challenge, Decision, Idea, OutboxMessage, Scorecard, Vote
 
-FUND, DONT_FUND, DEFER = "fund", "dont_fund", "defer"
-OUTCOMES = {FUND: "Fund", DONT_FUND: "Don't fund", DEFER: "Defer"}
+OUTCOMES = {Verdict.FUND: "Fund", Verdict.DONT_FUND: "Don't fund", Verdict.DEFER: "Defer"}
 
 
 def results_key(challenge_id: int) -> str:
@@ -147,7 +148,7 @@ def record_in(
             raise NotFound(Code.DECISION_NOT_SHORTLISTED, idea_id=d.idea_id)
         if d.outcome not in OUTCOMES:
             errors[f"outcome.{d.idea_id}"] = Problem(Code.CHOOSE_OUTCOME)
-        elif d.outcome == FUND and not 0 < d.award <= challenge.max_award:
+        elif d.outcome == Verdict.FUND and not 0 < d.award <= challenge.max_award:
             errors[f"award.{d.idea_id}"] = Problem(
                 Code.AWARD_RANGE, {"max_award": challenge.max_award}
             )
@@ -159,7 +160,7 @@ def record_in(
     }
     changed = 0
     for d in inputs:
-        award = d.award if d.outcome == FUND else 0
+        award = d.award if d.outcome == Verdict.FUND else 0
         row = existing.get(d.idea_id)
         if row is not None and (row.outcome, row.award) == (d.outcome, award):
             continue
@@ -174,9 +175,9 @@ def record_in(
             session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
             subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
         )  # fmt: skip
-    total = sum(r.award for r in existing.values() if r.outcome == FUND)
+    total = sum(r.award for r in existing.values() if r.outcome == Verdict.FUND)
     if total > challenge.fund_pot and (announce or not allow_over_pot):
-        over = [f"award.{d.idea_id}" for d in inputs if d.outcome == FUND] or ["announce"]
+        over = [f"award.{d.idea_id}" for d in inputs if d.outcome == Verdict.FUND] or ["announce"]
         raise InvalidInput(
             {over[-1]: Problem(Code.AWARDS_OVER_POT, {"total": total, "pot": challenge.fund_pot})}
         )
@@ -192,7 +193,7 @@ def record_in(
         changed=changed,
         announced=announce,
         total_awarded=total,
-        funded=sum(1 for r in existing.values() if r.outcome == FUND),
+        funded=sum(1 for r in existing.values() if r.outcome == Verdict.FUND),
     )
 
 
@@ -204,7 +205,7 @@ def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     )  # fmt: skip
     authors = session.exec(
         select(Idea.id, Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status != "withdrawn")
+        .where(Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.WITHDRAWN)
         .order_by(Idea.id)
     ).all()
     for idea_id, author in authors:
@@ -252,7 +253,7 @@ def results(ctx: Context, challenge_id: int) -> Results:
             (
                 Winner(idea, [idea.author_id, *team_of(session, idea.id)], decision.award)
                 for idea, decision in rows
-                if decision.outcome == FUND
+                if decision.outcome == Verdict.FUND
             ),
             key=lambda w: (-w.award, w.idea.id),
         )
@@ -262,7 +263,7 @@ def results(ctx: Context, challenge_id: int) -> Results:
             .where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
         ).one()
         return Results(
-            challenge, winners, sum(1 for _, d in rows if d.outcome == DEFER), shortlisted,
+            challenge, winners, sum(1 for _, d in rows if d.outcome == Verdict.DEFER), shortlisted,
             sum(w.award for w in winners),
         )  # fmt: skip
 

@@ -12,10 +12,8 @@ from challenges.errors import InvalidInput, NotAllowed, Problem, WrongStage
 from challenges.inputs import IdeaDraft
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus, MemberRole
 from storage.models import Challenge, Idea, IdeaMember, Vote
-
-WITHDRAWN = "withdrawn"
-SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ def team_of(session: Session, idea_id: int) -> list[str]:
     return list(
         session.exec(
             select(IdeaMember.user_id).where(
-                IdeaMember.idea_id == idea_id, IdeaMember.role == "member"
+                IdeaMember.idea_id == idea_id, IdeaMember.role == MemberRole.MEMBER
             )
         )
     )
@@ -72,11 +70,13 @@ def require_taking_ideas(challenge: Challenge) -> None:
 
 def _set_team(session: Session, idea: Idea, team: list[str]) -> None:
     session.execute(
-        delete(IdeaMember).where(IdeaMember.idea_id == idea.id, IdeaMember.role == "member")
+        delete(IdeaMember).where(
+            IdeaMember.idea_id == idea.id, IdeaMember.role == MemberRole.MEMBER
+        )
     )
     for user in team:
         if user != idea.author_id:
-            session.add(IdeaMember(idea_id=idea.id, user_id=user, role="member"))
+            session.add(IdeaMember(idea_id=idea.id, user_id=user, role=MemberRole.MEMBER))
 
 
 def submit_idea(
@@ -100,7 +100,7 @@ def submit_idea(
         )  # fmt: skip
         session.add(idea)
         session.flush()
-        session.add(IdeaMember(idea_id=idea.id, user_id=actor, role="author"))
+        session.add(IdeaMember(idea_id=idea.id, user_id=actor, role=MemberRole.AUTHOR))
         _set_team(session, idea, draft.team)
         audit.record(
             session, actor=actor, action="idea.submitted", at=now, challenge_id=challenge.id,
@@ -118,7 +118,7 @@ def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
     idea = get(session, idea_id)
     if idea.author_id != actor:
         raise NotAllowed(Code.NOT_YOUR_IDEA)
-    if idea.status == WITHDRAWN:
+    if idea.status == IdeaStatus.WITHDRAWN:
         raise WrongStage(Code.IDEA_WITHDRAWN)
     return idea
 
@@ -167,7 +167,7 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
         if challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING):
             raise WrongStage(Code.WITHDRAW_TOO_LATE)
         released = ballots.release_votes(session, idea, now)
-        idea.status = WITHDRAWN
+        idea.status = IdeaStatus.WITHDRAWN
         idea.shortlisted = False
         idea.updated_at = now
         audit.record(

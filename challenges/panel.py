@@ -16,7 +16,7 @@ from challenges.context import Context
 from challenges.errors import InvalidInput, NotAllowed, NotFound, NotOnPanel, Problem, WrongStage
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
-from storage.enums import ConflictKind
+from storage.enums import ConflictKind, MemberRole
 from storage.models import (
     Challenge,
     Conflict,
@@ -28,7 +28,6 @@ from storage.models import (
 )
 
 MAX_PANEL = 30
-DECLARED = "declared"
 
 
 def locked_challenge(session: Session, challenge_id: int) -> Challenge:
@@ -79,7 +78,7 @@ def conflict_of(session: Session, idea_id: int, user_id: str) -> str | None:
         return row.kind
     member = session.get(IdeaMember, (idea_id, user_id))
     if member is not None:
-        return "author" if member.role == "author" else "team"
+        return ConflictKind.AUTHOR if member.role == MemberRole.AUTHOR else ConflictKind.TEAM
     return None
 
 
@@ -106,7 +105,7 @@ def sync_conflicts(session: Session, challenge_id: int, *, actor: str, now) -> i
     for idea_id, user_id, role in rows:
         if session.get(Conflict, (idea_id, user_id)) is not None:
             continue
-        kind = "author" if role == "author" else "team"
+        kind = ConflictKind.AUTHOR if role == MemberRole.AUTHOR else ConflictKind.TEAM
         session.add(Conflict(idea_id=idea_id, user_id=user_id, kind=kind, declared_at=now))
         audit.record(
             session, actor=actor, action="conflict.recorded", at=now, challenge_id=challenge_id,
@@ -244,7 +243,13 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
     with ctx.transaction() as session:
         idea, challenge = _declarable(session, actor, idea_id)
         session.add(
-            Conflict(idea_id=idea_id, user_id=actor, kind=DECLARED, reason=reason, declared_at=now)
+            Conflict(
+                idea_id=idea_id,
+                user_id=actor,
+                kind=ConflictKind.DECLARED,
+                reason=reason,
+                declared_at=now,
+            )
         )
         had_scored = (
             session.exec(

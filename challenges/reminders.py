@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from challenges import audit, outbox, timeline
 from challenges.stages import Stage
+from storage.enums import IdeaStatus, Outcome
 from storage.models import Challenge, Conflict, Decision, Idea, IdeaMember, PanelMember, Scorecard
 
 
@@ -32,7 +33,7 @@ def shortlist(session: Session, challenge_id: int) -> list[Idea]:
             .where(
                 Idea.challenge_id == challenge_id,
                 Idea.shortlisted == True,  # noqa: E712 - SQL comparison
-                Idea.status != "withdrawn",
+                Idea.status != IdeaStatus.WITHDRAWN,
             )
             .order_by(Idea.id)
         )
@@ -81,8 +82,8 @@ def enqueue_learning_updates(session: Session, challenge: Challenge, now: dateti
         .join(Decision, Decision.idea_id == Idea.id)
         .where(
             Idea.challenge_id == challenge.id,
-            Decision.outcome == "fund",
-            Idea.status != "withdrawn",
+            Decision.outcome == Outcome.FUND,
+            Idea.status != IdeaStatus.WITHDRAWN,
         )
         .order_by(Idea.id)
     ).all()

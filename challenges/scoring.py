@@ -31,7 +31,7 @@ from challenges.panel import conflict_of, eligible_scorers, is_member, locked_ch
 from challenges.roles import is_coordinator
 from challenges.setup import criteria_of
 from challenges.stages import Stage
-from storage.enums import ConflictKind
+from storage.enums import ConflictKind, MemberRole
 from storage.models import Challenge, Criterion, Idea, IdeaMember, Score, Scorecard, Vote
 
 COMMENT_MAX = 3000
@@ -460,7 +460,7 @@ def panel_card(ctx: Context, idea_id: int) -> PanelCard:
                 session.exec(
                     select(IdeaMember.user_id, IdeaMember.role).where(IdeaMember.idea_id == idea.id)
                 ).all(),
-                key=lambda r: (r[1] != "author", r[0]),
+                key=lambda r: (r[1] != MemberRole.AUTHOR, r[0]),
             )
         ]
         votes = session.exec(

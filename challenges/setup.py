@@ -13,6 +13,7 @@ from challenges.inputs import ChallengeDraft
 from challenges.panel import apply_panel, post_parents
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
 
 _DRAFT_FIELDS = (
@@ -216,8 +217,8 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
         return session.exec(query).one()
 
     return ChallengeNumbers(
-        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != "withdrawn")),
-        withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
+        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != IdeaStatus.WITHDRAWN)),
+        withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.WITHDRAWN)),
         voters=count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
         votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),
         panel_members=count(select(func.count()).select_from(PanelMember).where(PanelMember.challenge_id == challenge_id)),

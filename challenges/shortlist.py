@@ -19,10 +19,10 @@ from challenges.panel import locked_challenge, post_parents, sync_conflicts
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea, Scorecard, Vote
 
 SYSTEM = "lair"
-WITHDRAWN = "withdrawn"
 
 
 def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
@@ -38,7 +38,9 @@ def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
 def tallies(session: Session, challenge_id: int) -> dict[int, int]:
     """Votes per idea that may be shortlisted (not withdrawn), zero included."""
     ideas = session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+        select(Idea.id).where(
+            Idea.challenge_id == challenge_id, Idea.status != IdeaStatus.WITHDRAWN
+        )
     ).all()
     counts = dict(
         session.exec(
@@ -110,7 +112,9 @@ def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
         ideas = {
             i.id: i
             for i in session.exec(
-                select(Idea).where(Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN)
+                select(Idea).where(
+                    Idea.challenge_id == challenge_id, Idea.status != IdeaStatus.WITHDRAWN
+                )
             )
         }
         candidates = [
@@ -149,7 +153,7 @@ def set_shortlist(
                 raise InvalidInput(
                     {"shortlist": Problem(Code.SHORTLIST_OTHER_IDEA, {"idea_id": idea_id})}
                 )
-            if idea.status == WITHDRAWN:
+            if idea.status == IdeaStatus.WITHDRAWN:
                 raise InvalidInput(
                     {"shortlist": Problem(Code.SHORTLIST_WITHDRAWN, {"title": idea.title})}
                 )

@@ -17,10 +17,11 @@ from challenges import audit, ballots, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
-from challenges.ideas import WITHDRAWN, tallies_visible
+from challenges.ideas import tallies_visible
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
 
 # A second click by the same person on the same idea this soon after the first is a
@@ -106,7 +107,7 @@ def _toggle(
     challenge, title = row, row.idea_title
     if not voting_open(challenge):
         raise _not_open(challenge)
-    if row.idea_status == WITHDRAWN:
+    if row.idea_status == IdeaStatus.WITHDRAWN:
         raise WrongStage(Code.VOTE_FOR_WITHDRAWN, title=title)
     if row.on_team:
         mine = row.author_id == voter
@@ -201,7 +202,7 @@ def standings(ctx: Context, actor: str, challenge_id: int) -> list[Standing]:
         per_idea = counts(session, challenge_id)
         live = session.exec(
             select(Idea.id, Idea.title).where(
-                Idea.challenge_id == challenge_id, Idea.status != WITHDRAWN
+                Idea.challenge_id == challenge_id, Idea.status != IdeaStatus.WITHDRAWN
             )
         ).all()
     ranked = [Standing(i, title, per_idea.get(i, 0)) for i, title in live]
@@ -213,7 +214,9 @@ def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     counts) when it closes."""
     now = ctx.now()
     for idea_id in session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status != WITHDRAWN)
+        select(Idea.id).where(
+            Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.WITHDRAWN
+        )
     ):
         outbox.enqueue(
             session, key=f"idea:{idea_id}:card:{challenge.stage}",

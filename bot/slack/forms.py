@@ -12,10 +12,11 @@ from bot.slack.views.challenge_modal import OPTIONS
 from bot.words import SLACK_FORM, say_problem
 from challenges.clock import local_to_utc, valid_timezone
 from challenges.codes import Code
-from challenges.decisions import FUND, DecisionInput
+from challenges.decisions import DecisionInput
 from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.inputs import ChallengeDraft, IdeaDraft
 from challenges.money import parse_pounds
+from storage.enums import Outcome
 
 _DATE_TIMES = [
     (Block.OPENS_DATE, Block.OPENS_TIME),
@@ -160,7 +161,7 @@ def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], b
     for idea_id in idea_ids:
         outcome = v.get(outcome_block(idea_id))
         award = 0
-        if outcome == FUND:
+        if outcome == Outcome.FUND:
             try:
                 award = parse_pounds(v.get(award_block(idea_id)), field="award")
             except ValueError as exc:

@@ -46,7 +46,8 @@ from challenges.workbook.importer import check_sender
 
 CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_MB = 20
+MAX_BYTES = MAX_MB * 2**20
 CHUNK = 4 * 1024 * 1024  # OneDrive takes an upload in pieces of up to 60 MiB; 4 MiB is safe
 KEEP_SECONDS = 30 * 60  # how long a prepared workbook waits for the person to accept it
 TIMEOUT = 30.0
@@ -150,7 +151,7 @@ def download(url: str) -> bytes:
         for piece in answer.iter_bytes():
             data += piece
             if len(data) > MAX_BYTES:
-                raise LairError(Code.FILE_OVER_CAP, mb=MAX_BYTES // 2**20)
+                raise LairError(Code.FILE_OVER_CAP, mb=MAX_MB)
     return bytes(data)
 
 

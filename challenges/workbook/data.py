@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from challenges import scope
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
+from storage.enums import MemberRole
 from storage.models import (
     AuditEvent,
     Challenge,
@@ -97,7 +98,7 @@ def collect(
         )
     }
     rows = [
-        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != "author")], votes.get(idea.id, 0), decisions.get(idea.id))
+        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != MemberRole.AUTHOR)], votes.get(idea.id, 0), decisions.get(idea.id))
         for idea in ideas
     ]  # fmt: skip
     by_id = {i.id: i for i in ideas}

@@ -25,6 +25,7 @@ from challenges.workbook.build import MARKER, SHEETS
 from challenges.workbook.data import collect
 from challenges.workbook.intake import WorkbookRejected, rejected
 from challenges.workbook.shortlist import AWARD, DECISION, DECISION_VALUES, IDEA_ID, header
+from storage.enums import ImportStatus, Outcome
 from storage.models import Decision, Idea, PendingImport
 
 MAX_PROBLEMS_SHOWN = 8
@@ -182,12 +183,12 @@ def read_preview(
         except ValueError as exc:
             problems.append(Problem(Code.ROW_MONEY, {"row": number, "problem": problem_of(exc)}))
             continue
-        if outcome == decisions.FUND and not 0 < award <= challenge.max_award:
+        if outcome == Outcome.FUND and not 0 < award <= challenge.max_award:
             problems.append(
                 Problem(Code.ROW_AWARD_RANGE, {"row": number, "max_award": challenge.max_award})
             )
             continue
-        if outcome != decisions.FUND and award:
+        if outcome != Outcome.FUND and award:
             problems.append(
                 Problem(Code.ROW_AWARD_NOT_FUNDED, {"row": number, "decision": str(raw_decision)})
             )
@@ -207,7 +208,7 @@ def read_preview(
         )  # fmt: skip
     final = {i: (d.outcome, d.award) for i, d in existing.items()}
     final.update({c.idea_id: (c.new_outcome, c.new_award) for c in changes})
-    total = sum(a for o, a in final.values() if o == decisions.FUND)
+    total = sum(a for o, a in final.values() if o == Outcome.FUND)
     warnings: list[Problem] = []
     if total > challenge.fund_pot:
         over = total - challenge.fund_pot
@@ -251,7 +252,7 @@ def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> Pend
         raise WorkbookRejected(Code.IMPORT_GONE)
     if pending.uploaded_by != actor:
         raise NotAllowed(Code.IMPORT_NOT_YOURS)
-    if pending.status != "pending":
+    if pending.status != ImportStatus.PENDING:
         raise WrongStage(Code.IMPORT_ALREADY_DONE, status=pending.status)
     if ctx.now() - pending.created_at > PENDING_FOR:
         raise WrongStage(Code.IMPORT_TOO_OLD)
@@ -270,7 +271,7 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
         result = decisions.record_in(
             session, ctx, actor, pending.challenge_id, inputs, announce=False, allow_over_pot=True
         )
-        pending.status = "applied"
+        pending.status = ImportStatus.APPLIED
         audit.record(session, actor=actor, action="decisions.imported", at=now, challenge_id=pending.challenge_id,
                      subject=f"import:{pending.id}", changes=len(inputs))  # fmt: skip
         return result
@@ -279,6 +280,6 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
 def cancel_import(ctx: Context, actor: str, import_id: int) -> None:
     with ctx.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
-        pending.status = "cancelled"
+        pending.status = ImportStatus.CANCELLED
         audit.record(session, actor=actor, action="decisions.import_cancelled", at=ctx.now(),
                      challenge_id=pending.challenge_id, subject=f"import:{pending.id}")  # fmt: skip

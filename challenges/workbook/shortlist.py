@@ -9,9 +9,10 @@ from challenges.ranking import IdeaRank
 from challenges.workbook.build import Column, _sheet, team_names
 from challenges.workbook.cells import MONEY, SCORE, TOTAL_MONEY, TOTAL_TEXT, WRAP, cell, formula
 from challenges.workbook.data import WorkbookData
+from storage.enums import Outcome
 
 DECISION_CHOICES = ("fund", "don't fund", "defer")  # as shown in the drop-down
-DECISION_VALUES = {"fund": "fund", "don't fund": "dont_fund", "defer": "defer"}
+DECISION_VALUES = {"fund": Outcome.FUND, "don't fund": Outcome.DONT_FUND, "defer": Outcome.DEFER}
 DECISION_LABELS = {v: k for k, v in DECISION_VALUES.items()}
 
 # Columns the reader relies on, by header text.
@@ -75,7 +76,7 @@ def write_shortlist(
             ("yes" if entry.fund else "no") if entry else None, entry.award if entry and entry.fund else None,
             entry.reason if entry else None,
             DECISION_LABELS.get(decision.outcome) if decision else None,
-            decision.award if decision and decision.outcome == "fund" else None,
+            decision.award if decision and decision.outcome == Outcome.FUND else None,
             decision.notes if decision else None,
         ]  # fmt: skip
         ws.append(

@@ -17,7 +17,7 @@ from challenges.codes import Code
 from challenges.errors import LairError
 
 INSTRUCTIONS = {
-    "add", "ask", "raise", "award", "back", "check", "choose", "correct", "decide", "declare", "enter",
+    "add", "ask", "raise", "award", "back", "check", "close", "choose", "correct", "decide", "declare", "enter",
     "give", "keep", "leave", "lower", "mention", "name", "open", "pick", "press", "record",
     "say", "score", "send", "separate", "shorten", "start", "submit", "tell", "try", "untick",
     "use", "wait", "watch", "write",

@@ -20,9 +20,10 @@ from bot.slack.ids import Block as B
 from bot.slack.metadata import PAGE_SIZE, DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention
-from challenges.decisions import DEFER, FUND, OUTCOMES, DecisionForm, Outcome, Results
+from challenges.decisions import OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
 from challenges.shortlist import ShortlistForm
+from storage.enums import Outcome as Verdict
 
 MAX_OPTIONS = 100  # a multi-select's limit
 
@@ -110,7 +111,9 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
     for r in ranks:
         decided = form.decisions.get(r.idea_id)
         entry = rec[r.idea_id]
-        outcome = decided.outcome if decided else (FUND if entry.fund else "dont_fund")
+        outcome = (
+            decided.outcome if decided else (Verdict.FUND if entry.fund else Verdict.DONT_FUND)
+        )
         award = decided.award if decided else entry.award
         score = "not scored" if r.weighted is None else f"weighted {r.weighted:.2f}"
         if r.normalised is not None:
@@ -226,12 +229,12 @@ def outcome_message(outcome: Outcome) -> tuple[str, list[Block]]:
         )
     elif decision is None:
         head = f"The panel has finished with *{title}*; the coordinator will be in touch about its outcome."
-    elif decision.outcome == FUND:
+    elif decision.outcome == Verdict.FUND:
         head = (
             f"🎉 *{title}* is funded: {format_pounds(decision.award)} from *{escape(challenge.title)}*. "
             "The coordinator will be in touch about next steps."
         )
-    elif decision.outcome == DEFER:
+    elif decision.outcome == Verdict.DEFER:
         head = f"The decision on *{title}* is deferred; the coordinator will be in touch."
     else:
         head = (

@@ -17,9 +17,10 @@ from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
 from challenges import decisions, shortlist
 from challenges.codes import Code
-from challenges.decisions import FUND, OUTCOMES, DecisionForm, DecisionInput
+from challenges.decisions import OUTCOMES, DecisionForm, DecisionInput
 from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.money import format_pounds, parse_pounds
+from storage.enums import Outcome
 
 MAX_CANDIDATES = 100
 PAGE_SIZE = 20  # ideas a page of the decisions form: three blocks each keeps a card small
@@ -96,7 +97,9 @@ def decide_card(form: DecisionForm, page: int, values: dict[str, Any] | None = N
     outcomes = list(OUTCOMES.items())
     for r in ranks:
         decided, entry = form.decisions.get(r.idea_id), rec[r.idea_id]
-        outcome = decided.outcome if decided else (FUND if entry.fund else "dont_fund")
+        outcome = (
+            decided.outcome if decided else (Outcome.FUND if entry.fund else Outcome.DONT_FUND)
+        )
         award = decided.award if decided else entry.award
         score = "not scored" if r.weighted is None else f"weighted {r.weighted:.2f}"
         if r.normalised is not None:
@@ -139,7 +142,7 @@ def _inputs(data: dict[str, Any], form: DecisionForm, page: int) -> list[Decisio
     for idea_id in on_page:
         outcome = str(data.get(f"outcome.{idea_id}") or "")
         award = 0
-        if outcome == FUND:
+        if outcome == Outcome.FUND:
             try:
                 award = parse_pounds(data.get(f"award.{idea_id}"), field="award")
             except ValueError as exc:

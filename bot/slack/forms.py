@@ -26,6 +26,11 @@ _DATE_TIMES = [
 ]
 
 
+def picker_choice(view: dict) -> str | None:
+    """The challenge chosen in the picker (its id as Slack sent it)."""
+    return _values(view).get(Block.CHALLENGE)
+
+
 def picker_prefill(view: dict) -> dict[str, str]:
     """The title and problem the challenge picker carries (pre-filled from a message)."""
     v = _values(view)

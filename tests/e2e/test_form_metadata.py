@@ -85,3 +85,20 @@ def test_another_workspaces_challenge_in_metadata_is_refused_like_a_missing_one(
         assert said == say(NotFound(Code.NO_SUCH_CHALLENGE, challenge_id=challenge_id), SLACK_FORM)
     with lair.ctx.db.transaction() as s:
         assert s.exec(select(Idea)).all() == []
+
+
+def test_the_pickers_next_button_opens_the_prefilled_form_too(lair):
+    open_challenge(lair.ctx, title="Bins")
+    roads = open_challenge(lair.ctx, title="Potholes", channel_id="CROADS")
+    lair.send.message_shortcut("USTAFF1", "submit_as_idea", LONG)
+    picker = lair.last_view()
+    assert picker["submit"]["text"] == "Next"  # Slack requires one on a modal with inputs
+    reply = lair.send.view_submission("USTAFF1", picker, {"challenge_id": str(roads.id)})
+    answer = json.loads(reply.body)
+    assert answer["response_action"] == "update"
+    blocks = {b.get("block_id"): b for b in answer["view"]["blocks"]}
+    assert blocks["problem"]["element"]["initial_value"].startswith("Bins missed on “Elm")
+    assert json.loads(answer["view"]["private_metadata"])["challenge_id"] == roads.id
+    forged = lair.send.view_submission("USTAFF1", picker, {"challenge_id": "4; drop"})
+    wait_until(lambda: any("That form is out of date" in t for t in _private(lair)))
+    assert forged.status == 200

@@ -149,6 +149,7 @@ def challenge_picker_modal(challenges: list[Challenge], *, prefill: dict | None 
         type="modal",
         callback_id=Callback.IDEA_PICK_CHALLENGE.value,
         title=PlainTextObject(text="Submit an idea"),
+        submit=PlainTextObject(text="Next"),
         close=PlainTextObject(text="Cancel"),
         private_metadata=metadata.dump(),
         blocks=blocks,

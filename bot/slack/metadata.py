@@ -23,7 +23,7 @@ from challenges.codes import Code
 from challenges.errors import LairError
 
 MAX_CHARS = 3000
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a row id (bigint at most)
+Id = Annotated[int, Field(ge=0, le=2**63 - 1)]  # a row id (bigint at most; 0 is no row)
 Place = Annotated[str, Field(min_length=1, max_length=64)]  # a Slack channel id or a ts
 PERMALINK_MAX = 1000
 Permalink = Annotated[str, Field(max_length=PERMALINK_MAX, pattern=r"^https://")]
@@ -49,9 +49,16 @@ class FormMetadata(BaseModel):
 
 
 class IdeaFormMetadata(FormMetadata):
+    """The idea form, submitting a new idea to the challenge."""
+
     challenge_id: Id
-    idea_id: Id | None = None  # editing this idea
     source_permalink: Permalink | None = None
+
+
+class IdeaEditMetadata(FormMetadata):
+    """The idea form, editing this idea."""
+
+    idea_id: Id
 
 
 class PickerMetadata(FormMetadata):

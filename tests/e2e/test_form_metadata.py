@@ -56,7 +56,7 @@ def test_forged_or_invalid_metadata_is_refused_and_changes_nothing(lair):
     lair.send.command("USTAFF1", "/idea")
     form = lair.last_view()
     for forged in ("not json", json.dumps({"challenge_id": str(challenge.id)}),
-                   json.dumps({"challenge_id": challenge.id, "idea_id": -1})):  # fmt: skip
+                   json.dumps({"challenge_id": challenge.id, "idea_id": 4})):  # fmt: skip
         before = len(_private(lair))
         lair.send.view_submission("USTAFF1", {**form, "private_metadata": forged}, idea_form(1))
         wait_until(lambda: len(_private(lair)) > before)  # noqa: B023 - waited on at once

@@ -9,10 +9,9 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
-from bot.slack.metadata import ChallengeFormMetadata, IdeaFormMetadata
+from bot.slack.metadata import ChallengeFormMetadata, IdeaEditMetadata, IdeaFormMetadata
 from bot.slack.views.text import channel, escape
 from challenges import ideas, setup
-from challenges.codes import Code
 from challenges.errors import LairError
 
 
@@ -49,9 +48,7 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
 @reports_errors
 def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
-    meta = IdeaFormMetadata.read(view)
-    if meta.idea_id is None:
-        raise LairError(Code.FORM_OUT_OF_DATE)
+    meta = IdeaEditMetadata.read(view)
     try:
         draft = forms.idea_form(view)
         result = ideas.edit_idea(ctx, body["user"]["id"], meta.idea_id, draft)

@@ -14,7 +14,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Block, Callback
-from bot.slack.metadata import IdeaFormMetadata, PickerMetadata, permalink_or_none
+from bot.slack.metadata import (
+    IdeaEditMetadata,
+    IdeaFormMetadata,
+    PickerMetadata,
+    permalink_or_none,
+)
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
@@ -106,10 +111,13 @@ def idea_modal(
                 ]
             )
         )
-    metadata = IdeaFormMetadata(
-        challenge_id=challenge.id,
-        idea_id=idea.id if idea is not None else None,
-        source_permalink=permalink_or_none(values.get("source_permalink")),
+    metadata = (
+        IdeaEditMetadata(idea_id=idea.id)
+        if idea is not None
+        else IdeaFormMetadata(
+            challenge_id=challenge.id,
+            source_permalink=permalink_or_none(values.get("source_permalink")),
+        )
     )
     editing = idea is not None
     return View(

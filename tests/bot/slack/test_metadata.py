@@ -11,6 +11,7 @@ from bot.slack.metadata import (
     PERMALINK_MAX,
     ChallengeFormMetadata,
     DecisionsMetadata,
+    IdeaEditMetadata,
     IdeaFormMetadata,
     IdeaPlaceMetadata,
     PickerMetadata,
@@ -26,7 +27,8 @@ from tests.bot.slack.test_views import challenge
 BIG = 2**63 - 1
 LINK = "https://" + "x" * (PERMALINK_MAX - len("https://"))
 FULLEST = [
-    IdeaFormMetadata(challenge_id=BIG, idea_id=BIG, source_permalink=LINK),
+    IdeaFormMetadata(challenge_id=BIG, source_permalink=LINK),
+    IdeaEditMetadata(idea_id=BIG),
     PickerMetadata(source_permalink=LINK),
     ChallengeFormMetadata(challenge_id=BIG),
     IdeaPlaceMetadata(idea_id=BIG, channel="C" * 64, thread_ts="9" * 64),
@@ -62,7 +64,7 @@ def test_the_picker_keeps_a_long_message_in_its_inputs_not_its_metadata():
         "not json",
         "[1, 2]",
         '{"challenge_id": "4"}',  # a number as text: not what Lair wrote
-        '{"challenge_id": 0}',
+        '{"challenge_id": -1}',
         '{"challenge_id": 4, "admin": true}',  # a field Lair never writes
         '{"challenge_id": 99999999999999999999}',
         "",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.words import PLAIN, say, say_problem
+from bot.words import PLAIN, plain, say, say_problem
 from challenges.context import Context
 from challenges.errors import LairError
 from challenges.money import format_pounds
@@ -35,7 +35,7 @@ def _context(settings: Settings) -> tuple[Context, str]:
 def export_command(settings: Settings, challenge_id: int, output: Path | None) -> int:
     ctx, actor = _context(settings)
     try:
-        result = export_workbook(ctx, actor, challenge_id)
+        result = export_workbook(ctx, actor, challenge_id, words=plain)
     except LairError as exc:
         print(f"lair: {say(exc, PLAIN)}", file=sys.stderr)
         return 1
@@ -43,7 +43,7 @@ def export_command(settings: Settings, challenge_id: int, output: Path | None) -
         ctx.db.dispose()
     path = output or Path(result.filename)
     path.write_bytes(result.content)
-    print(f"wrote {path} ({len(result.content):,} bytes): {result.summary}")
+    print(f"wrote {path} ({len(result.content):,} bytes): {plain(result.summary)}")
     return 0
 
 

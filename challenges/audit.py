@@ -35,5 +35,3 @@ def record(
 
 
 _INSERT = AuditEvent.__table__.insert()
-
-

@@ -178,3 +178,10 @@ class Code(StrEnum):
     UNKNOWN_BUTTON = "unknown_button"
     WHO_IS_THAT = "who_is_that"
     FORM_OUT_OF_DATE = "form_out_of_date"
+    # Why the funding recommendation funds an idea or not (notes, not refusals)
+    RECOMMEND_FUND = "recommend_fund"
+    RECOMMEND_UNSCORED = "recommend_unscored"
+    RECOMMEND_OVER_POT = "recommend_over_pot"
+    RECOMMEND_NO_ROOM = "recommend_no_room"
+    RECOMMEND_CAPPED = "recommend_capped"
+    EXPORT_SUMMARY = "export_summary"

@@ -28,7 +28,7 @@ from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
-from bot.words import TEAMS, say_problem
+from bot.words import TEAMS, plain, say_problem
 from challenges import directory, setup
 from challenges.codes import Code
 from challenges.errors import LairError
@@ -84,7 +84,7 @@ PREPARED = Prepared()
 def _export(turn: Turn, challenge_id: int) -> Export:
     setup.load(turn.ctx, challenge_id)  # (in this workspace, or not found)
     names = directory.names(turn.ctx, collect_people(turn.ctx, challenge_id))
-    return export_workbook(turn.ctx, turn.user, challenge_id, people=names)
+    return export_workbook(turn.ctx, turn.user, challenge_id, words=plain, people=names)
 
 
 def offer(turn: Turn, challenge_id: int) -> list[Reply]:
@@ -115,7 +115,7 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
                        content=FileInfoCard(unique_id=upload.get("uniqueId"),
                                             file_type=upload.get("fileType") or "xlsx"))  # fmt: skip
     about = line("The fund panel's workbook", f"The fund panel's workbook for challenge "
-                 f"#{challenge_id}: {result.summary}. Record decisions in the Shortlist sheet's "
+                 f"#{challenge_id}: {plain(result.summary)}. Record decisions in the Shortlist sheet's "
                  "Decision and Award £ columns and send the file back here to load them.")  # fmt: skip
     return [Reply(MessageActivityInput().add_attachments(shown)), Reply(about)]
 

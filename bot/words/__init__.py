@@ -16,6 +16,16 @@ or the CLI's plain text:
 """
 
 from bot.words.dialects import PLAIN, SLACK, SLACK_FORM, TEAMS, Dialect
-from bot.words.say import field_words, say, say_problem
+from bot.words.say import field_words, plain, say, say_problem
 
-__all__ = ["PLAIN", "SLACK", "SLACK_FORM", "TEAMS", "Dialect", "field_words", "say", "say_problem"]
+__all__ = [
+    "PLAIN",
+    "SLACK",
+    "SLACK_FORM",
+    "TEAMS",
+    "Dialect",
+    "field_words",
+    "plain",
+    "say",
+    "say_problem",
+]

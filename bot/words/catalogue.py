@@ -387,6 +387,20 @@ CATALOGUE: dict[Code, str] = {
         "I can't tell who {names} is in this organisation. Mention them in a channel of a team "
         "Lair is in, or ask them to say hello to Lair first."
     ),
+    # Why the funding recommendation funds an idea or not (notes, not refusals)
+    Code.RECOMMEND_FUND: "Fund £{cost:,}{capped}: rank {rank}, weighted score {score:.2f}.",
+    Code.RECOMMEND_UNSCORED: "Not funded: the panel has not scored it.",
+    Code.RECOMMEND_OVER_POT: "Not funded: £{cost:,} is more than the whole £{pot:,} pot.",
+    Code.RECOMMEND_NO_ROOM: (
+        "Not funded: rank {rank}, weighted score {score:.2f}; its £{cost:,}{capped} does not fit "
+        "in the £{left:,} left, and funding it instead of recommended ideas would lower the "
+        "total score."
+    ),
+    Code.RECOMMEND_CAPPED: " (asked £{asked:,}; capped at the £{max_award:,} maximum award)",
+    Code.EXPORT_SUMMARY: (
+        "{shortlisted} shortlisted of {ideas} ideas · recommended £{recommended:,} of the "
+        "£{pot:,} pot"
+    ),
 }
 
 # Wordings that are never shown alone: parts of a refusal's sentence (why, a row's problem,
@@ -407,5 +421,7 @@ PARTS: frozenset[Code] = frozenset(
         Code.ROW_TWICE, Code.ROW_AWARD_NO_DECISION, Code.ROW_NOT_A_DECISION, Code.ROW_MONEY,
         Code.ROW_AWARD_RANGE, Code.ROW_AWARD_NOT_FUNDED, Code.AND_MORE,
         Code.IMPORT_OVER_POT,
+        Code.RECOMMEND_FUND, Code.RECOMMEND_UNSCORED, Code.RECOMMEND_OVER_POT,
+        Code.RECOMMEND_NO_ROOM, Code.RECOMMEND_CAPPED, Code.EXPORT_SUMMARY,
     }
 )  # fmt: skip

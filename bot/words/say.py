@@ -7,7 +7,7 @@ import string
 from typing import Any
 
 from bot.words.catalogue import CATALOGUE
-from bot.words.dialects import Dialect
+from bot.words.dialects import PLAIN, Dialect
 from challenges.errors import InvalidInput, LairError, Problem
 
 _COMMAND = re.compile(r"\[\[([^\[\]]+)\]\]")
@@ -77,3 +77,8 @@ def field_words(error: LairError, fallback: str, dialect: Dialect) -> dict[str, 
     if isinstance(error, InvalidInput):
         return {name: say_problem(p, dialect) for name, p in error.errors.items()}
     return {error.field or fallback: say(error, dialect)}
+
+
+def plain(problem: Problem) -> str:
+    """A problem or note in plain text: for files (the workbook) and the command line."""
+    return say_problem(problem, PLAIN)

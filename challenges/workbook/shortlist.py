@@ -1,9 +1,12 @@
 """The Shortlist sheet: ranking, recommendation, and the columns the fund panel fills in."""
 
+from collections.abc import Callable
+
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from challenges.errors import Problem
 from challenges.funding import Recommendation
 from challenges.ranking import IdeaRank
 from challenges.workbook.build import Column, _sheet, team_names
@@ -39,8 +42,13 @@ def header(data: WorkbookData) -> list[str]:
 
 
 def write_shortlist(
-    wb: Workbook, data: WorkbookData, ranks: list[IdeaRank], recommendation: Recommendation
+    wb: Workbook,
+    data: WorkbookData,
+    ranks: list[IdeaRank],
+    recommendation: Recommendation,
+    words: Callable[[Problem], str],
 ) -> None:
+    """The sheet; `words` words the recommendation's reasons (the adapter's catalogue)."""
     cols = columns(data)
     ws = _sheet(wb, "Shortlist", cols, len(ranks), freeze="D2")
     titles = [c.title for c in cols]
@@ -74,7 +82,7 @@ def write_shortlist(
             r.funding_requested, r.votes, *r.means, r.weighted, r.normalised, r.scorers,
             ", ".join(r.disagreement_criteria) if r.disagreement else "",
             ("yes" if entry.fund else "no") if entry else None, entry.award if entry and entry.fund else None,
-            entry.reason if entry else None,
+            words(entry.reason) if entry else None,
             DECISION_LABELS.get(decision.outcome) if decision else None,
             decision.award if decision and decision.outcome == Outcome.FUND else None,
             decision.notes if decision else None,

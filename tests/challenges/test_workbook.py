@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.words import PLAIN, say
+from bot.words import PLAIN, plain, say
 from challenges import decisions, ideas, panel, scoring, setup, voting
 from challenges.codes import Code
 from challenges.errors import Problem, WrongStage
@@ -58,7 +58,7 @@ def round_(ctx, clock):
 
 
 def open_export(ctx, challenge_id):
-    export = export_workbook(ctx, COORDINATOR, challenge_id)
+    export = export_workbook(ctx, COORDINATOR, challenge_id, words=plain)
     return export, load_workbook(io.BytesIO(export.content))
 
 
@@ -300,7 +300,7 @@ def test_only_coordinators_export_and_import(ctx, round_):
     from challenges.errors import NotACoordinator
 
     with pytest.raises(NotACoordinator):
-        export_workbook(ctx, "USTAFF", challenge.id)
+        export_workbook(ctx, "USTAFF", challenge.id, words=plain)
     export, _ = open_export(ctx, challenge.id)
     with pytest.raises(NotACoordinator):
         stage_import(ctx, "USTAFF", export.content)

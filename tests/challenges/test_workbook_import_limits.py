@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.words import PLAIN, say
+from bot.words import PLAIN, plain, say
 from challenges import setup
 from challenges.codes import Code
 from challenges.errors import Problem
@@ -89,7 +89,7 @@ def hostile_cases(ctx, folder: Path) -> list[Case]:
 
     draft = setup.create_challenge(ctx, COORDINATOR, challenge_draft())
     challenge, _ = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     rng = random.Random(14)  # random padding, so the row packs only a few times smaller
     wide = b"".join(b"<c/>" + b" " * rng.randrange(8) for _ in range(160_000))
     huge = saved("huge.xlsx", crafted.one_huge_shared_string())
@@ -167,7 +167,7 @@ def test_files_that_are_not_plain_workbooks_are_refused_cleanly(ctx, build, says
 
 def test_shortlist_rows_are_bounded(ctx):
     challenge, _ = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     rows = b"".join(
         b'<row r="%d"><c r="B%d" t="n"><v>99999</v></c></row>' % (n, n) for n in range(2, 20_003)
     )
@@ -182,7 +182,7 @@ def test_shortlist_rows_are_bounded(ctx):
 
 def test_an_ordinary_export_still_imports(ctx):
     challenge, made = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     preview = stage_import(ctx, COORDINATOR, export.content, expected_challenge_id=challenge.id)
     assert preview.challenge_id == challenge.id and preview.changes == []
 

@@ -20,6 +20,7 @@ from bot.slack.ids import Block as B
 from bot.slack.metadata import PAGE_SIZE, DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention
+from bot.words import SLACK_FORM, say_problem
 from challenges.decisions import OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
 from challenges.shortlist import ShortlistForm
@@ -123,7 +124,7 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         )
         hint = (
             f"{score} · {r.scorers} scored · {r.votes} votes · asks "
-            f"{format_pounds(r.funding_requested)}{split}. Recommendation: {entry.reason}"
+            f"{format_pounds(r.funding_requested)}{split}. Recommendation: {say_problem(entry.reason, SLACK_FORM)}"
         )
         blocks.append(
             InputBlock(

@@ -15,6 +15,7 @@ from bot.teams.refusals import field_errors
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
+from bot.words import TEAMS, say_problem
 from challenges import decisions, shortlist
 from challenges.codes import Code
 from challenges.decisions import OUTCOMES, DecisionForm, DecisionInput
@@ -107,7 +108,7 @@ def decide_card(form: DecisionForm, page: int, values: dict[str, Any] | None = N
         split = f" · panel split on {', '.join(r.disagreement_criteria)}" if r.disagreement else ""
         sheet.add(sentence(f"{r.rank}. ", Bold(clip(r.title, 150))),
                   sentence(f"{score} · {r.scorers} scored · {r.votes} votes · asks "
-                           f"{format_pounds(r.funding_requested)}{split}. Recommendation: {entry.reason}",
+                           f"{format_pounds(r.funding_requested)}{split}. Recommendation: {say_problem(entry.reason, TEAMS)}",
                            subtle=True))  # fmt: skip
         sheet.choices(f"outcome.{r.idea_id}", "Decision", outcomes, initial=outcome, required=True)
         sheet.text(f"award.{r.idea_id}", "Award (£, if funded)", initial=format_pounds(award),

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.words import PLAIN, say
+from bot.words import PLAIN, plain, say, say_problem
 from challenges import directory, setup
 from challenges.context import Context
 from challenges.errors import LairError
@@ -44,7 +44,9 @@ def _names(ctx: Context, challenge_id: int) -> dict[str, str]:
 def export_command(settings: Settings, challenge_id: int, output: Path | None) -> int:
     ctx, actor = _context(settings)
     try:
-        result = export_workbook(ctx, actor, challenge_id, people=_names(ctx, challenge_id))
+        result = export_workbook(
+            ctx, actor, challenge_id, words=plain, people=_names(ctx, challenge_id)
+        )
     except LairError as exc:
         print(f"lair: {say(exc, PLAIN)}", file=sys.stderr)
         return 1
@@ -69,7 +71,7 @@ def _write(result, output: Path | None) -> int:
     """Leave a workbook (anything with filename, content and summary) at `output`."""
     path = output or Path(result.filename)
     path.write_bytes(result.content)
-    print(f"wrote {path} ({len(result.content):,} bytes): {result.summary}")
+    print(f"wrote {path} ({len(result.content):,} bytes): {plain(result.summary)}")
     return 0
 
 
@@ -102,7 +104,7 @@ def import_command(settings: Settings, path: Path, *, challenge_id: int | None, 
             f"Awards would total {format_pounds(preview.total_awarded)} of the {format_pounds(preview.pot)} pot."
         )
         for warning in preview.warnings:
-            print(f"Warning: {warning}")
+            print(f"Warning: {say_problem(warning, PLAIN)}")
         if not yes:
             if not sys.stdin.isatty():
                 print(

@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.words import PLAIN, say_problem
 from challenges.clock import valid_timezone
+from challenges.errors import problem_of
 from storage import normalise_url
 
 README_HINT = "See README.md, section “Settings”."
@@ -63,7 +65,10 @@ class Settings(BaseSettings):
     @field_validator("lair_timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        return valid_timezone(value)
+        try:
+            return valid_timezone(value)
+        except ValueError as exc:
+            raise ValueError(say_problem(problem_of(exc), PLAIN)) from None
 
     @property
     def slack(self) -> bool:

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from challenges import outbox
 from challenges.context import Context
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea
 
 
@@ -16,7 +17,7 @@ def tell_authors_voting_is_open(session: Session, challenge: Challenge, ctx: Con
     """One DM to every author with an idea in the vote, so they can rally support for it."""
     authors = session.exec(
         select(Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status == "submitted")
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED)
         .distinct()
         .order_by(Idea.author_id)
     ).all()

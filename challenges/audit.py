@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from challenges.scope import workspace_of
 from storage.models import AuditEvent, Challenge
@@ -35,13 +35,3 @@ def record(
 
 
 _INSERT = AuditEvent.__table__.insert()
-
-
-def events_for(session: Session, challenge_id: int) -> list[AuditEvent]:
-    return list(
-        session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.challenge_id == challenge_id)
-            .order_by(AuditEvent.id)
-        )
-    )

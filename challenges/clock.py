@@ -4,6 +4,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from challenges.codes import Code
+from challenges.errors import invalid
+
 Clock = Callable[[], datetime]
 
 
@@ -15,9 +18,9 @@ def valid_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"“{name}” is not a time zone. Use a name like Europe/London.") from None
+        raise invalid(Code.NOT_A_TIME_ZONE, name=name) from None
     if name not in available_timezones() and name != "UTC":
-        raise ValueError(f"“{name}” is not a time zone. Use a name like Europe/London.")
+        raise invalid(Code.NOT_A_TIME_ZONE, name=name)
     return name
 
 

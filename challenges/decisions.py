@@ -14,19 +14,20 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import audit, outbox, places, scope
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotFound, WrongStage
+from challenges.errors import InvalidInput, NotFound, Problem, WrongStage
 from challenges.funding import Recommendation, recommend_challenge
-from challenges.money import format_pounds
 from challenges.panel import locked_challenge
 from challenges.ranking import IdeaRank, counting_scores, criteria_info, rank_ideas
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
+from storage.enums import Outcome as Verdict
 from storage.models import Challenge, Decision, Idea, OutboxMessage, Scorecard, Vote
 
-FUND, DONT_FUND, DEFER = "fund", "dont_fund", "defer"
-OUTCOMES = {FUND: "Fund", DONT_FUND: "Don't fund", DEFER: "Defer"}
+OUTCOMES = {Verdict.FUND: "Fund", Verdict.DONT_FUND: "Don't fund", Verdict.DEFER: "Defer"}
 
 
 def results_key(challenge_id: int) -> str:
@@ -50,15 +51,13 @@ def require_deciding(session: Session, challenge: Challenge) -> None:
     stage = Stage(challenge.stage)
     if stage in (Stage.DRAFT, Stage.SUBMISSIONS, Stage.VOTING, Stage.PANEL):
         raise WrongStage(
-            f"Decisions are recorded once the panel has closed; “{challenge.title}” is at "
-            f"“{stage.label}”. `/challenge advance {challenge.id}` closes the panel now."
-        )
+            Code.DECISIONS_NOT_YET,
+            challenge=challenge.title, stage=stage.label, challenge_id=challenge.id,
+        )  # fmt: skip
     if stage == Stage.CLOSED:
-        raise WrongStage(f"“{challenge.title}” is closed; its decisions are final.")
+        raise WrongStage(Code.DECISIONS_CLOSED, challenge=challenge.title)
     if announced(session, challenge.id):
-        raise WrongStage(
-            f"The results of “{challenge.title}” have been announced, so the decisions are final."
-        )
+        raise WrongStage(Code.DECISIONS_ANNOUNCED, challenge=challenge.title)
 
 
 def can_record(session: Session, challenge: Challenge) -> bool:
@@ -76,9 +75,7 @@ def check_deciding(ctx: Context, actor: str, challenge_id: int) -> None:
         require_coordinator(session, ctx, actor)
         challenge = scope.find_challenge(session, challenge_id)
         if challenge is None:
-            raise NotFound(
-                f"There is no challenge {challenge_id}. `/challenge list` shows the numbers."
-            )
+            raise NotFound(Code.NO_SUCH_CHALLENGE, challenge_id=challenge_id)
         require_deciding(session, challenge)
 
 
@@ -154,15 +151,15 @@ def record_in(
             select(Idea).where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
         )
     }
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     for d in inputs:
         if d.idea_id not in shortlist:
-            raise NotFound(f"Idea {d.idea_id} is not on the shortlist of this challenge.")
+            raise NotFound(Code.DECISION_NOT_SHORTLISTED, idea_id=d.idea_id)
         if d.outcome not in OUTCOMES:
-            errors[f"outcome.{d.idea_id}"] = "Choose fund, don't fund or defer."
-        elif d.outcome == FUND and not 0 < d.award <= challenge.max_award:
-            errors[f"award.{d.idea_id}"] = (
-                f"Award between £1 and the {format_pounds(challenge.max_award)} maximum."
+            errors[f"outcome.{d.idea_id}"] = Problem(Code.CHOOSE_OUTCOME)
+        elif d.outcome == Verdict.FUND and not 0 < d.award <= challenge.max_award:
+            errors[f"award.{d.idea_id}"] = Problem(
+                Code.AWARD_RANGE, {"max_award": challenge.max_award}
             )
     if errors:
         raise InvalidInput(errors)
@@ -172,7 +169,7 @@ def record_in(
     }
     changed = 0
     for d in inputs:
-        award = d.award if d.outcome == FUND else 0
+        award = d.award if d.outcome == Verdict.FUND else 0
         row = existing.get(d.idea_id)
         if row is not None and (row.outcome, row.award) == (d.outcome, award):
             continue
@@ -187,24 +184,17 @@ def record_in(
             session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
             subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
         )  # fmt: skip
-    total = sum(r.award for r in existing.values() if r.outcome == FUND)
+    total = sum(r.award for r in existing.values() if r.outcome == Verdict.FUND)
     if total > challenge.fund_pot and (announce or not allow_over_pot):
-        over = [f"award.{d.idea_id}" for d in inputs if d.outcome == FUND] or ["announce"]
+        over = [f"award.{d.idea_id}" for d in inputs if d.outcome == Verdict.FUND] or ["announce"]
         raise InvalidInput(
-            {
-                over[-1]: f"The awards add up to {format_pounds(total)}, more than the "
-                f"{format_pounds(challenge.fund_pot)} fund pot."
-            }
+            {over[-1]: Problem(Code.AWARDS_OVER_POT, {"total": total, "pot": challenge.fund_pot})}
         )
     if announce:
         undecided = [i for i in shortlist if i not in existing]
         if undecided:
             names = ", ".join(f"“{shortlist[i].title}”" for i in sorted(undecided)[:3])
-            raise InvalidInput(
-                {
-                    "announce": f"Decide every shortlisted idea before announcing (still open: {names})."
-                }
-            )
+            raise InvalidInput({"announce": Problem(Code.UNDECIDED_IDEAS, {"titles": names})})
         _announce(session, challenge, now, actor)
     session.flush()
     return DecisionResult(
@@ -212,7 +202,7 @@ def record_in(
         changed=changed,
         announced=announce,
         total_awarded=total,
-        funded=sum(1 for r in existing.values() if r.outcome == FUND),
+        funded=sum(1 for r in existing.values() if r.outcome == Verdict.FUND),
     )
 
 
@@ -224,7 +214,7 @@ def _announce(session: Session, challenge: Challenge, now, actor: str) -> None:
     )  # fmt: skip
     authors = session.exec(
         select(Idea.id, Idea.author_id)
-        .where(Idea.challenge_id == challenge.id, Idea.status == "submitted")
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED)
         .order_by(Idea.id)
     ).all()
     for idea_id, author in authors:
@@ -272,7 +262,7 @@ def results(ctx: Context, challenge_id: int) -> Results:
             (
                 Winner(idea, [idea.author_id, *team_of(session, idea.id)], decision.award)
                 for idea, decision in rows
-                if decision.outcome == FUND
+                if decision.outcome == Verdict.FUND
             ),
             key=lambda w: (-w.award, w.idea.id),
         )
@@ -282,7 +272,7 @@ def results(ctx: Context, challenge_id: int) -> Results:
             .where(Idea.challenge_id == challenge_id, Idea.shortlisted.is_(True))
         ).one()
         return Results(
-            challenge, winners, sum(1 for _, d in rows if d.outcome == DEFER), shortlisted,
+            challenge, winners, sum(1 for _, d in rows if d.outcome == Verdict.DEFER), shortlisted,
             sum(w.award for w in winners),
         )  # fmt: skip
 
@@ -305,7 +295,7 @@ def outcome(ctx: Context, idea_id: int) -> Outcome:
     with ctx.transaction() as session:
         idea = scope.find_idea(session, idea_id)
         if idea is None:
-            raise NotFound(f"There is no idea {idea_id}.")
+            raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
         challenge = session.get(Challenge, idea.challenge_id)
         votes = session.exec(
             select(func.count()).select_from(Vote).where(Vote.idea_id == idea_id)

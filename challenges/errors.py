@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from challenges.codes import Code
 
 
@@ -22,20 +24,27 @@ class Problem:
     params: dict[str, Any] = _field(default_factory=dict)
 
 
+def invalid(code: Code, /, **facts: Any) -> PydanticCustomError:
+    """A ValueError for one input, as a code and its facts: raised in a pydantic validator
+    (or a parser such as `parse_pounds`), it reaches `invalid_input` as a Problem."""
+    return PydanticCustomError(code.value, code.value, facts)
+
+
+def problem_of(error: ValueError) -> Problem:
+    """The Problem behind an `invalid` ValueError."""
+    try:
+        return Problem(Code(getattr(error, "type", None)), dict(error.context or {}))
+    except ValueError:
+        raise TypeError(f"not a coded input error: {error!r}") from error
+
+
 class LairError(Exception):
     """Something the user can fix or should know; never a bug."""
 
     default_code: Code | None = None
 
-    def __init__(
-        self, code: Code | str | None = None, /, *, field: str | None = None, **params: Any
-    ):
+    def __init__(self, code: Code | None = None, /, *, field: str | None = None, **params: Any):
         code = code or self.default_code
-        # Transitional: a plain sentence (no markup) from code not yet given a Code. Being
-        # removed; tests/challenges/test_codes.py counts what is left.
-        self.legacy_text = code if isinstance(code, str) and not isinstance(code, Code) else None
-        if self.legacy_text is not None:
-            code, params = Code.LEGACY, {"text": self.legacy_text, **params}
         if not isinstance(code, Code):
             raise TypeError(f"{type(self).__name__} needs a challenges.codes.Code, not {code!r}")
         super().__init__(code.value, params)
@@ -44,17 +53,10 @@ class LairError(Exception):
         self.field = field
 
     @property
-    def message(self) -> str:
-        """Transitional, for tests not yet asserting codes: the sentence, or the code."""
-        return str(self)
-
-    @property
     def problem(self) -> Problem:
         return Problem(self.code, self.params)
 
     def __str__(self) -> str:  # for logs only: people see the adapter's words
-        if self.legacy_text is not None:
-            return self.legacy_text
         facts = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.code.value}({facts})"
 
@@ -62,11 +64,10 @@ class LairError(Exception):
 class InvalidInput(LairError):
     """One or more inputs are wrong; `errors` maps field name to its Problem."""
 
-    def __init__(self, errors: dict[str, Problem | str]):
-        self.errors = {
-            name: p if isinstance(p, Problem) else Problem(Code.LEGACY, {"text": p})
-            for name, p in errors.items()
-        }
+    def __init__(self, errors: dict[str, Problem]):
+        if not all(isinstance(p, Problem) for p in errors.values()):
+            raise TypeError("InvalidInput needs a challenges.errors.Problem for each field")
+        self.errors = dict(errors)
         first_field, first = next(iter(self.errors.items()))
         super().__init__(first.code, field=first_field, **first.params)
 

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from challenges.codes import Code
+from challenges.errors import Problem
 from challenges.knapsack import best_set
-from challenges.money import format_pounds
 from challenges.ranking import IdeaRank
 from storage.models import Challenge
 
@@ -33,7 +34,7 @@ class RecommendationEntry:
     idea_id: int
     fund: bool
     award: int  # £ recommended (0 when not funded)
-    reason: str
+    reason: Problem  # why, as a code and its facts (worded by the adapters)
 
 
 @dataclass(frozen=True)
@@ -77,24 +78,20 @@ def recommend(ranks: Sequence[IdeaRank], *, pot: int, max_award: int) -> Recomme
     entries = []
     for r in ordered:
         cost = min(r.funding_requested, max_award)
-        asked = format_pounds(r.funding_requested)
         capped = (
-            f" (asked {asked}; capped at the {format_pounds(max_award)} maximum award)"
+            Problem(Code.RECOMMEND_CAPPED, {"asked": r.funding_requested, "max_award": max_award})
             if cost < r.funding_requested
-            else ""
+            else None
         )
+        facts = {"cost": cost, "capped": capped, "rank": r.rank, "score": r.weighted}
         if r.weighted is None:
-            reason = "Not funded: the panel has not scored it."
+            reason = Problem(Code.RECOMMEND_UNSCORED)
         elif r.idea_id in chosen:
-            reason = f"Fund {format_pounds(cost)}{capped}: rank {r.rank}, weighted score {r.weighted:.2f}."
+            reason = Problem(Code.RECOMMEND_FUND, facts)
         elif cost > pot:
-            reason = f"Not funded: {format_pounds(cost)} is more than the whole {format_pounds(pot)} pot."
+            reason = Problem(Code.RECOMMEND_OVER_POT, {"cost": cost, "pot": pot})
         else:
-            reason = (
-                f"Not funded: rank {r.rank}, weighted score {r.weighted:.2f}; its "
-                f"{format_pounds(cost)}{capped} does not fit in the {format_pounds(left)} left, "
-                "and funding it instead of recommended ideas would lower the total score."
-            )
+            reason = Problem(Code.RECOMMEND_NO_ROOM, {**facts, "left": left})
         entries.append(
             RecommendationEntry(
                 idea_id=r.idea_id,

@@ -13,6 +13,7 @@ from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
 from challenges.setup import ChallengeNumbers, numbers, stage_labels
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import (
     Challenge,
     ChallengeCoordinator,
@@ -107,7 +108,7 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
         .where(
             Challenge.stage == Stage.PANEL.value,
             Idea.shortlisted,
-            Idea.status == "submitted",
+            Idea.status == IdeaStatus.SUBMITTED,
             scope.visible(session),
         )
         .order_by(Challenge.id, Idea.id)

@@ -8,17 +8,12 @@ from sqlmodel import Session, select
 from challenges import audit, ballots, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, WrongStage
+from challenges.errors import InvalidInput, NotAllowed, Problem, WrongStage
 from challenges.inputs import IdeaDraft
-from challenges.money import format_pounds
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus, MemberRole
 from storage.models import Challenge, Idea, IdeaMember, Vote
-
-WITHDRAWN = "withdrawn"
-SUBMITTED = "submitted"
-REMOVED = "removed"  # hidden by a coordinator (challenges/moderation.py)
-LIVE = (SUBMITTED,)  # statuses of ideas that take part: not withdrawn, not removed
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ def team_of(session: Session, idea_id: int) -> list[str]:
     return list(
         session.exec(
             select(IdeaMember.user_id).where(
-                IdeaMember.idea_id == idea_id, IdeaMember.role == "member"
+                IdeaMember.idea_id == idea_id, IdeaMember.role == MemberRole.MEMBER
             )
         )
     )
@@ -54,33 +49,34 @@ def members_of(session: Session, idea_id: int) -> set[str]:
 def _check_against_challenge(challenge: Challenge, draft: IdeaDraft) -> None:
     errors = {}
     if draft.funding_requested > challenge.max_award:
-        errors["funding_requested"] = (
-            f"This challenge awards at most {format_pounds(challenge.max_award)} to one idea. "
-            f"Ask for {format_pounds(challenge.max_award)} or less."
+        errors["funding_requested"] = Problem(
+            Code.ASKS_OVER_MAX_AWARD, {"max_award": challenge.max_award}
         )
     if draft.theme and challenge.themes and draft.theme not in challenge.themes:
-        errors["theme"] = "Choose one of the challenge's themes."
+        errors["theme"] = Problem(Code.NOT_A_THEME)
     if draft.anonymous and not challenge.allow_anonymous:
-        errors["anonymous"] = "This challenge does not take anonymous ideas."
+        errors["anonymous"] = Problem(Code.NO_ANONYMOUS_IDEAS)
     if errors:
         raise InvalidInput(errors)
 
 
-def _require_taking_ideas(challenge: Challenge) -> None:
+def require_taking_ideas(challenge: Challenge) -> None:
+    """Refuses unless the challenge is taking ideas now."""
     if challenge.stage != Stage.SUBMISSIONS:
         raise WrongStage(
-            f"“{challenge.title}” is not taking ideas now (it is at “{Stage(challenge.stage).label}”). "
-            "`/idea` shows the challenges that are open."
+            Code.NOT_TAKING_IDEAS, challenge=challenge.title, stage=Stage(challenge.stage).label
         )
 
 
 def _set_team(session: Session, idea: Idea, team: list[str]) -> None:
     session.execute(
-        delete(IdeaMember).where(IdeaMember.idea_id == idea.id, IdeaMember.role == "member")
+        delete(IdeaMember).where(
+            IdeaMember.idea_id == idea.id, IdeaMember.role == MemberRole.MEMBER
+        )
     )
     for user in team:
         if user != idea.author_id:
-            session.add(IdeaMember(idea_id=idea.id, user_id=user, role="member"))
+            session.add(IdeaMember(idea_id=idea.id, user_id=user, role=MemberRole.MEMBER))
 
 
 def submit_idea(
@@ -101,7 +97,7 @@ def submit_idea(
 
 def check_submission(challenge: Challenge, draft: IdeaDraft) -> None:
     """Refuse a draft the challenge cannot take now."""
-    _require_taking_ideas(challenge)
+    require_taking_ideas(challenge)
     _check_against_challenge(challenge, draft)
 
 
@@ -118,7 +114,7 @@ def submit_in(
     )  # fmt: skip
     session.add(idea)
     session.flush()
-    session.add(IdeaMember(idea_id=idea.id, user_id=actor, role="author"))
+    session.add(IdeaMember(idea_id=idea.id, user_id=actor, role=MemberRole.AUTHOR))
     _set_team(session, idea, draft.team)
     audit.record(
         session, actor=actor, action="idea.submitted", at=now, challenge_id=challenge.id,
@@ -135,14 +131,18 @@ def submit_in(
 def _own_idea(session: Session, actor: str, idea_id: int) -> Idea:
     idea = get(session, idea_id)
     if idea.author_id != actor:
-        raise NotAllowed("Only the person who submitted an idea can change or withdraw it.")
-    if idea.status == REMOVED:
+        raise NotAllowed(Code.NOT_YOUR_IDEA)
+    if idea.status == IdeaStatus.REMOVED:
         raise WrongStage(Code.IDEA_REMOVED, title=idea.title)
-    if idea.status == WITHDRAWN:
-        raise WrongStage(
-            "That idea has been withdrawn. Submit it again with `/idea` if the challenge is still open."
-        )
+    if idea.status == IdeaStatus.WITHDRAWN:
+        raise WrongStage(Code.IDEA_WITHDRAWN)
     return idea
+
+
+def require_editable(challenge: Challenge) -> None:
+    """Refuses unless ideas of the challenge can be edited now."""
+    if challenge.stage != Stage.SUBMISSIONS:
+        raise WrongStage(Code.EDIT_AFTER_SUBMISSIONS, challenge=challenge.title)
 
 
 def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
@@ -152,7 +152,7 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage != Stage.SUBMISSIONS:
-            raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+            require_editable(challenge)
         _check_against_challenge(challenge, draft)
         changed = [
             name for name in ("title", "problem", "proposal", "benefit", "funding_requested", "partners", "theme", "anonymous")
@@ -181,12 +181,9 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage not in (Stage.SUBMISSIONS, Stage.VOTING):
-            raise WrongStage(
-                "An idea can only be withdrawn while the challenge is taking ideas or voting. "
-                "Ask the coordinator if you need it taken off the shortlist."
-            )
+            raise WrongStage(Code.WITHDRAW_TOO_LATE)
         released = ballots.release_votes(session, idea, now)
-        idea.status = WITHDRAWN
+        idea.status = IdeaStatus.WITHDRAWN
         idea.shortlisted = False
         idea.updated_at = now
         audit.record(

@@ -1,4 +1,5 @@
-"""Validated inputs for challenges and ideas (pydantic), with messages fit for people."""
+"""Validated inputs for challenges and ideas (pydantic); each problem is a code and its facts
+(`challenges.errors.invalid`), worded by the adapters."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from challenges.clock import valid_timezone
-from challenges.errors import InvalidInput
+from challenges.codes import Code
+from challenges.errors import InvalidInput, Problem, invalid
 from challenges.money import parse_pounds
 
 TITLE_MAX = 100
@@ -29,10 +31,10 @@ DEFAULT_CRITERIA: tuple[tuple[str, float], ...] = (
 def _text(value: Any, *, label: str, required: bool, limit: int) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise ValueError(f"Give the {label}.")
+        raise invalid(Code.TEXT_MISSING, label=label)
     if len(text) > limit:
-        raise ValueError(
-            f"The {label} is {len(text):,} characters; the most is {limit:,}. Shorten it by {len(text) - limit:,}."
+        raise invalid(
+            Code.TEXT_TOO_LONG, label=label, length=len(text), most=limit, over=len(text) - limit
         )
     return text
 
@@ -49,14 +51,26 @@ class _Input(BaseModel):
             raise invalid_input(exc) from None
 
 
+_CODES = {c.value for c in Code}
+
+
+def _problem(err: dict) -> Problem:
+    if err["type"] in _CODES:  # raised with challenges.errors.invalid
+        return Problem(Code(err["type"]), dict(err.get("ctx") or {}))
+    if err["type"] in ("int_parsing", "int_type"):
+        return Problem(Code.WHOLE_NUMBER_NEEDED)
+    if err["type"] in ("float_parsing", "float_type"):
+        return Problem(Code.NUMBER_NEEDED)
+    if err["type"] == "missing":
+        return Problem(Code.VALUE_MISSING)
+    return Problem(Code.VALUE_NOT_VALID, {"detail": err["msg"]})
+
+
 def invalid_input(exc: ValidationError) -> InvalidInput:
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "__root__"
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] in ("int_parsing", "int_type", "float_parsing"):
-            message = "Enter a whole number." if "int" in err["type"] else "Enter a number."
-        errors.setdefault(field, message)
+        errors.setdefault(field, _problem(err))
     return InvalidInput(errors)
 
 
@@ -74,7 +88,7 @@ class CriterionSpec(_Input):
     @classmethod
     def _weight(cls, v: float) -> float:
         if not v > 0:
-            raise ValueError("Each criterion's weight must be more than 0.")
+            raise invalid(Code.CRITERION_WEIGHT)
         return v
 
     @model_validator(mode="after")
@@ -130,14 +144,14 @@ class ChallengeDraft(_Input):
         themes = [_text(t, label="theme", required=False, limit=THEME_MAX) for t in (v or [])]
         themes = list(dict.fromkeys(t for t in themes if t))
         if len(themes) > 20:
-            raise ValueError("Give at most 20 themes.")
+            raise invalid(Code.TOO_MANY_THEMES, most=20)
         return themes
 
     @field_validator("channel_id", mode="before")
     @classmethod
     def _channel(cls, v: Any) -> str:
         if not v:
-            raise ValueError("Choose the channel where the challenge is announced.")
+            raise invalid(Code.CHANNEL_MISSING)
         return str(v)
 
     @field_validator("fund_pot", "max_award", mode="before")
@@ -179,12 +193,10 @@ class ChallengeDraft(_Input):
             try:
                 v = [date.fromisoformat(p) for p in parts]
             except ValueError:
-                raise ValueError(
-                    "Write the dates as YYYY-MM-DD, separated by commas, like 2027-09-01, 2028-03-01."
-                ) from None
+                raise invalid(Code.DATES_FORMAT) from None
         dates = sorted(set(v or []))
         if len(dates) > 6:
-            raise ValueError("Give at most 6 learning-update dates.")
+            raise invalid(Code.TOO_MANY_LEARNING_DATES, most=6)
         return dates
 
     @field_validator("criteria", mode="before")
@@ -199,25 +211,20 @@ class ChallengeDraft(_Input):
     @model_validator(mode="after")
     def _consistent(self) -> ChallengeDraft:
         if self.max_award <= 0:
-            raise _field_error("max_award", "The maximum award must be more than £0.")
+            raise _field_error("max_award", Code.MAX_AWARD_ZERO)
         if self.fund_pot < self.max_award:
-            raise _field_error(
-                "fund_pot", "The fund pot must be at least the maximum award for one idea."
-            )
+            raise _field_error("fund_pot", Code.POT_BELOW_MAX_AWARD)
         if len({c.key for c in self.criteria}) != len(self.criteria):
-            raise _field_error("criteria", "Two criteria have the same name.")
+            raise _field_error("criteria", Code.CRITERIA_SAME_NAME)
         if len(self.criteria) > 10:
-            raise _field_error("criteria", "Give at most 10 criteria.")
+            raise _field_error("criteria", Code.TOO_MANY_CRITERIA, most=10)
         last_close = self.panel_close_at or self.voting_close_at or self.submissions_close_at
         if (
             last_close
             and self.learning_update_dates
             and self.learning_update_dates[0] <= last_close.date()
         ):
-            raise _field_error(
-                "learning_update_dates",
-                "Learning updates come after the panel closes: pick later dates.",
-            )
+            raise _field_error("learning_update_dates", Code.LEARNING_BEFORE_CLOSE)
         order = [
             ("opens_at", "opening"),
             ("submissions_close_at", "close of submissions"),
@@ -230,31 +237,31 @@ class ChallengeDraft(_Input):
             if moment is None:
                 continue
             if moment.tzinfo is None:
-                raise _field_error(name, f"The {label} needs a time zone.")
+                raise _field_error(name, Code.MOMENT_NEEDS_ZONE, moment=label)
             if last and moment <= last[1]:
-                raise _field_error(name, f"The {label} must come after the {last[0]}.")
+                raise _field_error(name, Code.MOMENT_ORDER, moment=label, after=last[0])
             last = (label, moment)
         return self
 
 
-def _field_error(field: str, message: str) -> InvalidInput:
+def _field_error(field: str, code: Code, **facts: Any) -> InvalidInput:
     # Raised from a model validator; pydantic would lose the field, so raise ours directly.
-    return InvalidInput({field: message})
+    return InvalidInput({field: Problem(code, facts)})
 
 
 def _whole(v: Any, *, label: str, low: int, high: int) -> int:
     if isinstance(v, bool):
-        raise ValueError(f"The {label} must be a whole number.")
+        raise invalid(Code.WHOLE_NUMBER_FOR, label=label)
     if isinstance(v, str):
         v = v.strip().replace(",", "")
         if not re.fullmatch(r"-?\d+", v or "x"):
-            raise ValueError(f"The {label} must be a whole number.")
+            raise invalid(Code.WHOLE_NUMBER_FOR, label=label)
     try:
         n = int(v)
     except (TypeError, ValueError):
-        raise ValueError(f"The {label} must be a whole number.") from None
+        raise invalid(Code.WHOLE_NUMBER_FOR, label=label) from None
     if not low <= n <= high:
-        raise ValueError(f"The {label} must be between {low} and {high}.")
+        raise invalid(Code.NUMBER_RANGE, label=label, low=low, high=high)
     return n
 
 
@@ -271,13 +278,11 @@ def parse_criteria_text(text: str) -> list[CriterionSpec]:
         try:
             w = float(weight.strip())
         except ValueError:
-            raise ValueError(
-                f"Line {n}: write a criterion as “Name: weight”, like “Feasibility: 2”."
-            ) from None
+            raise invalid(Code.CRITERION_LINE_FORMAT, line=n) from None
         try:
             specs.append(CriterionSpec(name=name, weight=w))
         except ValidationError as exc:
-            raise ValueError(f"Line {n}: {invalid_input(exc).message}") from None
+            raise invalid(Code.CRITERION_LINE, line=n, problem=invalid_input(exc).problem) from None
     return specs
 
 
@@ -327,7 +332,7 @@ class IdeaDraft(_Input):
     def _team(cls, v: Any) -> list[str]:
         team = list(dict.fromkeys(str(u) for u in (v or []) if u))
         if len(team) > 20:
-            raise ValueError("Name at most 20 team members.")
+            raise invalid(Code.TOO_MANY_TEAM_MEMBERS, most=20)
         return team
 
     @field_validator("theme", mode="before")

@@ -16,10 +16,10 @@ from challenges import audit, ballots, outbox, places
 from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import InvalidInput, LairError, Problem, WrongStage
-from challenges.ideas import REMOVED, SUBMITTED, WITHDRAWN
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import AuditEvent, Challenge, Idea
 
 REASON_LIMIT = 500
@@ -48,16 +48,16 @@ def hide_idea(ctx: Context, actor: str, idea_id: int, reason: str) -> Moderated:
         require_coordinator(session, ctx, actor)
         idea = ballots.lock_idea(session, idea_id)  # before any check: see challenges/ballots.py
         challenge = get_challenge(session, idea.challenge_id)
-        if idea.status == REMOVED:
+        if idea.status == IdeaStatus.REMOVED:
             raise LairError(Code.IDEA_ALREADY_REMOVED, title=idea.title, idea_id=idea.id)
-        if idea.status == WITHDRAWN:
+        if idea.status == IdeaStatus.WITHDRAWN:
             raise LairError(Code.IDEA_WITHDRAWN_NOT_REMOVED, title=idea.title)
         if challenge.stage not in HIDEABLE:
             raise WrongStage(Code.CANNOT_REMOVE_NOW, title=idea.title,
                              stage=Stage(challenge.stage).label)  # fmt: skip
         released = ballots.release_votes(session, idea, now)
         was_shortlisted = idea.shortlisted
-        idea.status, idea.shortlisted, idea.updated_at = REMOVED, False, now
+        idea.status, idea.shortlisted, idea.updated_at = IdeaStatus.REMOVED, False, now
         session.add(idea)
         event = _actions_so_far(session, idea.id)
         audit.record(
@@ -76,12 +76,12 @@ def restore_idea(ctx: Context, actor: str, idea_id: int) -> Moderated:
         require_coordinator(session, ctx, actor)
         idea = ballots.lock_idea(session, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
-        if idea.status != REMOVED:
+        if idea.status != IdeaStatus.REMOVED:
             raise LairError(Code.IDEA_NOT_REMOVED, title=idea.title)
         if challenge.stage not in RESTORABLE:
             raise WrongStage(Code.CANNOT_RESTORE_NOW, title=idea.title,
                              stage=Stage(challenge.stage).label)  # fmt: skip
-        idea.status, idea.updated_at = SUBMITTED, now
+        idea.status, idea.updated_at = IdeaStatus.SUBMITTED, now
         session.add(idea)
         event = _actions_so_far(session, idea.id)
         audit.record(

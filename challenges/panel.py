@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 from challenges import audit, directory, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, NotOnPanel, WrongStage
+from challenges.errors import InvalidInput, NotAllowed, NotFound, NotOnPanel, Problem, WrongStage
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
+from storage.enums import ConflictKind, MemberRole
 from storage.models import (
     Challenge,
     Conflict,
@@ -27,7 +28,6 @@ from storage.models import (
 )
 
 MAX_PANEL = 30
-DECLARED = "declared"
 
 
 def locked_challenge(session: Session, challenge_id: int) -> Challenge:
@@ -78,7 +78,7 @@ def conflict_of(session: Session, idea_id: int, user_id: str) -> str | None:
         return row.kind
     member = session.get(IdeaMember, (idea_id, user_id))
     if member is not None:
-        return "author" if member.role == "author" else "team"
+        return ConflictKind.AUTHOR if member.role == MemberRole.AUTHOR else ConflictKind.TEAM
     return None
 
 
@@ -105,7 +105,7 @@ def sync_conflicts(session: Session, challenge_id: int, *, actor: str, now) -> i
     for idea_id, user_id, role in rows:
         if session.get(Conflict, (idea_id, user_id)) is not None:
             continue
-        kind = "author" if role == "author" else "team"
+        kind = ConflictKind.AUTHOR if role == MemberRole.AUTHOR else ConflictKind.TEAM
         session.add(Conflict(idea_id=idea_id, user_id=user_id, kind=kind, declared_at=now))
         audit.record(
             session, actor=actor, action="conflict.recorded", at=now, challenge_id=challenge_id,
@@ -128,9 +128,7 @@ class PanelChange:
 
 def _require_panel_editable(challenge: Challenge) -> None:
     if Stage(challenge.stage) in (Stage.DECIDED, Stage.CLOSED):
-        raise WrongStage(
-            f"The panel of “{challenge.title}” can no longer change: scoring has closed."
-        )
+        raise WrongStage(Code.PANEL_FIXED, challenge=challenge.title)
 
 
 def apply_panel(
@@ -145,9 +143,9 @@ def apply_panel(
     """Make `users` the panel (inside the caller's transaction)."""
     users = list(dict.fromkeys(users))
     if not users and not allow_empty:
-        raise InvalidInput({"panel": "Name at least one panel member."})
+        raise InvalidInput({"panel": Problem(Code.PANEL_EMPTY)})
     if len(users) > MAX_PANEL:
-        raise InvalidInput({"panel": f"A panel has at most {MAX_PANEL} members."})
+        raise InvalidInput({"panel": Problem(Code.PANEL_TOO_BIG, {"most": MAX_PANEL})})
     current = panel_of(session, challenge.id)
     added = [u for u in users if u not in current]
     removed = [u for u in current if u not in users]
@@ -197,7 +195,7 @@ def apply_panel(
 
 
 def set_panel(ctx: Context, actor: str, challenge_id: int, users: list[str]) -> PanelChange:
-    """`/challenge panel`: replace the panel. Also posts any missing shortlist messages."""
+    """Replace the panel (a coordinator's panel command); posts any missing shortlist messages."""
     now = ctx.now()
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
@@ -215,23 +213,18 @@ def members(ctx: Context, challenge_id: int) -> list[str]:
 
 def _declarable(session: Session, actor: str, idea_id: int) -> tuple[Idea, Challenge]:
     idea = scope.find_idea(session, idea_id)
-    if idea is None or not idea.shortlisted:
-        raise WrongStage("That idea is not on the shortlist.")
+    if idea is None:
+        raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
+    if not idea.shortlisted:
+        raise WrongStage(Code.CONFLICT_NOT_SHORTLISTED, title=idea.title)
     challenge = locked_challenge(session, idea.challenge_id)
     if challenge.stage != Stage.PANEL:
-        raise WrongStage(
-            "Scoring has closed for this challenge, so conflicts can no longer change."
-        )
+        raise WrongStage(Code.CONFLICTS_CLOSED, challenge=challenge.title)
     if not is_member(session, challenge.id, actor):
         raise NotOnPanel()
     kind = conflict_of(session, idea_id, actor)
     if kind is not None:
-        what = {"author": "you submitted it", "team": "you are on its team"}.get(
-            kind, "you declared one"
-        )
-        raise NotAllowed(
-            f"You already have a conflict with “{idea.title}” ({what}), so you do not score it."
-        )
+        raise NotAllowed(Code.CONFLICT_ALREADY, title=idea.title, why=_conflict_why(kind))
     return idea, challenge
 
 
@@ -246,11 +239,17 @@ def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -
     now = ctx.now()
     reason = (reason or "").strip()
     if len(reason) > 500:
-        raise InvalidInput({"reason": "Keep the reason under 500 characters."})
+        raise InvalidInput({"reason": Problem(Code.CONFLICT_REASON_TOO_LONG, {"most": 500})})
     with ctx.transaction() as session:
         idea, challenge = _declarable(session, actor, idea_id)
         session.add(
-            Conflict(idea_id=idea_id, user_id=actor, kind=DECLARED, reason=reason, declared_at=now)
+            Conflict(
+                idea_id=idea_id,
+                user_id=actor,
+                kind=ConflictKind.DECLARED,
+                reason=reason,
+                declared_at=now,
+            )
         )
         had_scored = (
             session.exec(
@@ -290,3 +289,12 @@ def post_parents(session: Session, challenge: Challenge, now) -> int:
             now=now, challenge=challenge, save_as=places.panel(idea.id),
         )  # fmt: skip
     return queued
+
+
+def _conflict_why(kind: str) -> Problem:
+    """Why a panel member does not score an idea, as a part of a refusal."""
+    return Problem(
+        {ConflictKind.AUTHOR: Code.BECAUSE_AUTHOR, ConflictKind.TEAM: Code.BECAUSE_TEAM}.get(
+            kind, Code.BECAUSE_DECLARED
+        )
+    )

@@ -26,6 +26,7 @@ from fractions import Fraction
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from storage.enums import MemberRole
 from storage.models import Criterion, Idea, IdeaMember, Score, Scorecard, Vote
 
 DISAGREEMENT_POINTS = 2
@@ -224,7 +225,7 @@ def shortlist_scores(session: Session, challenge_id: int) -> list[IdeaScores]:
         .order_by(IdeaMember.idea_id, IdeaMember.user_id)
     ):
         members = teams.setdefault(idea_id, [])
-        if role == "author":
+        if role == MemberRole.AUTHOR:
             members.insert(0, user)
         else:
             members.append(user)

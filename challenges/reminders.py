@@ -4,7 +4,7 @@ once a round is closed, funded teams' learning-update reminders.
 Each reminder has a dedupe key naming the challenge and the stage, so it is sent once
 per stage: if a coordinator moves a close after its reminder went out, the reminder is
 not sent again (the channel already knows the stage is closing; the new close shows in
-`/challenge status` and the App Home). Moving a close *before* its reminder went out
+the challenge's status and the App Home). Moving a close before its reminder went out
 simply moves the reminder.
 """
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from challenges import audit, outbox, timeline
 from challenges.stages import Stage
+from storage.enums import IdeaStatus, Outcome
 from storage.models import (
     Challenge,
     Conflict,
@@ -42,7 +43,7 @@ def shortlist(session: Session, challenge_id: int) -> list[Idea]:
             .where(
                 Idea.challenge_id == challenge_id,
                 Idea.shortlisted == True,  # noqa: E712 - SQL comparison
-                Idea.status == "submitted",
+                Idea.status == IdeaStatus.SUBMITTED,
             )
             .order_by(Idea.id)
         )
@@ -120,8 +121,8 @@ def enqueue_learning_updates(session: Session, challenge: Challenge, now: dateti
         .join(Decision, Decision.idea_id == Idea.id)
         .where(
             Idea.challenge_id == challenge.id,
-            Decision.outcome == "fund",
-            Idea.status == "submitted",
+            Decision.outcome == Outcome.FUND,
+            Idea.status == IdeaStatus.SUBMITTED,
         )
         .order_by(Idea.id)
     ).all()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from challenges import audit, places, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import (
     ConflictOfInterest,
@@ -22,6 +23,7 @@ from challenges.errors import (
     MalformedScore,
     NotFound,
     NotOnPanel,
+    Problem,
     ScoresHidden,
     WrongStage,
 )
@@ -29,6 +31,7 @@ from challenges.panel import conflict_of, eligible_scorers, is_member, locked_ch
 from challenges.roles import is_coordinator
 from challenges.setup import criteria_of
 from challenges.stages import Stage
+from storage.enums import ConflictKind, MemberRole
 from storage.models import Challenge, Criterion, Idea, IdeaMember, Score, Scorecard, Vote
 
 COMMENT_MAX = 3000
@@ -71,16 +74,15 @@ def example(criteria: list[Criterion]) -> tuple[str, str]:
     return positional, named
 
 
-def _hint(criteria: list[Criterion], problem: str) -> MalformedScore:
+def _hint(criteria: list[Criterion], code: Code, **facts) -> MalformedScore:
+    """What was wrong (`code`, a part of the sentence) and a correct example to copy."""
     positional, named = example(criteria)
-    order = ", ".join(c.name for c in criteria)
-    scale = f"{criteria[0].scale_min}–{criteria[0].scale_max}" if criteria else "1–5"
+    low, high = (criteria[0].scale_min, criteria[0].scale_max) if criteria else (1, 5)
     return MalformedScore(
-        f"I couldn't read that score: {problem}\n"
-        f"Give one score ({scale}) per criterion, in this order — {order} — then any comment:\n"
-        f"`{positional}`\nor name them: `{named}`\n"
-        "The *Score* button on the idea opens a form instead."
-    )
+        Code.SCORE_UNREADABLE,
+        problem=Problem(code, facts), low=low, high=high,
+        order=", ".join(c.name for c in criteria), positional=positional, named=named,
+    )  # fmt: skip
 
 
 def _criterion_named(name: str, criteria: list[Criterion]) -> Criterion:
@@ -92,7 +94,7 @@ def _criterion_named(name: str, criteria: list[Criterion]) -> Criterion:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(short_names(criteria))
-    raise _hint(criteria, f"“{name}” is not one of the criteria ({known}).")
+    raise _hint(criteria, Code.SCORE_NOT_A_CRITERION, name=name, known=known)
 
 
 def parse_reply(text: str, criteria: list[Criterion]) -> ParsedReply:
@@ -105,7 +107,7 @@ def parse_reply(text: str, criteria: list[Criterion]) -> ParsedReply:
         while pair := _PAIR.match(rest):
             criterion = _criterion_named(pair.group(1), criteria)
             if criterion.key in values:
-                raise _hint(criteria, f"{criterion.name} is scored twice.")
+                raise _hint(criteria, Code.SCORE_TWICE, criterion=criterion.name)
             values[criterion.key] = int(pair.group(2))
             rest = rest[pair.end() :]
     else:
@@ -116,22 +118,18 @@ def parse_reply(text: str, criteria: list[Criterion]) -> ParsedReply:
         for c, v in zip(criteria, numbers, strict=False):
             if not c.scale_min <= v <= c.scale_max:
                 raise _hint(
-                    criteria,
-                    f"{c.name} must be from {c.scale_min} to {c.scale_max}; you gave {v}. "
-                    "Separate the scores with spaces.",
-                )
+                    criteria, Code.SCORE_OUT_OF_RANGE_SPACES,
+                    criterion=c.name, low=c.scale_min, high=c.scale_max, given=v,
+                )  # fmt: skip
         if len(numbers) < len(criteria):
-            raise _hint(
-                criteria,
-                f"I need {len(criteria)} scores, one for each criterion; I found {len(numbers)}.",
-            )
+            raise _hint(criteria, Code.SCORE_TOO_FEW, needed=len(criteria), found=len(numbers))
         values = {c.key: v for c, v in zip(criteria, numbers, strict=True)}
     for c in criteria:
         if c.key in values and not c.scale_min <= values[c.key] <= c.scale_max:
             raise _hint(
-                criteria,
-                f"{c.name} must be from {c.scale_min} to {c.scale_max}; you gave {values[c.key]}.",
-            )
+                criteria, Code.SCORE_OUT_OF_RANGE,
+                criterion=c.name, low=c.scale_min, high=c.scale_max, given=values[c.key],
+            )  # fmt: skip
     comment = rest.strip().lstrip("-—–:,;").strip()
     return ParsedReply(values=values, comment=comment or None)
 
@@ -144,29 +142,23 @@ def _scoring_idea(session: Session, idea_id: int, user: str) -> tuple[Idea, Chal
     """The idea and its (locked) challenge, if `user` may score it now; refuses otherwise."""
     idea = scope.find_idea(session, idea_id)
     if idea is None:
-        raise NotFound(f"There is no idea {idea_id}.")
+        raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
     challenge = locked_challenge(session, idea.challenge_id)
     stage = Stage(challenge.stage)
     if stage != Stage.PANEL:
         order = list(Stage)
         if order.index(stage) > order.index(Stage.PANEL):
-            raise WrongStage(
-                f"Scoring for “{challenge.title}” has closed; scores can no longer change."
-            )
-        raise WrongStage(f"Scoring for “{challenge.title}” has not started yet.")
+            raise WrongStage(Code.SCORING_CLOSED, challenge=challenge.title)
+        raise WrongStage(Code.SCORING_NOT_STARTED, challenge=challenge.title)
     if not is_member(session, challenge.id, user):
         raise NotOnPanel()
     if not idea.shortlisted:
-        raise WrongStage(f"“{idea.title}” is no longer on the shortlist, so it is not scored.")
+        raise WrongStage(Code.SCORE_NOT_SHORTLISTED, title=idea.title)
     kind = conflict_of(session, idea.id, user)
     if kind is not None:
-        why = {
-            "author": "you submitted it",
-            "team": "you are on its team",
-        }.get(kind, "you declared a conflict of interest")
-        raise ConflictOfInterest(
-            f"You cannot score “{idea.title}”: {why}. It is scored by the rest of the panel."
-        )
+        code = {ConflictKind.AUTHOR: Code.BECAUSE_AUTHOR, ConflictKind.TEAM: Code.BECAUSE_TEAM}
+        why = Problem(code.get(kind, Code.BECAUSE_DECLARED_CONFLICT))
+        raise ConflictOfInterest(Code.CANNOT_SCORE_CONFLICT, title=idea.title, why=why)
     return idea, challenge
 
 
@@ -264,7 +256,7 @@ def record_scores(
     values; a new scorecard needs every criterion, a change may give only some. A comment or
     share flag of None leaves the earlier one."""
     if comment is not None and len(comment) > COMMENT_MAX:
-        raise InvalidInput({"comment": f"Keep the comment under {COMMENT_MAX:,} characters."})
+        raise InvalidInput({"comment": Problem(Code.COMMENT_TOO_LONG, {"most": COMMENT_MAX})})
     try:
         return _record(ctx, member, idea_id, values, comment, share_comment, via)
     except IntegrityError:
@@ -282,10 +274,12 @@ def _record(ctx, member, idea_id, values, comment, share_comment, via) -> ScoreR
         unknown = sorted(set(values) - keys)
         if unknown:
             raise InvalidInput(
-                {f"score.{unknown[0]}": f"“{unknown[0]}” is not a criterion of this challenge."}
+                {f"score.{unknown[0]}": Problem(Code.NOT_A_CRITERION, {"key": unknown[0]})}
             )
         errors = {
-            _field(c): f"Score {c.name} from {c.scale_min} to {c.scale_max}."
+            _field(c): Problem(
+                Code.SCORE_RANGE, {"criterion": c.name, "low": c.scale_min, "high": c.scale_max}
+            )
             for c in criteria
             if c.key in values and not c.scale_min <= values[c.key] <= c.scale_max
         }
@@ -293,7 +287,11 @@ def _record(ctx, member, idea_id, values, comment, share_comment, via) -> ScoreR
         old = _values_of(session, card, criteria)
         if card is None:
             errors.update(
-                {_field(c): f"Give a score for {c.name}." for c in criteria if c.key not in values}
+                {
+                    _field(c): Problem(Code.SCORE_MISSING, {"criterion": c.name})
+                    for c in criteria
+                    if c.key not in values
+                }
             )
         if errors:
             raise InvalidInput(errors)
@@ -361,10 +359,12 @@ def record_reply(ctx: Context, *, member: str, idea_id: int, text: str) -> Score
         if card is None and missing:
             raise _hint(
                 criteria,
-                f"this is your first score for the idea, so give all {len(criteria)} criteria (missing: {', '.join(missing)}).",
+                Code.SCORE_FIRST_NEEDS_ALL,
+                count=len(criteria),
+                missing=", ".join(missing),
             )
     if parsed.comment is not None and len(parsed.comment) > COMMENT_MAX:
-        raise _hint(criteria, f"keep the comment under {COMMENT_MAX:,} characters.")
+        raise _hint(criteria, Code.SCORE_COMMENT_TOO_LONG, most=COMMENT_MAX)
     return record_scores(
         ctx,
         member=member,
@@ -402,19 +402,14 @@ def panel_scores(ctx: Context, viewer: str, idea_id: int) -> PanelScores:
     with ctx.transaction() as session:
         idea = scope.find_idea(session, idea_id)
         if idea is None:
-            raise NotFound(f"There is no idea {idea_id}.")
+            raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
         challenge = session.get(Challenge, idea.challenge_id)
         on_panel = is_member(session, challenge.id, viewer)
         if on_panel:
             if conflict_of(session, idea.id, viewer) is not None:
-                raise ConflictOfInterest(
-                    f"You have a conflict of interest with “{idea.title}”, so its scores stay hidden from you."
-                )
+                raise ConflictOfInterest(Code.SCORES_HIDDEN_CONFLICT, title=idea.title)
             if _card(session, idea.id, viewer) is None:
-                raise ScoresHidden(
-                    "Score this idea first: the panel's scores stay hidden from you until you "
-                    "have given your own."
-                )
+                raise ScoresHidden(Code.SCORES_HIDDEN_UNTIL_SCORED)
         elif not is_coordinator(session, ctx, viewer):
             raise NotOnPanel()
         criteria = criteria_of(session, challenge.id)
@@ -457,7 +452,7 @@ def panel_card(ctx: Context, idea_id: int) -> PanelCard:
     with ctx.transaction() as session:
         idea = scope.find_idea(session, idea_id)
         if idea is None:
-            raise NotFound(f"There is no idea {idea_id}.")
+            raise NotFound(Code.NO_SUCH_IDEA, idea_id=idea_id)
         challenge = session.get(Challenge, idea.challenge_id)
         team = [
             u
@@ -465,7 +460,7 @@ def panel_card(ctx: Context, idea_id: int) -> PanelCard:
                 session.exec(
                     select(IdeaMember.user_id, IdeaMember.role).where(IdeaMember.idea_id == idea.id)
                 ).all(),
-                key=lambda r: (r[1] != "author", r[0]),
+                key=lambda r: (r[1] != MemberRole.AUTHOR, r[0]),
             )
         ]
         votes = session.exec(

@@ -133,14 +133,14 @@ def match_ideas(
         return []
     dialect = session.get_bind().dialect.name
     workspace = scope.workspace_of(session)
-    filters = ["idea.status != :withdrawn"]
+    filters = ["idea.status = :live"]  # not withdrawn, not removed by a coordinator
     if workspace is not None:
         filters.append("challenge.workspace_id = :workspace")
     if exclude_idea is not None:
         filters.append("idea.id != :exclude")
     params = {
         "query": _match_expression(dialect, terms, any_term=any_term),
-        "withdrawn": IdeaStatus.WITHDRAWN.value,
+        "live": IdeaStatus.SUBMITTED.value,
         "workspace": workspace,
         "exclude": exclude_idea,
         "limit": limit,

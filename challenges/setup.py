@@ -7,12 +7,14 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from challenges import audit, scope
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import WrongStage
 from challenges.inputs import ChallengeDraft
 from challenges.panel import apply_panel, post_parents
 from challenges.roles import require_coordinator
 from challenges.stages import Stage, label_of
+from storage.enums import IdeaStatus
 from storage.models import AuditEvent, Challenge, Criterion, Idea, PanelMember, Scorecard, Vote
 
 _DRAFT_FIELDS = (
@@ -140,7 +142,7 @@ def edit_challenge(
         challenge = get(session, challenge_id)
         stage = Stage(challenge.stage)
         if stage == Stage.CLOSED:
-            raise WrongStage("This challenge is closed, so it can no longer be edited.")
+            raise WrongStage(Code.EDIT_CLOSED_CHALLENGE, challenge=challenge.title)
         before = draft_of(session, challenge)
         after = draft.model_dump()
         after["criteria"] = [
@@ -153,10 +155,9 @@ def edit_challenge(
             locked = _LOCKED_FROM.get("criteria" if name == "scale_max" else name)
             if locked and order.index(stage) >= order.index(locked):
                 raise WrongStage(
-                    f"The {_LABELS.get(name, name)} cannot change once the challenge is at "
-                    f"“{locked.label}”. Leave it as it was and save again.",
-                    field=name,
-                )
+                    Code.SETTING_LOCKED, field=name, setting=_LABELS.get(name, name),
+                    stage=locked.label,
+                )  # fmt: skip
         _apply_draft(challenge, draft)
         if "criteria" in changed or "scale_max" in changed:
             _replace_criteria(session, challenge.id, draft)
@@ -238,9 +239,9 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
         return session.exec(query).one()
 
     return ChallengeNumbers(
-        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "submitted")),
-        withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
-        removed=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "removed")),
+        ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.SUBMITTED)),
+        withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.WITHDRAWN)),
+        removed=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.REMOVED)),
         voters=kept if (kept := session.get(Challenge, challenge_id).voters_kept) is not None
         else count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
         votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),

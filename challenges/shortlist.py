@@ -19,12 +19,10 @@ from challenges.panel import locked_challenge, post_parents, sync_conflicts
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea, Scorecard, Vote
 
 SYSTEM = "lair"
-WITHDRAWN = "withdrawn"
-SUBMITTED = "submitted"  # not withdrawn, not removed by a coordinator
-REMOVED = "removed"
 
 
 def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
@@ -40,7 +38,9 @@ def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
 def tallies(session: Session, challenge_id: int) -> dict[int, int]:
     """Votes per idea that may be shortlisted (not withdrawn), zero included."""
     ideas = session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.status == SUBMITTED)
+        select(Idea.id).where(
+            Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.SUBMITTED
+        )
     ).all()
     counts = dict(
         session.exec(
@@ -82,14 +82,10 @@ def scoring_started(session: Session, challenge_id: int) -> bool:
 def _require_adjustable(session: Session, challenge: Challenge) -> None:
     if challenge.stage != Stage.PANEL:
         raise WrongStage(
-            f"The shortlist of “{challenge.title}” is drawn up when voting closes and can be "
-            f"changed until scoring starts; the challenge is at “{Stage(challenge.stage).label}”."
+            Code.SHORTLIST_NOT_NOW, challenge=challenge.title, stage=Stage(challenge.stage).label
         )
     if scoring_started(session, challenge.id):
-        raise ShortlistLocked(
-            "The panel has started scoring, so the shortlist can no longer change. Ask panel "
-            "members to declare a conflict on an idea they should not score."
-        )
+        raise ShortlistLocked(Code.SHORTLIST_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,7 @@ class ShortlistForm:
 
 
 def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
-    """What `/challenge shortlist` shows; refuses when the shortlist cannot change."""
+    """What a coordinator's shortlist command shows; refuses when the shortlist cannot change."""
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)
@@ -116,7 +112,9 @@ def form(ctx: Context, actor: str, challenge_id: int) -> ShortlistForm:
         ideas = {
             i.id: i
             for i in session.exec(
-                select(Idea).where(Idea.challenge_id == challenge_id, Idea.status == SUBMITTED)
+                select(Idea).where(
+                    Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.SUBMITTED
+                )
             )
         }
         candidates = [
@@ -145,21 +143,21 @@ def set_shortlist(
         challenge = locked_challenge(session, challenge_id)
         _require_adjustable(session, challenge)
         if not wanted:
-            raise InvalidInput({"shortlist": "Keep at least one idea on the shortlist."})
+            raise InvalidInput({"shortlist": Problem(Code.SHORTLIST_EMPTY)})
         ideas = {
             i.id: i for i in session.exec(select(Idea).where(Idea.challenge_id == challenge_id))
         }
         for idea_id in wanted:
             idea = ideas.get(idea_id)
             if idea is None:
-                raise InvalidInput({"shortlist": f"Idea {idea_id} is not in this challenge."})
-            if idea.status == REMOVED:
-                raise InvalidInput({"shortlist": Problem(Code.IDEA_REMOVED, {"title": idea.title})})
-            if idea.status == WITHDRAWN:
                 raise InvalidInput(
-                    {
-                        "shortlist": f"“{idea.title}” was withdrawn by its author, so it cannot be shortlisted."
-                    }
+                    {"shortlist": Problem(Code.SHORTLIST_OTHER_IDEA, {"idea_id": idea_id})}
+                )
+            if idea.status == IdeaStatus.REMOVED:
+                raise InvalidInput({"shortlist": Problem(Code.IDEA_REMOVED, {"title": idea.title})})
+            if idea.status == IdeaStatus.WITHDRAWN:
+                raise InvalidInput(
+                    {"shortlist": Problem(Code.SHORTLIST_WITHDRAWN, {"title": idea.title})}
                 )
         added = sorted(i for i in wanted if not ideas[i].shortlisted)
         removed = sorted(i for i, idea in ideas.items() if idea.shortlisted and i not in wanted)

@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from challenges import audit, scope
 from challenges.context import Context
-from challenges.ideas import LIVE, tallies_visible
+from challenges.ideas import tallies_visible
 from challenges.roles import require_coordinator
 from challenges.voting import counts
+from storage.enums import IdeaStatus
 from storage.models import Idea
 
 REVEALED = "tallies.revealed"  # the audit action: a coordinator looked at hidden counts
@@ -47,7 +48,7 @@ def standings(ctx: Context, actor: str, challenge_id: int, *, reveal: bool = Fal
         per_idea = counts(session, challenge_id)
         live = session.exec(
             select(Idea.id, Idea.title).where(
-                Idea.challenge_id == challenge_id, Idea.status.in_(LIVE)
+                Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.SUBMITTED
             )
         ).all()
         if hidden:

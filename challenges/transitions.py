@@ -1,6 +1,6 @@
 """Moving a challenge from one stage to the next: the one function everyone calls.
 
-`/challenge advance` and the scheduler both call `advance`. It is a compare-and-set
+A coordinator's advance command and the scheduler both call `advance`. It is a compare-and-set
 on the stage column, so two callers racing to move the same challenge produce one
 transition and one set of announcements (written to the outbox in the same
 transaction).
@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from challenges import announcements, audit, outbox, places, shortlist, timeline, voting
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotDue, StageChanged, WrongStage
 from challenges.roles import require_coordinator
@@ -57,22 +58,22 @@ def advance(
         current = Stage(challenge.stage)
         if expected is not None and current != expected:
             raise StageChanged(
-                f"“{challenge.title}” is already at “{current.label}”, so nothing was changed."
+                Code.ALREADY_AT_STAGE, challenge=challenge.title, stage=current.label
             )
         if by_schedule:
             due = timeline.ends_at(challenge)
             if due is None or due > now:
-                raise NotDue(f"“{challenge.title}” is not due to leave “{current.label}” yet.")
+                raise NotDue(Code.NOT_DUE, challenge=challenge.title, stage=current.label)
         target = current.next()
         if target is None:
-            raise WrongStage(f"“{challenge.title}” is closed; there is no stage after it.")
+            raise WrongStage(Code.NO_STAGE_AFTER_CLOSED, challenge=challenge.title)
         moved = session.execute(
             update(Challenge)
             .where(Challenge.id == challenge_id, Challenge.stage == current.value)
             .values(stage=target.value, stage_changed_at=now, updated_at=now)
         )
         if moved.rowcount != 1:
-            raise StageChanged(f"“{challenge.title}” has just moved on; nothing was changed.")
+            raise StageChanged(Code.STAGE_JUST_MOVED, challenge=challenge.title)
         session.refresh(challenge)
         audit.record(
             session, actor=actor, action="stage.changed", at=now, challenge_id=challenge_id,

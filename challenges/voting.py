@@ -17,9 +17,10 @@ from challenges import audit, ballots, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
-from challenges.ideas import LIVE, REMOVED, WITHDRAWN, tallies_visible
+from challenges.ideas import tallies_visible
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
+from storage.enums import IdeaStatus
 from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
 
 # A second click by the same person on the same idea this soon after the first is a
@@ -102,19 +103,17 @@ def _toggle(
         {"idea": idea_id, "voter": voter, "workspace": workspace},
     ).first()
     if row is None:
-        raise NotFound("That idea no longer exists. Back another idea instead.")
+        raise NotFound(Code.IDEA_GONE)
     challenge, title = row, row.idea_title
     if not voting_open(challenge):
-        raise VotingClosed(_not_open_message(challenge))
-    if row.idea_status == REMOVED:
+        raise _not_open(challenge)
+    if row.idea_status == IdeaStatus.REMOVED:
         raise WrongStage(Code.IDEA_REMOVED, title=title)
-    if row.idea_status == WITHDRAWN:
-        raise WrongStage(
-            f"“{title}” has been withdrawn, so it cannot take votes. Back another idea instead."
-        )
+    if row.idea_status == IdeaStatus.WITHDRAWN:
+        raise WrongStage(Code.VOTE_FOR_WITHDRAWN, title=title)
     if row.on_team:
-        why = "it is your own idea" if row.author_id == voter else "you are on its team"
-        raise OwnIdea(f"You can't vote for “{title}”: {why}. Back a colleague's idea instead.")
+        mine = row.author_id == voter
+        raise OwnIdea(Code.VOTE_OWN_IDEA if mine else Code.VOTE_TEAM_IDEA, title=title)
 
     used = ballots.lock_ballot(session, challenge.id, voter, now)
     # Read after the ballot lock is held, so it sees every earlier click by this voter.
@@ -134,9 +133,9 @@ def _toggle(
     else:
         if not ballots.add_vote(session, challenge.id, voter, idea_id, challenge.vote_budget, now):
             raise VoteBudgetSpent(
-                f"You have used all {challenge.vote_budget} of your votes in “{challenge.title}”. "
-                f"To back “{title}”, first take a vote back: press Vote again on an idea you backed."
-            )
+                Code.VOTE_BUDGET_SPENT,
+                budget=challenge.vote_budget, challenge=challenge.title, title=title,
+            )  # fmt: skip
         used, action = used + 1, "vote.cast"
     # Remember this click (for DOUBLE_CLICK) and the request (for redeliveries) at once.
     if request_key is None:
@@ -168,17 +167,10 @@ def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
     )  # fmt: skip
 
 
-def _not_open_message(challenge: Challenge) -> str:
-    stage = Stage(challenge.stage)
-    if stage in (Stage.DRAFT, Stage.SUBMISSIONS):
-        return (
-            f"Voting on “{challenge.title}” has not opened yet: it opens when the challenge "
-            "stops taking ideas. The channel will be told, and your votes will be waiting."
-        )
-    return (
-        f"Voting on “{challenge.title}” has closed, so votes can no longer be cast or taken back. "
-        "The shortlist is with the panel."
-    )
+def _not_open(challenge: Challenge) -> VotingClosed:
+    before = Stage(challenge.stage) in (Stage.DRAFT, Stage.SUBMISSIONS)
+    code = Code.VOTING_NOT_OPEN if before else Code.VOTING_CLOSED
+    return VotingClosed(code, challenge=challenge.title)
 
 
 def votes_left(ctx: Context, voter: str, challenge_id: int) -> int:
@@ -203,7 +195,9 @@ def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     counts) when it closes."""
     now = ctx.now()
     for idea_id in session.exec(
-        select(Idea.id).where(Idea.challenge_id == challenge.id, Idea.status.in_(LIVE))
+        select(Idea.id).where(
+            Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED
+        )
     ):
         outbox.enqueue(
             session, key=f"idea:{idea_id}:card:{challenge.stage}",

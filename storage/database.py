@@ -77,10 +77,6 @@ def _sqlite_engine(url: str, *, in_memory: bool, echo: bool) -> Engine:
     return engine
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 class Database:
     """The engine plus the one way to run an operation: a transaction that commits or rolls back whole."""
 

@@ -112,7 +112,10 @@ class SlackSender:
         }  # fmt: skip
         if view is not None:
             payload["container"] = {"type": "view", "view_id": view.get("id", "V1")}
-            payload["view"] = view
+            # As Slack: an action in a modal carries what its inputs hold now.
+            payload["view"] = (
+                view if "state" in view else {**view, "state": {"values": fill(view, {})}}
+            )
         elif channel is not None:
             payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel,
                                     "is_ephemeral": False}  # fmt: skip

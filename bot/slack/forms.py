@@ -4,7 +4,6 @@ Errors come back as `InvalidInput` whose keys are block ids, ready for
 `ack(response_action="errors", errors=...)`.
 """
 
-import json
 from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
@@ -13,11 +12,13 @@ from bot.slack.ids import INPUT, Block, award_block, outcome_block, score_block
 from bot.slack.views.challenge_modal import OPTIONS
 from bot.words import SLACK_FORM, say_problem
 from challenges.clock import local_to_utc, valid_timezone
-from challenges.decisions import FUND, DecisionInput
-from challenges.errors import InvalidInput, LairError
+from challenges.codes import Code
+from challenges.decisions import DecisionInput
+from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.inputs import ChallengeDraft, IdeaDraft
 from challenges.learning import UpdateDraft
 from challenges.money import parse_pounds
+from storage.enums import Outcome
 
 _DATE_TIMES = [
     (Block.OPENS_DATE, Block.OPENS_TIME),
@@ -27,11 +28,15 @@ _DATE_TIMES = [
 ]
 
 
-def metadata(view: dict) -> dict:
-    try:
-        return json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
+def picker_choice(view: dict) -> str | None:
+    """The challenge chosen in the picker (its id as Slack sent it)."""
+    return _values(view).get(Block.CHALLENGE)
+
+
+def picker_prefill(view: dict) -> dict[str, str]:
+    """The title and problem the challenge picker carries (pre-filled from a message)."""
+    v = _values(view)
+    return {name: v[name] for name in (Block.TITLE, Block.PROBLEM) if v.get(name)}
 
 
 def _values(view: dict) -> dict[str, Any]:
@@ -107,14 +112,14 @@ def challenge_form(view: dict) -> ChallengeDraft:
     try:
         valid_timezone(zone)
     except ValueError as exc:
-        raise InvalidInput({Block.TIMEZONE.value: str(exc)}) from None
+        raise InvalidInput({Block.TIMEZONE.value: problem_of(exc)}) from None
     moments = {}
     for date_block, time_block in _DATE_TIMES:
         day, at = v.get(date_block), v.get(time_block)
         if day and not at:
-            errors[time_block.value] = "Pick a time as well as a date."
+            errors[time_block.value] = Problem(Code.PICK_TIME_TOO)
         elif at and not day:
-            errors[date_block.value] = "Pick a date as well as a time."
+            errors[date_block.value] = Problem(Code.PICK_DATE_TOO)
         elif day and at:
             moments[date_block.value] = local_to_utc(
                 date.fromisoformat(day), time.fromisoformat(at), zone
@@ -186,11 +191,11 @@ def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], b
     for idea_id in idea_ids:
         outcome = v.get(outcome_block(idea_id))
         award = 0
-        if outcome == FUND:
+        if outcome == Outcome.FUND:
             try:
                 award = parse_pounds(v.get(award_block(idea_id)), field="award")
             except ValueError as exc:
-                errors[award_block(idea_id)] = str(exc)
+                errors[award_block(idea_id)] = problem_of(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome or "", award=award))
     if errors:
         raise InvalidInput(errors)

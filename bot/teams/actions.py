@@ -15,6 +15,7 @@ from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from challenges import ideas, learning_overview, voting
+from challenges.codes import Code
 from challenges.errors import LairError
 
 Answer = AdaptiveCardActionMessageResponse | AdaptiveCardActionCardResponse
@@ -85,7 +86,5 @@ VERBS: dict[str, Callable[[Turn, dict], tuple[Answer, list[Reply]]]] = {
 def act(turn: Turn, verb: str, data: dict) -> tuple[Answer, list[Reply]]:
     handler = VERBS.get(verb)
     if handler is None:
-        raise LairError(
-            f"That button ({clip(verb, 30)}) is not one Lair knows. Use the latest card."
-        )
+        raise LairError(Code.UNKNOWN_BUTTON, button=clip(verb, 30))
     return handler(turn, data)

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 from bot.teams.cards import clip
-from bot.teams.refusals import OUT_OF_DATE
 from bot.teams.turn import Turn
 from challenges import setup
+from challenges.codes import Code
 from challenges.errors import LairError
 
 _ID = re.compile(r"^#?(\d{1,9})$")
@@ -25,7 +25,7 @@ def number(data: dict[str, Any], key: str) -> int:
     """An id a card carries in its data; a missing or malformed one means an old card."""
     found = optional_number(data, key)
     if found is None:
-        raise LairError(OUT_OF_DATE)
+        raise LairError(Code.BUTTON_OUT_OF_DATE)
     return found
 
 
@@ -44,13 +44,11 @@ def resolve_challenge(turn: Turn, args: str, *, usage: str) -> int:
     if first:
         found = parse_id(first)
         if found is None:
-            raise LairError(f"“{clip(first, 40)}” is not a challenge number. Try “{usage}”; "
-                            "“challenge list” shows the numbers.")  # fmt: skip
+            raise LairError(Code.NOT_A_CHALLENGE_NUMBER, text=clip(first, 40), usage=usage)
         return found
     running = setup.list_challenges(turn.ctx)
     if len(running) == 1:
         return running[0].id
     if not running:
-        raise LairError("There are no challenges yet. “challenge new” creates one.")
-    raise LairError(f"Several challenges are running; say which, e.g. “{usage}”. "
-                    "“challenge list” shows the numbers.")  # fmt: skip
+        raise LairError(Code.NO_CHALLENGES_YET)
+    raise LairError(Code.WHICH_CHALLENGE, usage=usage)

@@ -101,15 +101,12 @@ def idea_form_button(turn: Turn, challenge_id: int | None) -> MessageActivityInp
     ideas; with several, the dialog asks which first)."""
     if challenge_id is not None:
         challenge = setup.load(turn.ctx, challenge_id)
-        if challenge.stage != Stage.SUBMISSIONS:
-            raise WrongStage(f"“{challenge.title}” is not taking ideas now (it is at "
-                             f"“{Stage(challenge.stage).label}”).")  # fmt: skip
+        ideas.require_taking_ideas(challenge)
         open_now = [challenge]
     else:
         open_now = setup.taking_ideas(turn.ctx)
     if not open_now:
-        raise WrongStage("No challenge is taking ideas right now. Watch your challenge channel "
-                         "for the next one.")  # fmt: skip
+        raise WrongStage(Code.NONE_TAKING_IDEAS)
     if len(open_now) == 1:
         body = [sentence("Submit an idea to ", Bold(open_now[0].title), ".")]
         button = open_dialog("Submit an idea", Dialog.SUBMIT_IDEA, challenge=open_now[0].id)

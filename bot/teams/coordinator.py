@@ -92,7 +92,7 @@ def new(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
 def edit(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     found = setup.load(turn.ctx, resolve_challenge(turn, args, usage="challenge edit 4"))
     if found.stage == Stage.CLOSED:
-        raise WrongStage("This challenge is closed, so it can no longer be edited.")
+        raise WrongStage(Code.EDIT_CLOSED_CHALLENGE, challenge=found.title)
     text = [
         sentence(f"Challenge #{found.id} ", Bold(found.title), f" — {Stage(found.stage).label}")
     ]

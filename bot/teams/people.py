@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from challenges import directory
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, LairError
+from challenges.errors import InvalidInput, LairError, Problem
 
 PICKABLE = 200  # the most people one form offers
 
@@ -37,7 +38,7 @@ def chosen(ctx: Context, field: str, user_ids: Iterable[str]) -> list[str]:
     """The people a form names, each one Lair knows in this workspace (never trust the client)."""
     wanted = list(dict.fromkeys(u for u in user_ids if u))
     if set(wanted) - directory.known(ctx, wanted):
-        raise InvalidInput({field: "Choose people from the list."})
+        raise InvalidInput({field: Problem(Code.CHOOSE_LISTED_PEOPLE)})
     return wanted
 
 
@@ -45,10 +46,7 @@ def who(mentions: list[Mentioned]) -> list[str]:
     """The user ids of the people mentioned; refuses when one of them is not known."""
     unknown = [m.name or "someone" for m in mentions if m.user_id is None]
     if unknown:
-        raise LairError(
-            f"I can't tell who {', '.join(unknown)} is in this organisation. Mention them in a "
-            "channel of a team Lair is in, or ask them to say hello to Lair first."
-        )
+        raise LairError(Code.WHO_IS_THAT, names=", ".join(unknown))
     return list(dict.fromkeys(m.user_id for m in mentions if m.user_id))
 
 

@@ -1,14 +1,13 @@
 """What a person is told in Teams when the domain refuses something.
 
 A refusal may quote what people typed (an idea's title, a word of a command), so it is
-always shown as plain text (a TextRun), never through markdown: Slack's command words in
-the domain's messages become Teams' (“/idea mine” → “idea mine”) and code marks go.
+always shown as plain text (a TextRun), never through markdown, in the TEAMS dialect
+(bot/words): Teams' own command words.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 
 from bot.words import TEAMS, field_words, say
@@ -20,24 +19,16 @@ NOT_INSTALLED = (
     "Lair has not been added for your organisation yet, so it cannot do that here. "
     "Ask your Teams admin to add the Lair app."
 )
-OUT_OF_DATE = "That button is out of date. Use the latest card, or ask again."
-_COMMAND = re.compile(r"`/(idea|challenge)([^`]*)`")
-
-
-def words_in(text: str) -> str:
-    """The domain's words with Teams' command words (plain text)."""
-    text = _COMMAND.sub(lambda m: f"“{m.group(1)}{m.group(2)}”", text or "")
-    return text.replace("`", "")
 
 
 def words_of(error: LairError) -> str:
     """A domain refusal in Teams' words."""
-    return words_in(say(error, TEAMS))
+    return say(error, TEAMS)
 
 
 def field_errors(error: LairError, fallback: str) -> dict[str, str]:
     """The refusal's messages by the input they are about (`fallback` when it names none)."""
-    return {name: words_in(text) for name, text in field_words(error, fallback, TEAMS).items()}
+    return field_words(error, fallback, TEAMS)
 
 
 def refusal(error: Exception) -> str:

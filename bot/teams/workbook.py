@@ -28,7 +28,9 @@ from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
+from bot.words import TEAMS, plain, say_problem
 from challenges import directory, setup
+from challenges.codes import Code
 from challenges.errors import LairError
 from challenges.money import format_pounds
 from challenges.workbook import (
@@ -44,7 +46,8 @@ from challenges.workbook.importer import check_sender
 
 CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_MB = 20
+MAX_BYTES = MAX_MB * 2**20
 CHUNK = 4 * 1024 * 1024  # OneDrive takes an upload in pieces of up to 60 MiB; 4 MiB is safe
 KEEP_SECONDS = 30 * 60  # how long a prepared workbook waits for the person to accept it
 TIMEOUT = 30.0
@@ -81,7 +84,7 @@ PREPARED = Prepared()
 def _export(turn: Turn, challenge_id: int) -> Export:
     setup.load(turn.ctx, challenge_id)  # (in this workspace, or not found)
     names = directory.names(turn.ctx, collect_people(turn.ctx, challenge_id))
-    return export_workbook(turn.ctx, turn.user, challenge_id, people=names)
+    return export_workbook(turn.ctx, turn.user, challenge_id, words=plain, people=names)
 
 
 def offer(turn: Turn, challenge_id: int) -> list[Reply]:
@@ -118,12 +121,11 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
         return [Reply(plain_note(f"No workbook, then. Send “challenge export {challenge_id}” "
                                  "when you want it."))]  # fmt: skip
     if not upload or not upload.get("uploadUrl"):
-        raise LairError("Teams did not say where to put the workbook. Send “challenge export "
-                        f"{challenge_id}” again.")  # fmt: skip
+        raise LairError(Code.TEAMS_NO_UPLOAD_PLACE, challenge_id=challenge_id)
     result = PREPARED.take(turn, context.get("export", "")) or _export(turn, challenge_id)
     shown = deliver(result, upload)
     about = line("The fund panel's workbook", f"The fund panel's workbook for challenge "
-                 f"#{challenge_id}: {result.summary}.", RETURN_IT if result.decisions_open else "")  # fmt: skip
+                 f"#{challenge_id}: {plain(result.summary)}.", RETURN_IT if result.decisions_open else "")  # fmt: skip
     return [Reply(MessageActivityInput().add_attachments(shown)), Reply(about)]
 
 
@@ -160,15 +162,14 @@ def _is_workbook(file: dict) -> bool:
 def download(url: str) -> bytes:
     """A file a person sent Lair (Teams' pre-authorised download URL), at most MAX_BYTES."""
     if not url.startswith(("https://", "http://")):
-        raise LairError("Teams did not give Lair a way to fetch that file. Send it again.")
+        raise LairError(Code.TEAMS_NO_DOWNLOAD)
     data = bytearray()
     with httpx.stream("GET", url, timeout=TIMEOUT, follow_redirects=True) as answer:
         answer.raise_for_status()
         for piece in answer.iter_bytes():
             data += piece
             if len(data) > MAX_BYTES:
-                raise LairError("That file is larger than 20 MB; a Lair workbook is much smaller. "
-                                "Check it is the right file.")  # fmt: skip
+                raise LairError(Code.FILE_OVER_CAP, mb=MAX_MB)
     return bytes(data)
 
 
@@ -206,7 +207,7 @@ def preview_card(preview: ImportPreview):
     unchanged = f" {preview.unchanged} row(s) already match." if preview.unchanged else ""
     body.append(words(f"Awards would total {format_pounds(preview.total_awarded)} of the "
                       f"{format_pounds(preview.pot)} pot.{unchanged}", subtle=True))  # fmt: skip
-    body += [sentence("⚠️ ", warning) for warning in preview.warnings]
+    body += [sentence("⚠️ ", say_problem(w, TEAMS)) for w in preview.warnings]
     body.append(words("Recorded decisions are audited. Results are announced separately, "
                       f"with “challenge decide {preview.challenge_id}”.", subtle=True))  # fmt: skip
     actions = [execute("Record these decisions", Verb.IMPORT_CONFIRM, pending=preview.import_id),

@@ -6,12 +6,26 @@ or the CLI's plain text:
 - `{name}` — a fact, escaped for the dialect (people's text never becomes markup);
 - `*{name}*` — a fact shown strongly (bold in Slack; as is in plain text);
 - `[[idea mine]]` — a command (Slack "`/idea mine`", Teams "“idea mine”", CLI "idea mine");
+- `` `{name}` `` — a fact to type as it stands (Slack: code; elsewhere as is);
+- `*Words*` — literal words shown strongly (a button's name);
+- a fact that is a `Problem` is worded in place (a part of a sentence); a list of them
+  becomes one bullet line each;
 - `{name:,}` and other format specs work as in str.format.
 
 `say(error, dialect)` words a refusal; `say_problem` one field's problem.
 """
 
 from bot.words.dialects import PLAIN, SLACK, SLACK_FORM, TEAMS, Dialect
-from bot.words.say import field_words, say, say_problem
+from bot.words.say import field_words, plain, say, say_problem
 
-__all__ = ["PLAIN", "SLACK", "SLACK_FORM", "TEAMS", "Dialect", "field_words", "say", "say_problem"]
+__all__ = [
+    "PLAIN",
+    "SLACK",
+    "SLACK_FORM",
+    "TEAMS",
+    "Dialect",
+    "field_words",
+    "plain",
+    "say",
+    "say_problem",
+]

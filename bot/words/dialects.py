@@ -16,6 +16,7 @@ class Dialect:
     escape: Callable[[str], str]  # a fact (people's text too) made safe to show
     strong: Callable[[str], str]  # already escaped text, shown strongly
     command: Callable[[str], str]  # "idea mine" → how a person types it here
+    example: Callable[[str], str] = lambda text: text  # something to type, already escaped
 
 
 SLACK = Dialect(
@@ -23,6 +24,7 @@ SLACK = Dialect(
     escape=_slack_escape,
     strong=lambda text: f"*{text}*" if text.strip() else text,
     command=lambda words: f"`/{words}`",
+    example=lambda text: f"`{text}`",
 )
 
 # Slack's form errors (under a modal's input) are plain text, not mrkdwn.

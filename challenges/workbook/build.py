@@ -23,6 +23,7 @@ from challenges.stages import Stage
 from challenges.workbook import cells
 from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP, cell
 from challenges.workbook.data import WorkbookData, idea_of, is_secret
+from storage.enums import IdeaStatus, Outcome
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
 LEARNING_SHEET = "Learning"  # after the others, only once there are learning updates
@@ -118,7 +119,7 @@ IDEA_COLUMNS = [
     Column("Similar to", 14),
 ]  # fmt: skip
 
-DECISION_LABELS = {"fund": "fund", "dont_fund": "don't fund", "defer": "defer"}
+DECISION_LABELS = {Outcome.FUND: "fund", Outcome.DONT_FUND: "don't fund", Outcome.DEFER: "defer"}
 
 
 def all_ideas(wb: Workbook, data: WorkbookData) -> None:
@@ -129,7 +130,7 @@ def all_ideas(wb: Workbook, data: WorkbookData) -> None:
         (
             (
                 r.idea.id, r.idea.title, team_names(data, r.team, r.idea.anonymous), r.idea.theme,
-                "shortlisted" if r.idea.shortlisted and r.idea.status != "withdrawn" else r.idea.status,
+                "shortlisted" if r.idea.shortlisted and r.idea.status != IdeaStatus.WITHDRAWN else r.idea.status,
                 r.idea.funding_requested, r.votes, local(data, r.idea.created_at), r.idea.problem,
                 r.idea.proposal, r.idea.benefit, r.idea.partners,
                 DECISION_LABELS.get(r.decision.outcome) if r.decision else None,

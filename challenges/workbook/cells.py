@@ -48,10 +48,6 @@ def add_styles(workbook: Workbook) -> None:
         workbook.add_named_style(style)
 
 
-def is_risky(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
-
-
 _style_arrays: "weakref.WeakKeyDictionary[Workbook, dict[str, StyleArray]]" = (
     weakref.WeakKeyDictionary()
 )

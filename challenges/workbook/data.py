@@ -15,6 +15,7 @@ from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
 from challenges.similar import links
+from storage.enums import MemberRole
 from storage.models import (
     AuditEvent,
     Challenge,
@@ -135,7 +136,7 @@ def collect(
     }
     hidden = not tallies_visible(challenge)  # votes per idea are hidden from coordinators too
     rows = [
-        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != "author")], None if hidden else votes.get(idea.id, 0), decisions.get(idea.id))
+        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != MemberRole.AUTHOR)], None if hidden else votes.get(idea.id, 0), decisions.get(idea.id))
         for idea in ideas
     ]  # fmt: skip
     by_id = {i.id: i for i in ideas}

@@ -1,14 +1,15 @@
 """Exporting a challenge's workbook: the service adapters call."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from challenges import audit
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.decisions import can_record
+from challenges.errors import Problem
 from challenges.funding import recommend_challenge
-from challenges.money import format_pounds
 from challenges.ranking import rank_ideas
 from challenges.roles import require_coordinator
 from challenges.workbook.build import write
@@ -21,7 +22,7 @@ class Export:
     challenge_id: int
     filename: str
     content: bytes
-    summary: str
+    summary: Problem  # what is in it, as facts (Code.EXPORT_SUMMARY)
     # Decisions can still be recorded, so an edited workbook sent back would be read.
     decisions_open: bool = False
 
@@ -32,9 +33,15 @@ def filename_for(challenge_id: int, title: str, when) -> str:
 
 
 def export_workbook(
-    ctx: Context, actor: str, challenge_id: int, *, people: Mapping[str, str] | None = None
+    ctx: Context,
+    actor: str,
+    challenge_id: int,
+    *,
+    words: Callable[[Problem], str],
+    people: Mapping[str, str] | None = None,
 ) -> Export:
-    """Build the workbook (coordinators only) and audit the export."""
+    """Build the workbook (coordinators only) and audit the export. `words` words the
+    recommendation's reasons in the workbook (bot.words: the catalogue, in plain text)."""
     now = ctx.now()
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
@@ -44,7 +51,9 @@ def export_workbook(
     # Outside any transaction: the recommendation and the file need no database.
     recommendation = recommend_challenge(data.challenge, ranks)
     content = write(
-        data, lambda wb: write_shortlist(wb, data, ranks, recommendation), recommendation.total
+        data,
+        lambda wb: write_shortlist(wb, data, ranks, recommendation, words),
+        recommendation.total,
     )
     with ctx.transaction() as session:
         audit.record(
@@ -52,8 +61,9 @@ def export_workbook(
             subject=f"challenge:{challenge_id}", shortlisted=len(ranks), bytes=len(content),
         )  # fmt: skip
     c = data.challenge
-    summary = (
-        f"{len(ranks)} shortlisted of {data.numbers.ideas} ideas · recommended "
-        f"{format_pounds(recommendation.total)} of the {format_pounds(c.fund_pot)} pot"
-    )
+    summary = Problem(
+        Code.EXPORT_SUMMARY,
+        {"shortlisted": len(ranks), "ideas": data.numbers.ideas,
+         "recommended": recommendation.total, "pot": c.fund_pot},
+    )  # fmt: skip
     return Export(c.id, filename_for(c.id, c.title, now), content, summary, decisions_open)

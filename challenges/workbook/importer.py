@@ -14,9 +14,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from challenges import audit, decisions, scope
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import NotAllowed, WrongStage
-from challenges.money import format_pounds, parse_pounds
+from challenges.errors import NotAllowed, Problem, WrongStage, problem_of
+from challenges.money import parse_pounds
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.workbook import intake
@@ -24,6 +25,7 @@ from challenges.workbook.build import LEARNING_SHEET, MARKER, SHEETS
 from challenges.workbook.data import collect
 from challenges.workbook.intake import WorkbookRejected, rejected
 from challenges.workbook.shortlist import AWARD, DECISION, DECISION_VALUES, IDEA_ID, header
+from storage.enums import ImportStatus, Outcome
 from storage.models import Decision, Idea, PendingImport
 
 MAX_PROBLEMS_SHOWN = 8
@@ -50,7 +52,7 @@ class ImportPreview:
     unchanged: int
     total_awarded: int
     pot: int
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,9 @@ def read_sent(content: bytes) -> SentDecisions:
     with intake.opened(content) as book:
         if book.sheetnames not in (list(SHEETS), [*SHEETS, LEARNING_SHEET]):
             raise WorkbookRejected(
-                "This workbook has been reshaped: its sheets should be "
-                f"{', '.join(SHEETS)} (in that order), but are {', '.join(book.sheetnames)}. "
-                "Record decisions in the Decision and Award £ columns only, or export a fresh copy."
-            )
+                Code.WORKBOOK_RESHAPED,
+                expected=", ".join(SHEETS), found=", ".join(book.sheetnames),
+            )  # fmt: skip
         rows = list(book.rows("Summary", max_row=2, max_col=2))
         if (
             len(rows) < 2
@@ -89,7 +90,7 @@ def read_sent(content: bytes) -> SentDecisions:
             or rows[1][0] != "Challenge id"
             or not isinstance(rows[1][1], int | float)
         ):
-            raise rejected("This is not a Lair workbook (its Summary sheet has been changed).")
+            raise rejected(Code.FILE_NOT_LAIRS)
         shortlist = book.rows("Shortlist", max_col=MAX_COLUMNS)
         found = list(next(shortlist, ()))
         if IDEA_ID not in found:
@@ -104,10 +105,7 @@ def read_sent(content: bytes) -> SentDecisions:
 
 
 def _columns_changed() -> WorkbookRejected:
-    return WorkbookRejected(
-        "The Shortlist sheet's columns have been changed, so Lair cannot tell which value is "
-        "which. Record decisions in the Decision and Award £ columns only, or export a fresh copy."
-    )
+    return WorkbookRejected(Code.WORKBOOK_COLUMNS_CHANGED)
 
 
 def read_preview(
@@ -122,8 +120,7 @@ def read_preview(
     challenge_id = sent.challenge_id
     if expected_challenge_id is not None and challenge_id != expected_challenge_id:
         raise WorkbookRejected(
-            f"This workbook is for challenge #{challenge_id}, not #{expected_challenge_id}. "
-            "Check you picked the right file."
+            Code.WORKBOOK_OTHER_CHALLENGE, challenge_id=challenge_id, expected=expected_challenge_id
         )
     require_coordinator(session, ctx, actor)
     challenge = get_challenge(session, challenge_id)
@@ -143,54 +140,57 @@ def read_preview(
         d.idea_id: d
         for d in session.exec(select(Decision).where(Decision.idea_id.in_(list(shortlist) or [-1])))
     }
-    problems: list[str] = []
+    problems: list[Problem] = []
     changes: list[DecisionChange] = []
     seen: set[int] = set()
     unchanged = 0
     for number, row in enumerate(sent.rows, start=2):
         raw_id = row[at[IDEA_ID]]
         if not isinstance(raw_id, int | float) or int(raw_id) != raw_id:
-            problems.append(f"row {number}: the idea id “{raw_id}” is not a number")
+            problems.append(
+                Problem(Code.ROW_ID_NOT_A_NUMBER, {"row": number, "value": str(raw_id)})
+            )
             continue
         idea_id = int(raw_id)
         if idea_id not in shortlist:
-            problems.append(f"row {number}: idea {idea_id} is not on this challenge's shortlist")
+            problems.append(Problem(Code.ROW_NOT_SHORTLISTED, {"row": number, "idea_id": idea_id}))
             continue
         if str(row[at["Idea"]] or "") != shortlist[idea_id].title:
             problems.append(
-                f"row {number}: idea {idea_id} is not “{row[at['Idea']]}” in Lair; the rows may have been mixed up"
-            )
+                Problem(Code.ROW_TITLE_MISMATCH,
+                        {"row": number, "idea_id": idea_id, "title": str(row[at["Idea"]])})
+            )  # fmt: skip
             continue
         if idea_id in seen:
-            problems.append(f"row {number}: idea {idea_id} appears twice")
+            problems.append(Problem(Code.ROW_TWICE, {"row": number, "idea_id": idea_id}))
             continue
         seen.add(idea_id)
         raw_decision, raw_award = row[at[DECISION]], row[at[AWARD]]
         if raw_decision in (None, ""):
             if raw_award not in (None, "", 0):
                 problems.append(
-                    f"row {number}: an award of {raw_award} with no decision; choose fund, don't fund or defer"
+                    Problem(Code.ROW_AWARD_NO_DECISION, {"row": number, "award": str(raw_award)})
                 )
             continue
         outcome = DECISION_VALUES.get(str(raw_decision).strip().lower())
         if outcome is None:
             problems.append(
-                f"row {number}: “{raw_decision}” is not a decision; use fund, don't fund or defer"
+                Problem(Code.ROW_NOT_A_DECISION, {"row": number, "value": str(raw_decision)})
             )
             continue
         try:
             award = parse_pounds(raw_award if raw_award not in (None, "") else 0, field="award")
         except ValueError as exc:
-            problems.append(f"row {number}: {exc}")
+            problems.append(Problem(Code.ROW_MONEY, {"row": number, "problem": problem_of(exc)}))
             continue
-        if outcome == decisions.FUND and not 0 < award <= challenge.max_award:
+        if outcome == Outcome.FUND and not 0 < award <= challenge.max_award:
             problems.append(
-                f"row {number}: a funded idea needs an award from £1 to the {format_pounds(challenge.max_award)} maximum"
+                Problem(Code.ROW_AWARD_RANGE, {"row": number, "max_award": challenge.max_award})
             )
             continue
-        if outcome != decisions.FUND and award:
+        if outcome != Outcome.FUND and award:
             problems.append(
-                f"row {number}: only funded ideas get an award (this one is “{raw_decision}”)"
+                Problem(Code.ROW_AWARD_NOT_FUNDED, {"row": number, "decision": str(raw_decision)})
             )
             continue
         old = existing.get(idea_id)
@@ -200,22 +200,20 @@ def read_preview(
         changes.append(DecisionChange(idea_id, shortlist[idea_id].title, old.outcome if old else None,
                                       old.award if old else 0, outcome, award))  # fmt: skip
     if problems:
-        shown = "\n".join(f"• {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = (
-            f"\n…and {len(problems) - MAX_PROBLEMS_SHOWN} more."
-            if len(problems) > MAX_PROBLEMS_SHOWN
-            else ""
-        )
+        hidden = len(problems) - MAX_PROBLEMS_SHOWN
         raise WorkbookRejected(
-            f"Nothing was recorded: the Shortlist sheet has {len(problems)} problem(s).\n{shown}{more}"
-        )
+            Code.WORKBOOK_ROWS_WRONG,
+            count=len(problems), problems=problems[:MAX_PROBLEMS_SHOWN],
+            more=Problem(Code.AND_MORE, {"count": hidden}) if hidden > 0 else None,
+        )  # fmt: skip
     final = {i: (d.outcome, d.award) for i, d in existing.items()}
     final.update({c.idea_id: (c.new_outcome, c.new_award) for c in changes})
-    total = sum(a for o, a in final.values() if o == decisions.FUND)
-    warnings = []
+    total = sum(a for o, a in final.values() if o == Outcome.FUND)
+    warnings: list[Problem] = []
     if total > challenge.fund_pot:
+        over = total - challenge.fund_pot
         warnings.append(
-            f"The awards add up to {format_pounds(total)}, {format_pounds(total - challenge.fund_pot)} more than the {format_pounds(challenge.fund_pot)} fund pot."
+            Problem(Code.IMPORT_OVER_POT, {"total": total, "over": over, "pot": challenge.fund_pot})
         )
     preview = ImportPreview(
         0, challenge.id, challenge.title, changes, unchanged, total, challenge.fund_pot, warnings
@@ -251,15 +249,13 @@ def _pending(session: Session, ctx: Context, actor: str, import_id: int) -> Pend
     pending = session.get(PendingImport, import_id, with_for_update=True)
     # Missing, or another workspace's import (as if it did not exist).
     if pending is None or scope.find_challenge(session, pending.challenge_id) is None:
-        raise WorkbookRejected("That import no longer exists. Send the workbook again.")
+        raise WorkbookRejected(Code.IMPORT_GONE)
     if pending.uploaded_by != actor:
-        raise NotAllowed("Only the coordinator who sent this workbook can confirm or cancel it.")
-    if pending.status != "pending":
-        raise WrongStage(f"That import was already {pending.status}.")
+        raise NotAllowed(Code.IMPORT_NOT_YOURS)
+    if pending.status != ImportStatus.PENDING:
+        raise WrongStage(Code.IMPORT_ALREADY_DONE, status=pending.status)
     if ctx.now() - pending.created_at > PENDING_FOR:
-        raise WrongStage(
-            "That import is more than a day old. Send the workbook again to check it afresh."
-        )
+        raise WrongStage(Code.IMPORT_TOO_OLD)
     return pending
 
 
@@ -275,7 +271,7 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
         result = decisions.record_in(
             session, ctx, actor, pending.challenge_id, inputs, announce=False, allow_over_pot=True
         )
-        pending.status = "applied"
+        pending.status = ImportStatus.APPLIED
         audit.record(session, actor=actor, action="decisions.imported", at=now, challenge_id=pending.challenge_id,
                      subject=f"import:{pending.id}", changes=len(inputs))  # fmt: skip
         return result
@@ -284,6 +280,6 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
 def cancel_import(ctx: Context, actor: str, import_id: int) -> None:
     with ctx.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
-        pending.status = "cancelled"
+        pending.status = ImportStatus.CANCELLED
         audit.record(session, actor=actor, action="decisions.import_cancelled", at=ctx.now(),
                      challenge_id=pending.challenge_id, subject=f"import:{pending.id}")  # fmt: skip

@@ -30,7 +30,8 @@ from openpyxl.packaging.manifest import Manifest
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, WORKSHEET_TYPE
 from openpyxl.xml.functions import fromstring
 
-from challenges.errors import LairError
+from challenges.codes import Code
+from challenges.errors import LairError, Problem
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB
@@ -51,21 +52,18 @@ BUDGET_SECONDS = 10.0
 CHUNK = 64 * 1024
 ENCODINGS = {None, "utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1"}
 
-SEND_BACK = (
-    "Send back the .xlsx workbook Lair exported for the challenge, with decisions filled in "
-    "(Excel, LibreOffice or Google Sheets can save it as .xlsx)."
-)
-
 
 class WorkbookRejected(LairError):
     """The file is not a workbook Lair can read decisions from; nothing was changed."""
 
 
-def rejected(reason: str) -> WorkbookRejected:
-    return WorkbookRejected(f"{reason} {SEND_BACK}")
+def rejected(code: Code, **facts) -> WorkbookRejected:
+    """The file cannot be read (`code`: why, a part of the sentence); the words say what to
+    send instead."""
+    return WorkbookRejected(Code.WORKBOOK_UNUSABLE, reason=Problem(code, facts))
 
 
-UNREADABLE = "That file is not an Excel workbook Lair can read."
+UNREADABLE = Code.FILE_UNREADABLE
 
 
 class Budget:
@@ -77,9 +75,7 @@ class Budget:
 
     def check(self) -> None:
         if self.clock() > self.ends:
-            raise rejected(
-                f"Reading that workbook took more than {self.seconds:g} seconds, so Lair stopped."
-            )
+            raise rejected(Code.FILE_TOO_SLOW, seconds=self.seconds)
 
 
 class _FirstElement(Exception):
@@ -112,13 +108,10 @@ class _Prolog:
 
     def _declaration(self, version, encoding, standalone) -> None:
         if encoding is not None and encoding.lower() not in ENCODINGS:
-            raise rejected(f"That file's part {self.name} is in the {encoding} encoding, which Excel never writes.")  # fmt: skip
+            raise rejected(Code.FILE_ENCODING, part=self.name, encoding=encoding)
 
     def _doctype(self, *_) -> None:
-        raise rejected(
-            "That file contains an XML document type declaration (DTD), which Excel never "
-            "writes and which can hide entity tricks, so Lair will not read it."
-        )
+        raise rejected(Code.FILE_DTD)
 
     def _element(self, *_) -> None:
         raise _FirstElement
@@ -126,11 +119,11 @@ class _Prolog:
 
 def _refuse_by_directory(content: bytes) -> zipfile.ZipFile:
     if len(content) > MAX_FILE_BYTES:
-        raise rejected(f"That file is larger than {MAX_FILE_BYTES // MB} MB; a Lair workbook is far smaller.")  # fmt: skip
+        raise rejected(Code.FILE_TOO_LARGE, mb=MAX_FILE_BYTES // MB)
     # Every central directory entry starts with this signature, so this counts at least as
     # many entries as zipfile would read, without reading them.
     if content.count(b"PK\x01\x02") > MAX_PARTS:
-        raise rejected(f"That file holds more than {MAX_PARTS} parts; a Lair workbook holds about 15.")  # fmt: skip
+        raise rejected(Code.FILE_TOO_MANY_PARTS, most=MAX_PARTS)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except Exception as exc:  # zipfile raises several kinds on a file that is not a zip
@@ -140,27 +133,23 @@ def _refuse_by_directory(content: bytes) -> zipfile.ZipFile:
     if len(set(names)) != len(names) or any(len(n) > MAX_NAME for n in names):
         raise rejected(UNREADABLE)
     if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise rejected(f"That file unpacks to more than {MAX_UNPACKED // MB} MB; a Lair workbook is far smaller.")  # fmt: skip
+        raise rejected(Code.FILE_UNPACKS_TOO_LARGE, mb=MAX_UNPACKED // MB)
     for info in infos:
         if info.flag_bits & 0x1 or info.compress_type not in (
             zipfile.ZIP_STORED,
             zipfile.ZIP_DEFLATED,
         ):
-            raise rejected("That file is password-protected or packed in a way Excel does not use.")  # fmt: skip
+            raise rejected(Code.FILE_PROTECTED)
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise rejected(
-                f"That file is packed far more tightly than a spreadsheet ever is (its part "
-                f"{info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} times "
-                "larger), so Lair will not unpack it."
-            )
+                Code.FILE_PACKED_TIGHTLY,
+                part=info.filename, ratio=info.file_size // max(info.compress_size, 1),
+            )  # fmt: skip
     return archive
 
 
 def _too_many_elements(where: str, limit: int) -> WorkbookRejected:
-    return rejected(
-        f"That workbook is far bigger inside than a Lair workbook: {where} has more than "
-        f"{limit:,} XML elements."
-    )
+    return rejected(Code.FILE_TOO_MANY_ELEMENTS, where=where, most=limit)
 
 
 def _unpacked_copy(archive: zipfile.ZipFile) -> tuple[bytes, dict[str, int]]:
@@ -249,7 +238,7 @@ class SentWorkbook:
             except Exception as exc:  # openpyxl on malformed XML: many kinds, one meaning
                 raise rejected(UNREADABLE) from exc
             if number > MAX_ROWS:
-                raise rejected(f"The {title} sheet has more than {MAX_ROWS:,} rows; a Lair workbook has far fewer.")  # fmt: skip
+                raise rejected(Code.FILE_TOO_MANY_ROWS, sheet=title, most=MAX_ROWS)
             self.budget.check()
             yield row
 

@@ -1,17 +1,21 @@
 """The Shortlist sheet: ranking, recommendation, and the columns the fund panel fills in."""
 
+from collections.abc import Callable
+
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from challenges.errors import Problem
 from challenges.funding import Recommendation
 from challenges.ranking import IdeaRank
 from challenges.workbook.build import Column, _sheet, team_names
 from challenges.workbook.cells import MONEY, SCORE, TOTAL_MONEY, TOTAL_TEXT, WRAP, cell, formula
 from challenges.workbook.data import WorkbookData
+from storage.enums import Outcome
 
 DECISION_CHOICES = ("fund", "don't fund", "defer")  # as shown in the drop-down
-DECISION_VALUES = {"fund": "fund", "don't fund": "dont_fund", "defer": "defer"}
+DECISION_VALUES = {"fund": Outcome.FUND, "don't fund": Outcome.DONT_FUND, "defer": Outcome.DEFER}
 DECISION_LABELS = {v: k for k, v in DECISION_VALUES.items()}
 
 # Columns the reader relies on, by header text.
@@ -38,8 +42,13 @@ def header(data: WorkbookData) -> list[str]:
 
 
 def write_shortlist(
-    wb: Workbook, data: WorkbookData, ranks: list[IdeaRank], recommendation: Recommendation
+    wb: Workbook,
+    data: WorkbookData,
+    ranks: list[IdeaRank],
+    recommendation: Recommendation,
+    words: Callable[[Problem], str],
 ) -> None:
+    """The sheet; `words` words the recommendation's reasons (the adapter's catalogue)."""
     cols = columns(data)
     ws = _sheet(wb, "Shortlist", cols, len(ranks), freeze="D2")
     titles = [c.title for c in cols]
@@ -73,9 +82,9 @@ def write_shortlist(
             r.funding_requested, r.votes, *r.means, r.weighted, r.normalised, r.scorers,
             ", ".join(r.disagreement_criteria) if r.disagreement else "",
             ("yes" if entry.fund else "no") if entry else None, entry.award if entry and entry.fund else None,
-            entry.reason if entry else None,
+            words(entry.reason) if entry else None,
             DECISION_LABELS.get(decision.outcome) if decision else None,
-            decision.award if decision and decision.outcome == "fund" else None,
+            decision.award if decision and decision.outcome == Outcome.FUND else None,
             decision.notes if decision else None,
         ]  # fmt: skip
         ws.append(

@@ -47,3 +47,25 @@ def test_invalid_input_carries_a_problem_per_field():
 def test_a_domain_error_needs_a_code():
     with pytest.raises(TypeError):
         LairError(42)
+
+
+def test_a_command_may_hold_a_fact_and_parts_are_worded_in_place():
+    from bot.words.say import render
+
+    template = "Use [[challenge advance {n}]] ({why}).{rows}"
+    params = {"n": 4, "why": Problem(Code.BECAUSE_TEAM), "rows": [Problem(Code.BECAUSE_AUTHOR)]}
+    assert render(template, params, SLACK) == (
+        "Use `/challenge advance 4` (you are on its team).\n• you submitted it"
+    )
+    assert render(template, params, TEAMS) == (
+        "Use “challenge advance 4” (you are on its team).\n• you submitted it"
+    )
+
+
+def test_examples_and_literal_strong_words_take_each_dialects_form():
+    from bot.words.say import render
+
+    assert render("Type `{x}`; press *Score*.", {"x": "a<b"}, SLACK) == (
+        "Type `a&lt;b`; press *Score*."
+    )
+    assert render("Type `{x}`; press *Score*.", {"x": "a<b"}, TEAMS) == "Type a<b; press Score."

@@ -66,7 +66,10 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
     with pytest.raises(InvalidInput) as err:
         decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
             DecisionInput(ids[0], "fund", 6000), DecisionInput(ids[1], "fund", 5000)], announce=False)  # fmt: skip
-    assert "more than the £10,000 fund pot" in err.value.message
+    assert err.value.code is Code.AWARDS_OVER_POT and err.value.params == {
+        "total": 11000,
+        "pot": 10000,
+    }
     with pytest.raises(InvalidInput) as err:
         decisions.record_decisions(ctx, COORDINATOR, challenge.id,
                                    [DecisionInput(ids[0], "maybe", 0)], announce=False)  # fmt: skip
@@ -76,7 +79,7 @@ def test_decisions_validated_recorded_and_announced_once(ctx, decided):
     assert result.changed == 2 and not result.announced
     with pytest.raises(InvalidInput) as err:
         decisions.record_decisions(ctx, COORDINATOR, challenge.id, [], announce=True)
-    assert "Decide every shortlisted idea" in err.value.errors["announce"].params["text"]
+    assert err.value.errors["announce"].code is Code.UNDECIDED_IDEAS
 
     result = decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
         DecisionInput(ids[0], "dont_fund", 6000), DecisionInput(ids[1], "fund", 5000),

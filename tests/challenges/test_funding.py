@@ -5,7 +5,10 @@ import random
 from contextlib import contextmanager
 from fractions import Fraction
 
+from bot.words import plain
 from challenges import decisions, funding, knapsack
+from challenges.codes import Code
+from challenges.errors import Problem
 from challenges.funding import recommend
 from challenges.knapsack import CPSAT_LIMIT, DENSE_VALUE_LIMIT, _frontier_set, best_set
 from challenges.ranking import IdeaRank
@@ -73,27 +76,34 @@ def test_top_ideas_together_exceed_the_pot_and_exact_beats_greedy():
     assert rec.total == 10_000 and abs(rec.total_score - 8.9) < 1e-9
     by_id = rec.by_idea
     assert by_id[101].fund and by_id[101].award == 5000
-    assert by_id[101].reason == "Fund £5,000: rank 2, weighted score 4.50."
+    assert by_id[101].reason == Problem(
+        Code.RECOMMEND_FUND, {"cost": 5000, "capped": None, "rank": 2, "score": 4.5}
+    )
+    assert plain(by_id[101].reason) == "Fund £5,000: rank 2, weighted score 4.50."
     assert not by_id[100].fund and by_id[100].award == 0
-    assert "£6,000 does not fit in the £0 left" in by_id[100].reason
+    assert by_id[100].reason.code is Code.RECOMMEND_NO_ROOM
+    assert by_id[100].reason.params["cost"] == 6000 and by_id[100].reason.params["left"] == 0
 
 
 def test_requests_are_capped_at_the_max_award():
     ranks = ranked((4.0, 8000), (3.0, 3000))
     rec = recommend(ranks, pot=8000, max_award=5000)
     assert funded(rec) == [0, 1] and rec.total == 8000
-    assert (
-        rec.by_idea[100].award == 5000
-        and "capped at the £5,000 maximum award" in rec.by_idea[100].reason
+    assert rec.by_idea[100].award == 5000
+    assert rec.by_idea[100].reason.params["capped"] == Problem(
+        Code.RECOMMEND_CAPPED, {"asked": 8000, "max_award": 5000}
     )
+    assert "(asked £8,000; capped at the £5,000 maximum award)" in plain(rec.by_idea[100].reason)
 
 
 def test_unscored_ideas_and_ideas_beyond_the_pot_are_not_funded_with_reasons():
     ranks = ranked((4.0, 3000), (3.9, 12_000), (None, 100))
     rec = recommend(ranks, pot=10_000, max_award=20_000)
     assert funded(rec) == [0]
-    assert "more than the whole £10,000 pot" in rec.by_idea[101].reason
-    assert "has not scored" in rec.by_idea[102].reason
+    assert rec.by_idea[101].reason == Problem(
+        Code.RECOMMEND_OVER_POT, {"cost": 12_000, "pot": 10_000}
+    )
+    assert rec.by_idea[102].reason == Problem(Code.RECOMMEND_UNSCORED)
 
 
 def test_ties_go_to_the_better_ranked_idea_then_to_the_cheaper_set():
@@ -252,7 +262,8 @@ def test_the_recommendation_is_worked_out_outside_any_transaction(ctx, monkeypat
     monkeypatch.setattr(ctx.db, "transaction", counted)
     monkeypatch.setattr(funding, "best_set", best_set)
     form = decisions.decision_form(ctx, COORDINATOR, challenge.id)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     assert solved_with_open_transactions == [0, 0]
     assert [e.fund for e in form.recommendation.entries] == [False, True, True, False]
-    assert "recommended £10,000 of the £10,000 pot" in export.summary
+    assert export.summary.params["recommended"] == 10_000
+    assert "recommended £10,000 of the £10,000 pot" in plain(export.summary)

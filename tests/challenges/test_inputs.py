@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from challenges.codes import Code
 from challenges.errors import InvalidInput
 from challenges.money import parse_pounds
 from tests.challenges.factories import challenge_draft, idea_draft
@@ -22,7 +23,8 @@ def test_title_limits():
     assert idea_draft(title="x" * 100).title == "x" * 100
     with pytest.raises(InvalidInput) as err:
         idea_draft(title="x" * 101)
-    assert err.value.field == "title" and "101" in err.value.message
+    assert err.value.field == "title" and err.value.code is Code.TEXT_TOO_LONG
+    assert err.value.params == {"label": "title", "length": 101, "most": 100, "over": 1}
     with pytest.raises(InvalidInput) as err:
         idea_draft(title="   ")
     assert err.value.field == "title"

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.slack import messages
 from challenges import schedule, timeline
+from challenges.codes import Code
 from challenges.errors import InvalidInput
 from storage.models import OutboxMessage
 from tests.challenges.factories import challenge_draft
@@ -73,9 +74,9 @@ def test_dates_are_read_and_checked():
         date(2027, 9, 1), date(2028, 3, 1)]  # fmt: skip
     with pytest.raises(InvalidInput) as err:
         challenge_draft(learning_update_dates="next spring")
-    assert err.value.field == "learning_update_dates" and "YYYY-MM-DD" in err.value.message
+    assert err.value.field == "learning_update_dates" and err.value.code is Code.DATES_FORMAT
     with pytest.raises(InvalidInput) as err:
         challenge_draft(
             panel_close_at=datetime(2027, 10, 1, tzinfo=UTC), learning_update_dates="2027-09-01"
         )
-    assert "after the panel closes" in err.value.message
+    assert err.value.code is Code.LEARNING_BEFORE_CLOSE

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from bot.words import plain
 from challenges import decisions, directory, ideas, panel, privacy, roles, setup
 from challenges.codes import Code
 from challenges.decisions import DecisionInput
@@ -104,7 +105,7 @@ def decisions_of(s):
 
 
 def workbook_cells(ctx, challenge_id, people):
-    content = export_workbook(ctx, COORDINATOR, challenge_id, people=people).content
+    content = export_workbook(ctx, COORDINATOR, challenge_id, words=plain, people=people).content
     wb = load_workbook(io.BytesIO(content))
     cells = {}
     for ws in wb.worksheets:

@@ -4,11 +4,13 @@ import pytest
 from sqlmodel import select
 
 from challenges import panel, ranking, scoring
+from challenges.codes import Code
 from challenges.errors import (
     ConflictOfInterest,
     InvalidInput,
     MalformedScore,
     NotOnPanel,
+    Problem,
     ScoresHidden,
     WrongStage,
 )
@@ -59,24 +61,29 @@ def test_thread_replies_are_read(text, values, comment):
 
 
 @pytest.mark.parametrize(
-    "text, problem",
+    "text, code, facts",
     [
-        ("score 4 3", "I need 5 scores"),
-        ("score 4 3 9 4 2", "Value for money must be from 1 to 5; you gave 9"),
-        ("score 43542", "must be from 1 to 5"),
-        ("score", "I found 0"),
-        ("impact=4 cost=3", "“cost” is not one of the criteria"),
-        ("impact=4 impact=5", "scored twice"),
-        ("in=4", "“in” is not one of the criteria"),
+        ("score 4 3", Code.SCORE_TOO_FEW, {"needed": 5, "found": 2}),
+        ("score 4 3 9 4 2", Code.SCORE_OUT_OF_RANGE_SPACES,
+         {"criterion": "Value for money", "low": 1, "high": 5, "given": 9}),
+        ("score 43542", Code.SCORE_OUT_OF_RANGE_SPACES,
+         {"criterion": "Impact for residents", "low": 1, "high": 5, "given": 43542}),
+        ("score", Code.SCORE_TOO_FEW, {"needed": 5, "found": 0}),
+        ("impact=4 cost=3", Code.SCORE_NOT_A_CRITERION,
+         {"name": "cost", "known": "impact, feasibility, value, innovation, learning"}),
+        ("impact=4 impact=5", Code.SCORE_TWICE, {"criterion": "Impact for residents"}),
+        ("in=4", Code.SCORE_NOT_A_CRITERION,
+         {"name": "in", "known": "impact, feasibility, value, innovation, learning"}),
     ],
-)
-def test_malformed_replies_get_a_hint_with_a_correct_example(text, problem):
+)  # fmt: skip
+def test_malformed_replies_get_a_hint_with_a_correct_example(text, code, facts):
     assert scoring.looks_like_score(text)
     with pytest.raises(MalformedScore) as err:
         scoring.parse_reply(text, criteria())
-    assert problem in err.value.message
-    assert "`score 4 3 5 4 2 strong case, costs look right`" in err.value.message
-    assert "`impact=4 feasibility=3 value=5 innovation=4 learning=2`" in err.value.message
+    assert err.value.code is Code.SCORE_UNREADABLE
+    assert err.value.params["problem"] == Problem(code, facts)
+    assert err.value.params["positional"] == "score 4 3 5 4 2 strong case, costs look right"
+    assert err.value.params["named"] == "impact=4 feasibility=3 value=5 innovation=4 learning=2"
 
 
 @pytest.mark.parametrize(
@@ -143,7 +150,7 @@ def test_record_reply_needs_every_criterion_the_first_time(ctx):
     challenge, made = panel_challenge(ctx, [3, 2])
     with pytest.raises(MalformedScore) as err:
         scoring.record_reply(ctx, member="UDRAGON1", idea_id=made[0].id, text="impact=4")
-    assert "first score" in err.value.message
+    assert err.value.params["problem"].code is Code.SCORE_FIRST_NEEDS_ALL
     result = scoring.record_reply(
         ctx, member="UDRAGON1", idea_id=made[0].id, text="score 4 3 5 4 2 good"
     )

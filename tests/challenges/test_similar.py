@@ -131,9 +131,9 @@ def test_the_workbook_names_the_similar_ideas(ctx, past):
     held = similar.submit_or_hold(ctx, "UAUTHOR002", second.id, idea_draft(**SMART_BINS))
     idea = similar.submit_anyway(ctx, "UAUTHOR002", held.check_id).idea
     plain = ideas.submit_idea(ctx, "UAUTHOR003", second.id, idea_draft(**LIBRARY)).idea
-    sheet = load_workbook(BytesIO(export_workbook(ctx, COORDINATOR, second.id).content))[
-        "All ideas"
-    ]
+    sheet = load_workbook(
+        BytesIO(export_workbook(ctx, COORDINATOR, second.id, words=plain).content)
+    )["All ideas"]
     header = [c.value for c in sheet[1]]
     column = header.index("Similar to")
     found = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}

@@ -8,7 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot.words import PLAIN, plain, say
 from challenges import decisions, ideas, panel, scoring, setup, voting
+from challenges.codes import Code
+from challenges.errors import Problem, WrongStage
 from challenges.transitions import advance
 from challenges.workbook import confirm_import, export_workbook, stage_import
 from challenges.workbook.build import SHEETS
@@ -55,7 +58,7 @@ def round_(ctx, clock):
 
 
 def open_export(ctx, challenge_id):
-    export = export_workbook(ctx, COORDINATOR, challenge_id)
+    export = export_workbook(ctx, COORDINATOR, challenge_id, words=plain)
     return export, load_workbook(io.BytesIO(export.content))
 
 
@@ -236,8 +239,11 @@ def test_round_trip_records_only_after_confirm(ctx, round_):
         made[1].id: ("defer", 0),
     }
     assert {"decisions.import_checked", "decisions.imported", "decision.recorded"} <= actions
-    with pytest.raises(Exception, match="already applied"):
+    with pytest.raises(WrongStage) as again:
         confirm_import(ctx, COORDINATOR, preview.import_id)
+    assert again.value.code is Code.IMPORT_ALREADY_DONE and again.value.params == {
+        "status": "applied"
+    }
 
 
 def test_over_the_pot_is_a_warning(ctx, round_):
@@ -245,7 +251,9 @@ def test_over_the_pot_is_a_warning(ctx, round_):
     export, _ = open_export(ctx, challenge.id)
     content = edited(export.content, {made[0].id: ("fund", 6000), made[2].id: ("fund", 5000)})
     preview = stage_import(ctx, COORDINATOR, content)
-    assert preview.warnings and "more than the £10,000 fund pot" in preview.warnings[0]
+    assert preview.warnings == [
+        Problem(Code.IMPORT_OVER_POT, {"total": 11000, "over": 1000, "pot": 10000})
+    ]
 
 
 @pytest.mark.parametrize(
@@ -280,8 +288,9 @@ def test_bad_files_are_refused_and_nothing_recorded(ctx, round_, change, message
         expected = challenge.id + 1
     elif change == "not_xlsx":
         content = b"PK\x03\x04 not really a zip"
-    with pytest.raises(WorkbookRejected, match=message):
+    with pytest.raises(WorkbookRejected) as refused:
         stage_import(ctx, COORDINATOR, content, expected_challenge_id=expected)
+    assert message in say(refused.value, PLAIN)
     with ctx.db.transaction() as s:
         assert s.exec(select(Decision)).all() == []
 
@@ -291,7 +300,7 @@ def test_only_coordinators_export_and_import(ctx, round_):
     from challenges.errors import NotACoordinator
 
     with pytest.raises(NotACoordinator):
-        export_workbook(ctx, "USTAFF", challenge.id)
+        export_workbook(ctx, "USTAFF", challenge.id, words=plain)
     export, _ = open_export(ctx, challenge.id)
     with pytest.raises(NotACoordinator):
         stage_import(ctx, "USTAFF", export.content)

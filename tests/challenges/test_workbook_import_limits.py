@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot.words import PLAIN, plain, say
 from challenges import setup
+from challenges.codes import Code
+from challenges.errors import Problem
 from challenges.workbook import export_workbook, intake, stage_import
 from challenges.workbook.importer import WorkbookRejected
 from storage.models import AuditEvent, PendingImport
@@ -86,7 +89,7 @@ def hostile_cases(ctx, folder: Path) -> list[Case]:
 
     draft = setup.create_challenge(ctx, COORDINATOR, challenge_draft())
     challenge, _ = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     rng = random.Random(14)  # random padding, so the row packs only a few times smaller
     wide = b"".join(b"<c/>" + b" " * rng.randrange(8) for _ in range(160_000))
     huge = saved("huge.xlsx", crafted.one_huge_shared_string())
@@ -156,26 +159,30 @@ def test_hostile_workbooks_are_refused_with_bounded_memory_and_nothing_stored(
 def test_files_that_are_not_plain_workbooks_are_refused_cleanly(ctx, build, says):
     with pytest.raises(WorkbookRejected) as refused:
         stage_import(ctx, COORDINATOR, build())
-    assert says in refused.value.message and SEND_BACK in refused.value.message
-    assert "root:" not in refused.value.message  # /etc/passwd was not read
+    words = say(refused.value, PLAIN)
+    assert says in words and SEND_BACK in words
+    assert "root:" not in words  # /etc/passwd was not read
     assert nothing_stored(ctx)
 
 
 def test_shortlist_rows_are_bounded(ctx):
     challenge, _ = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     rows = b"".join(
         b'<row r="%d"><c r="B%d" t="n"><v>99999</v></c></row>' % (n, n) for n in range(2, 20_003)
     )
     with pytest.raises(WorkbookRejected) as refused:
         stage_import(ctx, COORDINATOR, crafted.shortlist_with_rows(export.content, rows))
-    assert "20,000 rows" in refused.value.message and SEND_BACK in refused.value.message
+    assert refused.value.params["reason"] == Problem(
+        Code.FILE_TOO_MANY_ROWS, {"sheet": "Shortlist", "most": 20_000}
+    )
+    assert SEND_BACK in say(refused.value, PLAIN)
     assert nothing_stored(ctx)
 
 
 def test_an_ordinary_export_still_imports(ctx):
     challenge, made = decided_round(ctx)
-    export = export_workbook(ctx, COORDINATOR, challenge.id)
+    export = export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     preview = stage_import(ctx, COORDINATOR, export.content, expected_challenge_id=challenge.id)
     assert preview.challenge_id == challenge.id and preview.changes == []
 
@@ -186,10 +193,8 @@ def test_the_time_budget_holds_inside_openpyxl():
     content = crafted.poorly_packed_shared_strings(40_000)
     ticks = itertools.count()
     budget = intake.Budget(10, clock=lambda: next(ticks))
-    with (
-        pytest.raises(WorkbookRejected, match="more than 10 seconds"),
-        intake.opened(content, budget),
-    ):
+    with pytest.raises(WorkbookRejected) as refused, intake.opened(content, budget):
         pass
+    assert refused.value.params["reason"] == Problem(Code.FILE_TOO_SLOW, {"seconds": 10})
     with intake.opened(content, intake.Budget(10, clock=lambda: 0)) as book:
         assert book.sheetnames == ["Sheet"]

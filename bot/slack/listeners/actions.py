@@ -5,20 +5,23 @@ from slack_sdk import WebClient
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors, tell_privately
-from bot.slack.ids import Action
+from bot.slack.ids import Action, Callback
 from bot.slack.listeners.common import lair, open_idea_form
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
+from bot.slack.metadata import PickerMetadata
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.text import escape
 from challenges import ideas, setup
-from challenges.errors import WrongStage
+from challenges.codes import Code
+from challenges.errors import LairError, WrongStage
 from challenges.stages import Stage
 
 
 def register(app: App) -> None:
     app.action(Action.SUBMIT_IDEA.value)(submit_idea_button)
     app.action(Action.PICK_CHALLENGE.value)(pick_challenge)
+    app.view(Callback.IDEA_PICK_CHALLENGE.value)(submit_picker)
     app.action(Action.EDIT_IDEA.value)(edit_idea_button)
     app.action(Action.WITHDRAW_IDEA.value)(withdraw_idea_button)
 
@@ -38,15 +41,29 @@ def pick_challenge(
     """The picker's select: swap the picker for the idea form of the chosen challenge."""
     ack()
     view = body["view"]
-    challenge = setup.load(lair(context), int(action["selected_option"]["value"]))
+    form = _picked_form(lair(context), view, (action.get("selected_option") or {}).get("value"))
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=form)
+
+
+@reports_errors
+def submit_picker(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """The picker's Next button (Slack requires one on a modal with inputs): the same swap."""
+    chosen = forms.picker_choice(view)
+    ack(response_action="update", view=_picked_form(lair(context), view, chosen))
+
+
+def _picked_form(ctx, view: dict, chosen: str | None):
+    """The idea form of the chosen challenge, pre-filled with what the picker carries."""
+    if not (chosen or "").isdigit():
+        raise LairError(Code.FORM_OUT_OF_DATE)
+    challenge = setup.load(ctx, int(chosen))
     if challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage(f"“{challenge.title}” has just stopped taking ideas.")
-    prefill = forms.metadata(view).get("prefill") or {}
-    client.views_update(
-        view_id=view["id"],
-        hash=view.get("hash"),
-        view=modals.idea_modal(challenge, prefill=prefill),
-    )
+        raise WrongStage(Code.JUST_STOPPED_TAKING_IDEAS, challenge=challenge.title)
+    meta = PickerMetadata.read(view)
+    prefill = {**forms.picker_prefill(view), "source_permalink": meta.source_permalink}
+    return modals.idea_modal(challenge, prefill=prefill)
 
 
 @reports_errors
@@ -55,8 +72,7 @@ def edit_idea_button(
 ) -> None:
     ack()
     result = ideas.load_own(lair(context), body["user"]["id"], int(action["value"]))
-    if result.challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+    ideas.require_editable(result.challenge)
     client.views_open(
         trigger_id=body["trigger_id"],
         view=modals.idea_modal(result.challenge, idea=result.idea, team=result.team),

@@ -6,10 +6,10 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.views import idea_modal as modals
-from challenges import setup
+from challenges import ideas, setup
+from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import LairError, WrongStage
-from challenges.stages import Stage
 
 _ID = re.compile(r"^#?(\d{1,9})$")
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -40,18 +40,14 @@ def resolve_challenge(ctx: Context, arg: str | None, *, usage: str) -> int:
     if arg:
         challenge_id = parse_id(arg.split()[0])
         if challenge_id is None:
-            raise LairError(
-                f"“{arg.split()[0]}” is not a challenge number. Try `{usage}`; `/challenge list` shows the numbers."
-            )
+            raise LairError(Code.NOT_A_CHALLENGE_NUMBER, text=arg.split()[0], usage=usage[1:])
         return challenge_id
     running = setup.list_challenges(ctx)
     if len(running) == 1:
         return running[0].id
     if not running:
-        raise LairError("There are no challenges yet. `/challenge new` creates one.")
-    raise LairError(
-        f"Several challenges are running; say which, e.g. `{usage}`. `/challenge list` shows the numbers."
-    )
+        raise LairError(Code.NO_CHALLENGES_YET)
+    raise LairError(Code.WHICH_CHALLENGE, usage=usage[1:])
 
 
 def open_idea_form(client: WebClient, trigger_id: str, ctx: Context, *, challenge_id: int | None = None,
@@ -59,17 +55,12 @@ def open_idea_form(client: WebClient, trigger_id: str, ctx: Context, *, challeng
     """Open the idea modal for `challenge_id`, or the picker when several challenges take ideas."""
     if challenge_id is not None:
         challenge = setup.load(ctx, challenge_id)
-        if challenge.stage != Stage.SUBMISSIONS:
-            raise WrongStage(
-                f"“{challenge.title}” is not taking ideas now (it is at “{Stage(challenge.stage).label}”)."
-            )
+        ideas.require_taking_ideas(challenge)
         client.views_open(trigger_id=trigger_id, view=modals.idea_modal(challenge, prefill=prefill))
         return
     open_now = setup.taking_ideas(ctx)
     if not open_now:
-        raise WrongStage(
-            "No challenge is taking ideas right now. Watch your challenge channel for the next one."
-        )
+        raise WrongStage(Code.NONE_TAKING_IDEAS)
     if len(open_now) == 1:
         client.views_open(
             trigger_id=trigger_id, view=modals.idea_modal(open_now[0], prefill=prefill)

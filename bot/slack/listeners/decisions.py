@@ -8,6 +8,7 @@ from bot.slack.errors import reports_errors
 from bot.slack.ids import Block, Callback, outcome_block
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.scoring import refresh_parent
+from bot.slack.metadata import DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.decisions import decide_modal
 from bot.slack.views.text import channel
 from challenges import decisions, shortlist
@@ -26,7 +27,7 @@ def submit_shortlist(
 ) -> None:
     ctx = lair(context)
     user = body["user"]["id"]
-    challenge_id = int(forms.metadata(view)["challenge_id"])
+    challenge_id = ShortlistMetadata.read(view).challenge_id
     try:
         change = shortlist.set_shortlist(ctx, user, challenge_id, forms.shortlist_form(view))
     except LairError as error:
@@ -49,23 +50,20 @@ def submit_decisions(
 ) -> None:
     ctx = lair(context)
     user = body["user"]["id"]
-    meta = forms.metadata(view)
-    challenge_id = int(meta["challenge_id"])
-    last = bool(meta.get("last", True))
+    meta = DecisionsMetadata.read(view)
+    challenge_id, last = meta.challenge_id, meta.last
     try:
-        inputs, announce = forms.decide_form(view, [int(i) for i in meta.get("ideas") or []])
+        inputs, announce = forms.decide_form(view, meta.ideas)
         result = decisions.record_decisions(
             ctx, user, challenge_id, inputs, announce=announce and last
         )
         if not last:
             form = decisions.decision_form(ctx, user, challenge_id)
-            ack(response_action="update", view=decide_modal(form, page=int(meta["page"]) + 1))
+            ack(response_action="update", view=decide_modal(form, page=meta.page + 1))
             return
     except LairError as error:
-        ideas = meta.get("ideas") or [0]
-        forms.refuse(
-            ack, view, error, Block.ANNOUNCE.value if last else outcome_block(int(ideas[0]))
-        )
+        ideas = meta.ideas or [0]
+        forms.refuse(ack, view, error, Block.ANNOUNCE.value if last else outcome_block(ideas[0]))
         return
     ack()
     summary = (

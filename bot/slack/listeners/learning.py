@@ -11,6 +11,7 @@ from bot.slack.errors import reports_errors, tell_privately
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
+from bot.slack.metadata import LearningFormMetadata
 from bot.slack.views.learning import day_label, learning_modal
 from bot.slack.views.text import channel, escape
 from challenges import learning, learning_overview
@@ -46,12 +47,10 @@ def submit_update(
 ) -> None:
     ctx = lair(context)
     user = body["user"]["id"]
-    meta = forms.metadata(view)
+    meta = LearningFormMetadata.read(view)
     try:
         draft = forms.learning_form(view)
-        shared = learning.share(
-            ctx, user, int(meta["idea_id"]), date.fromisoformat(meta["date"]), draft
-        )
+        shared = learning.share(ctx, user, meta.idea_id, meta.date, draft)
     except LairError as error:
         forms.refuse(ack, view, error, Block.LEARNED.value)
         return

@@ -11,6 +11,7 @@ from bot.slack.errors import reports_errors
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.listeners.common import lair
 from bot.slack.messages import panel_parent_for
+from bot.slack.metadata import IdeaPlaceMetadata
 from bot.slack.views import panel as views
 from bot.slack.views.text import escape, stop
 from challenges import panel, scoring
@@ -69,13 +70,13 @@ def submit_scores(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaPlaceMetadata.read(view)
     user = body["user"]["id"]
     keys = [b["block_id"].removeprefix("score.") for b in view.get("blocks", [])
             if str(b.get("block_id", "")).startswith("score.")]  # fmt: skip
     try:
         values, comment, share = forms.score_form(view, keys)
-        result = scoring.record_scores(ctx, member=user, idea_id=int(meta["idea_id"]), values=values,
+        result = scoring.record_scores(ctx, member=user, idea_id=meta.idea_id, values=values,
                                        comment=comment, share_comment=share, via="modal")  # fmt: skip
     except LairError as error:
         forms.refuse(ack, view, error, Block.COMMENT.value)
@@ -84,8 +85,8 @@ def submit_scores(
     text, blocks = views.score_confirmation(result, via_thread=False)
     parent = scoring.panel_message(ctx, result.idea.id)
     client.chat_postEphemeral(
-        channel=meta.get("channel") or result.challenge.panel_channel_id, user=user,
-        thread_ts=meta.get("thread_ts") or (parent.message_id if parent else None),
+        channel=meta.channel or result.challenge.panel_channel_id, user=user,
+        thread_ts=meta.thread_ts or (parent.message_id if parent else None),
         text=text, blocks=blocks,
     )  # fmt: skip
     if result.changed:
@@ -110,13 +111,13 @@ def submit_conflict(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaPlaceMetadata.read(view)
     user = body["user"]["id"]
     reason = (view["state"]["values"].get(Block.CONFLICT_REASON.value, {}).get("input") or {}).get(
         "value"
     )
     try:
-        idea = panel.declare_conflict(ctx, user, int(meta["idea_id"]), reason or "")
+        idea = panel.declare_conflict(ctx, user, meta.idea_id, reason or "")
     except LairError as error:
         forms.refuse(ack, view, error, Block.CONFLICT_REASON.value)
         return
@@ -126,11 +127,9 @@ def submit_conflict(
         "You will not score "
         "it, and it is scored by the rest of the panel."
     )
-    channel = meta.get("channel")
+    channel = meta.channel
     if channel:
-        client.chat_postEphemeral(
-            channel=channel, user=user, thread_ts=meta.get("thread_ts"), text=text
-        )
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=meta.thread_ts, text=text)
     refresh_parent(client, ctx, idea.id)
 
 

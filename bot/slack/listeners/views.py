@@ -9,6 +9,12 @@ from bot.slack.ids import Block, Callback
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
+from bot.slack.metadata import (
+    ChallengeFormMetadata,
+    IdeaEditMetadata,
+    IdeaFormMetadata,
+    SimilarCheckMetadata,
+)
 from bot.slack.views.found import notice_modal, similar_modal
 from bot.slack.views.text import channel, escape, stop, when
 from bot.words import SLACK, say
@@ -30,13 +36,13 @@ def submit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bo
     """The idea form: straight in, or — when similar ideas exist — the form turns into
     the similar-ideas page (Submit anyway / Back to edit)."""
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaFormMetadata.read(view)
     user = body["user"]["id"]
     try:
-        themes = setup.load(ctx, int(meta["challenge_id"])).themes
+        themes = setup.load(ctx, meta.challenge_id).themes
         draft = forms.idea_form(view, themes)
-        result = similar.submit_or_hold(ctx, user, int(meta["challenge_id"]), draft,
-                                        source_permalink=meta.get("source_permalink"))  # fmt: skip
+        result = similar.submit_or_hold(ctx, user, meta.challenge_id, draft,
+                                        source_permalink=meta.source_permalink)  # fmt: skip
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
@@ -53,7 +59,9 @@ def submit_anyway(
 ) -> None:
     user = body["user"]["id"]
     try:
-        result = similar.submit_anyway(lair(context), user, int(forms.metadata(view)["check_id"]))
+        result = similar.submit_anyway(
+            lair(context), user, SimilarCheckMetadata.read(view).check_id
+        )
     except LairError as error:
         ack(response_action="update", view=notice_modal("Submit an idea", say(error, SLACK)))
         return
@@ -75,10 +83,10 @@ def _submitted(client: WebClient, context: BoltContext, user: str, result: ideas
 @reports_errors
 def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     ctx = lair(context)
-    meta = forms.metadata(view)
+    meta = IdeaEditMetadata.read(view)
     try:
-        draft = forms.idea_form(view, ideas.load(ctx, int(meta["idea_id"])).challenge.themes)
-        result = ideas.edit_idea(ctx, body["user"]["id"], int(meta["idea_id"]), draft)
+        draft = forms.idea_form(view, ideas.load(ctx, meta.idea_id).challenge.themes)
+        result = ideas.edit_idea(ctx, body["user"]["id"], meta.idea_id, draft)
     except LairError as error:
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
@@ -92,12 +100,12 @@ def save_challenge(
 ) -> None:
     ctx = lair(context)
     user = body["user"]["id"]
-    challenge_id = forms.metadata(view).get("challenge_id")
+    challenge_id = ChallengeFormMetadata.read(view).challenge_id
     try:
         draft = forms.challenge_form(view)
         panel = forms.panel_members(view)
         if challenge_id:
-            challenge = setup.edit_challenge(ctx, user, int(challenge_id), draft, panel=panel)
+            challenge = setup.edit_challenge(ctx, user, challenge_id, draft, panel=panel)
         else:
             challenge = setup.create_challenge(ctx, user, draft, panel=panel)
     except LairError as error:

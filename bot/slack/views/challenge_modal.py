@@ -1,6 +1,5 @@
 """The create/edit challenge modal."""
 
-import json
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -21,6 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Block, Callback
+from bot.slack.metadata import ChallengeFormMetadata
 from challenges.clock import utc_to_local
 from challenges.money import format_pounds
 
@@ -150,7 +150,7 @@ def challenge_modal(
         title=PlainTextObject(text="Edit challenge" if editing else "New challenge"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"challenge_id": challenge_id} if editing else {}),
+        private_metadata=ChallengeFormMetadata(challenge_id=challenge_id).dump(),
         blocks=blocks,
     )
 

@@ -1,7 +1,5 @@
 """The shortlist and decisions forms, the results announcement, and each author's outcome."""
 
-import json
-
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -19,14 +17,16 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Callback, award_block, outcome_block
 from bot.slack.ids import Block as B
+from bot.slack.metadata import PAGE_SIZE, DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention, stop
-from challenges.decisions import DEFER, FUND, OUTCOMES, DecisionForm, Outcome, Results
+from bot.words import SLACK_FORM, say_problem
+from challenges.decisions import OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
 from challenges.shortlist import ShortlistForm
+from storage.enums import Outcome as Verdict
 
 MAX_OPTIONS = 100  # a multi-select's limit
-PAGE_SIZE = 45  # two inputs per idea: 90 blocks, and room for the rest within the 100 of a modal
 
 
 def shortlist_modal(form: ShortlistForm) -> View:
@@ -71,7 +71,7 @@ def shortlist_modal(form: ShortlistForm) -> View:
         title=PlainTextObject(text="Shortlist"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"challenge_id": form.challenge.id}),
+        private_metadata=ShortlistMetadata(challenge_id=form.challenge.id).dump(),
         blocks=blocks,
     )
 
@@ -112,7 +112,9 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
     for r in ranks:
         decided = form.decisions.get(r.idea_id)
         entry = rec[r.idea_id]
-        outcome = decided.outcome if decided else (FUND if entry.fund else "dont_fund")
+        outcome = (
+            decided.outcome if decided else (Verdict.FUND if entry.fund else Verdict.DONT_FUND)
+        )
         award = decided.award if decided else entry.award
         score = "not scored" if r.weighted is None else f"weighted {r.weighted:.2f}"
         if r.normalised is not None:
@@ -122,7 +124,7 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         )
         hint = (
             f"{score} · {r.scorers} scored · {r.votes} votes · asks "
-            f"{format_pounds(r.funding_requested)}{split}. Recommendation: {entry.reason}"
+            f"{format_pounds(r.funding_requested)}{split}. Recommendation: {say_problem(entry.reason, SLACK_FORM)}"
         )
         blocks.append(
             InputBlock(
@@ -167,14 +169,9 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         title=PlainTextObject(text="Funding decisions"),
         submit=PlainTextObject(text="Save" if last else "Save and next"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(
-            {
-                "challenge_id": challenge.id,
-                "page": page,
-                "ideas": [r.idea_id for r in ranks],
-                "last": last,
-            }
-        ),
+        private_metadata=DecisionsMetadata(
+            challenge_id=challenge.id, page=page, ideas=[r.idea_id for r in ranks], last=last
+        ).dump(),
         blocks=blocks,
     )
 
@@ -233,12 +230,12 @@ def outcome_message(outcome: Outcome) -> tuple[str, list[Block]]:
         )
     elif decision is None:
         head = f"The panel has finished with *{title}*; the coordinator will be in touch about its outcome."
-    elif decision.outcome == FUND:
+    elif decision.outcome == Verdict.FUND:
         head = (
             f"🎉 *{title}* is funded: {format_pounds(decision.award)} from *{escape(challenge.title)}*{stop(challenge.title)} "
             "The coordinator will be in touch about next steps."
         )
-    elif decision.outcome == DEFER:
+    elif decision.outcome == Verdict.DEFER:
         head = f"The decision on *{title}* is deferred; the coordinator will be in touch."
     else:
         head = (

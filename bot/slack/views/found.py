@@ -1,7 +1,5 @@
 """Ideas found by search, and similar ideas shown before a new one goes in. Never an author."""
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -15,6 +13,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.ids import Action, Callback
+from bot.slack.metadata import SimilarCheckMetadata
 from bot.slack.views.text import clip, escape
 from challenges.money import format_pounds
 from challenges.search import Found, SearchResults
@@ -87,7 +86,7 @@ def similar_modal(held: HeldBack) -> View:
         title=PlainTextObject(text="Similar ideas"),
         submit=PlainTextObject(text="Submit anyway"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"check_id": held.check_id}),
+        private_metadata=SimilarCheckMetadata(check_id=held.check_id).dump(),
         blocks=blocks,
     )
 

@@ -1,7 +1,5 @@
 """The submit/edit idea modal and the challenge picker that may come before it."""
 
-import json
-
 from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
@@ -16,6 +14,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Block, Callback
+from bot.slack.metadata import (
+    IdeaEditMetadata,
+    IdeaFormMetadata,
+    PickerMetadata,
+    permalink_or_none,
+)
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
@@ -119,11 +123,14 @@ def idea_modal(
                 ]
             )
         )
-    metadata = {"challenge_id": challenge.id}
-    if idea is not None:
-        metadata["idea_id"] = idea.id
-    if values.get("source_permalink"):
-        metadata["source_permalink"] = values["source_permalink"]
+    metadata = (
+        IdeaEditMetadata(idea_id=idea.id)
+        if idea is not None
+        else IdeaFormMetadata(
+            challenge_id=challenge.id,
+            source_permalink=permalink_or_none(values.get("source_permalink")),
+        )
+    )
     editing = idea is not None
     return View(
         type="modal",
@@ -131,26 +138,39 @@ def idea_modal(
         title=PlainTextObject(text="Edit your idea" if editing else "Submit an idea"),
         submit=PlainTextObject(text="Save" if editing else "Submit"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(metadata),
+        private_metadata=metadata.dump(),
         blocks=blocks,
     )
 
 
 def challenge_picker_modal(challenges: list[Challenge], *, prefill: dict | None = None) -> View:
-    """Asks which challenge the idea is for, when several are taking ideas."""
+    """Asks which challenge the idea is for, when several are taking ideas. A pre-fill (from
+    "Submit as idea" on a message) stays in the picker's own title and problem inputs, which
+    Slack sends back with the choice, so it is never cut to fit the metadata."""
+    prefill = prefill or {}
     options = [Option(value=str(c.id), text=clip(f"{c.title}", 75)) for c in challenges[:100]]
+    blocks = [
+        InputBlock(
+            block_id=Block.CHALLENGE.value,
+            label="Which challenge is your idea for?",
+            dispatch_action=True,
+            element=StaticSelectElement(action_id="pick_challenge", options=options),
+        )
+    ]
+    if prefill.get("title") or prefill.get("problem"):
+        blocks += [
+            _text_input(Block.TITLE, "Title", max_length=TITLE_MAX, optional=True,
+                        initial=clip(prefill.get("title") or "", TITLE_MAX)),
+            _text_input(Block.PROBLEM, "What problem does it solve?", multiline=True, optional=True,
+                        max_length=LONG_TEXT_MAX, initial=clip(prefill.get("problem") or "", LONG_TEXT_MAX)),
+        ]  # fmt: skip
+    metadata = PickerMetadata(source_permalink=permalink_or_none(prefill.get("source_permalink")))
     return View(
         type="modal",
         callback_id=Callback.IDEA_PICK_CHALLENGE.value,
         title=PlainTextObject(text="Submit an idea"),
+        submit=PlainTextObject(text="Next"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"prefill": prefill or {}})[:3000],
-        blocks=[
-            InputBlock(
-                block_id=Block.CHALLENGE.value,
-                label="Which challenge is your idea for?",
-                dispatch_action=True,
-                element=StaticSelectElement(action_id="pick_challenge", options=options),
-            )
-        ],
+        private_metadata=metadata.dump(),
+        blocks=blocks,
     )

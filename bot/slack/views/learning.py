@@ -1,7 +1,6 @@
 """Learning updates in Slack: the form, the card in the challenge channel, the reminders'
 button and the coordinator's overview with its Nudge buttons."""
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -20,6 +19,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Action, Block, Callback
+from bot.slack.metadata import LearningFormMetadata
 from bot.slack.views.idea_modal import _text_input as _text
 from bot.slack.views.text import channel, clip, escape, escape_within, mention, stop
 from challenges.learning import (
@@ -108,7 +108,7 @@ def learning_modal(form: UpdateForm) -> View:
         title=PlainTextObject(text="Share a learning update"),
         submit=PlainTextObject(text="Share" if old is None else "Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"idea_id": idea.id, "date": form.due_date.isoformat()}),
+        private_metadata=LearningFormMetadata(idea_id=idea.id, date=form.due_date).dump(),
         blocks=blocks,
     )
 

@@ -1,8 +1,6 @@
 """The panel's surfaces: each idea's parent message, the score and conflict forms, the
 scores a member may see once they have scored, and the private confirmations."""
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -21,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Action, Callback, score_block
 from bot.slack.ids import Block as B
+from bot.slack.metadata import IdeaPlaceMetadata
 from bot.slack.views.cards import removed_card
 from bot.slack.views.inputs import tick_box
 from bot.slack.views.text import clip, escape, mention
@@ -176,9 +175,9 @@ def score_modal(form: ScoreForm, *, channel: str | None, thread_ts: str | None) 
         title=PlainTextObject(text="Score idea"),
         submit=PlainTextObject(text="Save scores"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(
-            {"idea_id": idea.id, "channel": channel, "thread_ts": thread_ts}
-        ),
+        private_metadata=IdeaPlaceMetadata(
+            idea_id=idea.id, channel=channel, thread_ts=thread_ts
+        ).dump(),
         blocks=blocks,
     )
 
@@ -190,7 +189,9 @@ def conflict_modal(idea_id: int, title: str, *, channel: str | None, thread_ts: 
         title=PlainTextObject(text="Declare a conflict"),
         submit=PlainTextObject(text="Declare"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"idea_id": idea_id, "channel": channel, "thread_ts": thread_ts}),
+        private_metadata=IdeaPlaceMetadata(
+            idea_id=idea_id, channel=channel, thread_ts=thread_ts
+        ).dump(),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(

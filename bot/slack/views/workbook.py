@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 
 from bot.slack.ids import Action
 from bot.slack.views.text import clip, escape
+from bot.words import SLACK, say_problem
 from challenges.money import format_pounds
 from challenges.workbook import ImportPreview
 
@@ -47,7 +48,9 @@ def import_preview(preview: ImportPreview) -> tuple[str, list[Block]]:
         )]),
     ]  # fmt: skip
     for warning in preview.warnings:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"⚠️ {escape(warning)}")))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"⚠️ {say_problem(warning, SLACK)}"))
+        )
     blocks.append(
         ActionsBlock(
             elements=[

@@ -20,7 +20,8 @@ from bot.teams.turn import Turn
 from bot.teams.views import Bold, line
 from challenges import directory, roles, setup
 from challenges.clock import format_local, local_to_utc, utc_to_local, valid_timezone
-from challenges.errors import InvalidInput, LairError, NotACoordinator
+from challenges.codes import Code
+from challenges.errors import InvalidInput, LairError, NotACoordinator, Problem, problem_of
 from challenges.inputs import CHALLENGE_TITLE_MAX, LONG_TEXT_MAX, ChallengeDraft, default_criteria
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -137,16 +138,16 @@ def _moments(values: dict[str, Any], zone: str, errors: dict[str, str]) -> dict[
     for name in DATES:
         day, at = values.get(name), values.get(f"{name}_time")
         if day and not at:
-            errors[f"{name}_time"] = "Pick a time as well as a date."
+            errors[f"{name}_time"] = Problem(Code.PICK_TIME_TOO)
         elif at and not day:
-            errors[name] = "Pick a date as well as a time."
+            errors[name] = Problem(Code.PICK_DATE_TOO)
         elif day and at:
             try:
                 moments[name] = local_to_utc(
                     date.fromisoformat(str(day)), time.fromisoformat(str(at)), zone
                 )
             except ValueError:
-                errors[name] = "Pick the date and time from the calendar and the clock."
+                errors[name] = Problem(Code.PICK_FROM_CALENDAR)
     return moments
 
 
@@ -156,7 +157,7 @@ def _channel(turn: Turn, values: dict[str, Any], name: str, errors: dict[str, st
         return None
     known = directory.conversation(turn.ctx, turn.workspace_id, str(chosen))
     if known is None or known.kind != ConversationKind.CHANNEL:
-        errors[name] = "Choose one of the channels Lair is in."
+        errors[name] = Problem(Code.CHOOSE_LAIR_CHANNEL)
         return None
     return str(chosen)
 
@@ -168,7 +169,7 @@ def draft_of(turn: Turn, values: dict[str, Any]) -> tuple[ChallengeDraft, list[s
     try:
         valid_timezone(zone)
     except ValueError as exc:
-        raise InvalidInput({"timezone": str(exc)}) from None
+        raise InvalidInput({"timezone": problem_of(exc)}) from None
     moments = _moments(values, zone, errors)
     channel, panel_channel = (
         _channel(turn, values, n, errors) for n in ("channel_id", "panel_channel_id")

@@ -15,10 +15,13 @@ from bot.teams.refusals import field_errors
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
+from bot.words import TEAMS, say_problem
 from challenges import decisions, shortlist
-from challenges.decisions import FUND, OUTCOMES, DecisionForm, DecisionInput
-from challenges.errors import InvalidInput, LairError
+from challenges.codes import Code
+from challenges.decisions import OUTCOMES, DecisionForm, DecisionInput
+from challenges.errors import InvalidInput, LairError, Problem, problem_of
 from challenges.money import format_pounds, parse_pounds
+from storage.enums import Outcome
 
 MAX_CANDIDATES = 100
 PAGE_SIZE = 20  # ideas a page of the decisions form: three blocks each keeps a card small
@@ -58,7 +61,7 @@ def submit_shortlist(turn: Turn, data: dict[str, Any]) -> tuple[Result, list[Rep
     try:
         chosen = [int(i) for i in listed(data.get("shortlist")) if i.isdigit()]
         if len(chosen) != len(listed(data.get("shortlist"))):
-            raise InvalidInput({"shortlist": "Choose ideas from the list."})
+            raise InvalidInput({"shortlist": Problem(Code.CHOOSE_LISTED_IDEAS)})
         change = shortlist.set_shortlist(turn.ctx, turn.user, challenge_id, chosen)
     except LairError as error:
         form = shortlist.form(turn.ctx, turn.user, challenge_id)
@@ -95,7 +98,9 @@ def decide_card(form: DecisionForm, page: int, values: dict[str, Any] | None = N
     outcomes = list(OUTCOMES.items())
     for r in ranks:
         decided, entry = form.decisions.get(r.idea_id), rec[r.idea_id]
-        outcome = decided.outcome if decided else (FUND if entry.fund else "dont_fund")
+        outcome = (
+            decided.outcome if decided else (Outcome.FUND if entry.fund else Outcome.DONT_FUND)
+        )
         award = decided.award if decided else entry.award
         score = "not scored" if r.weighted is None else f"weighted {r.weighted:.2f}"
         if r.normalised is not None:
@@ -103,7 +108,7 @@ def decide_card(form: DecisionForm, page: int, values: dict[str, Any] | None = N
         split = f" · panel split on {', '.join(r.disagreement_criteria)}" if r.disagreement else ""
         sheet.add(sentence(f"{r.rank}. ", Bold(clip(r.title, 150))),
                   sentence(f"{score} · {r.scorers} scored · {r.votes} votes · asks "
-                           f"{format_pounds(r.funding_requested)}{split}. Recommendation: {entry.reason}",
+                           f"{format_pounds(r.funding_requested)}{split}. Recommendation: {say_problem(entry.reason, TEAMS)}",
                            subtle=True))  # fmt: skip
         sheet.choices(f"outcome.{r.idea_id}", "Decision", outcomes, initial=outcome, required=True)
         sheet.text(f"award.{r.idea_id}", "Award (£, if funded)", initial=format_pounds(award),
@@ -138,11 +143,11 @@ def _inputs(data: dict[str, Any], form: DecisionForm, page: int) -> list[Decisio
     for idea_id in on_page:
         outcome = str(data.get(f"outcome.{idea_id}") or "")
         award = 0
-        if outcome == FUND:
+        if outcome == Outcome.FUND:
             try:
                 award = parse_pounds(data.get(f"award.{idea_id}"), field="award")
             except ValueError as exc:
-                errors[f"award.{idea_id}"] = str(exc)
+                errors[f"award.{idea_id}"] = problem_of(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome, award=award))
     if errors:
         raise InvalidInput(errors)

@@ -19,21 +19,18 @@ from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line
 from challenges import ideas, setup
+from challenges.codes import Code
 from challenges.errors import InvalidInput, LairError, WrongStage
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX, IdeaDraft
 from challenges.money import format_pounds
-from challenges.stages import Stage
 from storage.models import Challenge
 
 SUBMIT_TITLE, EDIT_TITLE = "Submit an idea", "Edit your idea"
-NONE_OPEN = "No challenge is taking ideas right now. Watch your challenge channel for the next one."
 SOURCE_PREFIX = "https://teams.microsoft.com/"  # a "Submit as idea" message's own link
 
 
 def taking_ideas(challenge: Challenge) -> None:
-    if challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage(f"“{challenge.title}” is not taking ideas now (it is at "
-                         f"“{Stage(challenge.stage).label}”).")  # fmt: skip
+    ideas.require_taking_ideas(challenge)
 
 
 def idea_form(turn: Turn, challenge: Challenge, *, values: dict[str, Any], data: dict[str, Any],
@@ -164,7 +161,7 @@ def open_submit(turn: Turn, data: dict[str, Any]) -> Result:
         return submit_form(turn, setup.load(turn.ctx, challenge_id), prefill)
     open_now = setup.taking_ideas(turn.ctx)
     if not open_now:
-        raise WrongStage(NONE_OPEN)
+        raise WrongStage(Code.NONE_TAKING_IDEAS)
     if len(open_now) > 1:
         return picker(open_now, prefill)
     return submit_form(turn, open_now[0], prefill)
@@ -207,8 +204,7 @@ def _values_of(view: ideas.IdeaView) -> dict[str, Any]:
 
 def _editable(turn: Turn, idea_id: int) -> ideas.IdeaView:
     view = ideas.load_own(turn.ctx, turn.user, idea_id)
-    if view.challenge.stage != Stage.SUBMISSIONS:
-        raise WrongStage("Ideas can only be edited while the challenge is taking ideas.")
+    ideas.require_editable(view.challenge)
     return view
 
 

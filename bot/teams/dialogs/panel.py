@@ -18,7 +18,8 @@ from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, sentence
 from challenges import panel, scoring
-from challenges.errors import InvalidInput, LairError
+from challenges.codes import Code
+from challenges.errors import InvalidInput, LairError, Problem
 from challenges.money import format_pounds
 from challenges.scoring import COMMENT_MAX
 from storage.models import Criterion
@@ -66,7 +67,9 @@ def _scores(form: scoring.ScoreForm, data: dict[str, Any]) -> dict[str, int]:
         try:
             values[c.key] = int(raw)
         except ValueError:
-            errors[f"score.{c.key}"] = f"Score {c.name} from {c.scale_min} to {c.scale_max}."
+            errors[f"score.{c.key}"] = Problem(
+                Code.SCORE_RANGE, {"criterion": c.name, "low": c.scale_min, "high": c.scale_max}
+            )
     if errors:
         raise InvalidInput(errors)
     return values

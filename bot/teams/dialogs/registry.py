@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.teams.forms import Result
-from bot.teams.refusals import OUT_OF_DATE
 from bot.teams.registry import into
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
+from challenges.codes import Code
 from challenges.errors import LairError
 
 Opener = Callable[[Turn, dict[str, Any]], Result]
@@ -32,12 +32,12 @@ def submits(name: str) -> Callable[[Submitter], Submitter]:
 def open_dialog(turn: Turn, data: dict[str, Any]) -> Result:
     opener = OPENERS.get(str(data.get("dialog")))
     if opener is None:
-        raise LairError(OUT_OF_DATE)
+        raise LairError(Code.BUTTON_OUT_OF_DATE)
     return opener(turn, data)
 
 
 def submit_dialog(turn: Turn, data: dict[str, Any]) -> tuple[Result, list[Reply]]:
     submitter = SUBMITTERS.get(str(data.get("dialog")))
     if submitter is None:
-        raise LairError(OUT_OF_DATE)
+        raise LairError(Code.BUTTON_OUT_OF_DATE)
     return submitter(turn, data)

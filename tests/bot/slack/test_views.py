@@ -70,7 +70,7 @@ def test_idea_modal_valid_and_prefilled_for_edit():
     data = view.to_dict()  # validates lengths
     assert data["callback_id"] == "idea_edit"
     assert len(data["blocks"]) <= 100 and len(data["title"]["text"]) <= 24
-    assert json.loads(data["private_metadata"]) == {"challenge_id": 4, "idea_id": 7}
+    assert json.loads(data["private_metadata"]) == {"idea_id": 7}  # all the edit needs
     blocks = {b.get("block_id"): b for b in data["blocks"]}
     assert blocks["title"]["element"]["initial_value"] == HOSTILE  # plain text: shown literally
     assert blocks["anonymous"]["element"]["initial_options"]

@@ -4,6 +4,7 @@ portfolio across rounds, each sent privately to the coordinator."""
 from bot.slack.listeners.commands.challenge import Call, subcommand
 from bot.slack.listeners.common import resolve_challenge
 from bot.slack.people import names_for
+from bot.words import plain
 from challenges.workbook import export_workbook
 from challenges.workbook.data import collect_people
 
@@ -14,14 +15,14 @@ def export(call: Call) -> None:
     involved = collect_people(call.ctx, challenge_id)  # refuses a challenge it cannot see
     call.say_privately("Preparing the workbook; it will arrive in your DMs with Lair in a moment.")
     people = names_for(call.client, involved, call.ctx)
-    result = export_workbook(call.ctx, call.user, challenge_id, people=people)
+    result = export_workbook(call.ctx, call.user, challenge_id, words=plain, people=people)
     dm = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(
         channel=dm,
         content=result.content,
         filename=result.filename,
         title=result.filename.removesuffix(".xlsx"),
-        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {result.summary}."
+        initial_comment=f"The fund panel's workbook for challenge #{challenge_id}: {plain(result.summary)}."
         + (RETURN_IT if result.decisions_open else ""),
     )
 

@@ -115,6 +115,7 @@ class FakeSlack:
         clock: Callable[[], float] = time.time,
         on_call: Callable[[Call], None] | None = None,
         strict: bool = False,
+        delays: dict[str, float] | None = None,
     ) -> None:
         self.calls: list[Call] = []
         self.strict = strict  # refuse tokens the fake does not know (invalid_auth)
@@ -129,7 +130,7 @@ class FakeSlack:
         self._last_ts = 0.0
         self._failures: dict[str, list[tuple[int, dict, bool]]] = {}
         self._limits: dict[str, RateLimit] = {}
-        self._delays: dict[str, float] = {}
+        self._delays: dict[str, float] = dict(delays or {})  # method -> seconds (delay_reply)
         self.messages: dict[str, list[dict]] = {}  # conversation -> messages, oldest first
         self.responses: dict[str, dict] = {}  # method -> extra fields for its response
         self.files: dict[str, dict] = {}  # file id -> {"name", "content", "user", "channels"}

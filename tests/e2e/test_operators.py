@@ -50,6 +50,9 @@ CASES = [
     (["export", "1"], {}, "There is no challenge 1"),
     (["import-decisions", "sent.xlsx"], {"DATABASE_URL": unreachable_database()}, "cannot open the database"),
     (["import-decisions", "sent.xlsx"], {}, "cannot read sent.xlsx"),
+    (["person", "export", "U1", "-o", "u1.json"], {"DATABASE_URL": unreachable_database()}, "cannot open the database"),
+    (["person", "erase", "U1"], {"DATABASE_URL": unreachable_database()}, "cannot open the database"),
+    (["person", "erase", "U1"], {}, "has not been installed"),
 ]  # fmt: skip
 
 

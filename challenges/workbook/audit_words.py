@@ -7,6 +7,7 @@ from challenges.money import format_pounds
 from challenges.stages import Stage
 
 MONEY_KEYS = {"award", "funding_requested", "fund_pot", "max_award"}
+PENCE_KEYS = {"spent_pence"}
 PEOPLE_KEYS = {"member", "members", "added", "removed", "user", "granted"}
 STAGE_KEYS = {"stage", "from", "to"}
 STAGES = {s.value for s in Stage}
@@ -39,6 +40,10 @@ def _value(key: str, value: Any, name: Callable[[str], str]) -> str:
         return ", ".join(_value(key, v, name) for v in value) or "none"
     if key in MONEY_KEYS and isinstance(value, int):
         return format_pounds(value)
+    if key in PENCE_KEYS and isinstance(value, int):
+        return f"£{value / 100:,.2f}"
+    if key == "status" and isinstance(value, str):
+        return value.replace("_", " ")
     if key in PEOPLE_KEYS and isinstance(value, str):
         return name(value)
     if key in STAGE_KEYS and value in STAGES:

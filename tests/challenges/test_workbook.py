@@ -429,5 +429,8 @@ def test_audit_details_in_words():
     assert describe({"size": 3, "ideas": [4, 7], "votes": {"4": 10, "7": 9}}, names) == (
         "size: 3; ideas: 4, 7; votes: idea 4 (10), idea 7 (9)"
     )
+    assert describe({"status": "changed_course", "spent_pence": 118040}, names) == (
+        "status: changed course; spent pence: £1,180.40"
+    )
     assert describe({"old": {"outcome": "dont_fund", "award": 0}, "new": {"outcome": "fund", "award": 12500}},
                     names) == "old: outcome don't fund, award £0; new: outcome fund, award £12,500"  # fmt: skip

@@ -112,7 +112,8 @@ def _describe(settings: Settings, *, web: bool, teams: bool, clock: bool) -> str
         tenants = "one tenant" if settings.teams_tenant_id else "any tenant that adds it"
         parts.append(f"Teams ({settings.teams_cloud} cloud, {tenants})")
     if clock:
-        parts.append("the clock")
+        sends = [name for name, on in (("Slack", settings.slack), ("Teams", settings.teams)) if on]
+        parts.append(f"the clock (sending to {' and '.join(sends) or 'nothing'})")
     database = settings.database_url.split(":", 1)[0].split("+", 1)[0]
     return f"{' + '.join(parts) or 'nothing'}; database {database}"
 
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.config import ConfigError, load_settings
 
     _logging()
+    settings = None
     try:
         settings = load_settings()
         command = args.command or "run"
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         elif command == "teams":
             serve(settings, web=False, teams=True, clock=False)
         elif command == "clock":
+            settings.require_platform()
             serve(settings, web=False, clock=True)
         elif command == "db":
             db_upgrade(settings)
@@ -245,4 +248,32 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"lair: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        line = _cannot_start(exc, settings)
+        if line is None:
+            raise
+        print(f"lair: {line}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _cannot_start(exc: Exception, settings: Settings) -> str | None:
+    """One line for what an operator can fix outside Lair (a database or Slack it cannot
+    reach, a token Slack refuses); None for anything else, whose traceback is wanted."""
+    from urllib.error import URLError
+
+    from slack_sdk.errors import SlackApiError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        return f"cannot open the database {where} ({reason}). Check DATABASE_URL and that the database is running."
+    if isinstance(exc, URLError | ConnectionError | TimeoutError):
+        reason = getattr(exc, "reason", exc)
+        return f"cannot reach Slack at {settings.slack_api_url} ({reason}). Check SLACK_API_URL and the network."
+    if isinstance(exc, SlackApiError):
+        return (f"Slack refused the bot token ({exc.response.get('error')}). Check SLACK_BOT_TOKEN "
+                "(the Bot User OAuth Token of the app's install).")  # fmt: skip
+    return None

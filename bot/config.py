@@ -60,7 +60,20 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db(cls, value: str) -> str:
-        return normalise_url(value)
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        value = normalise_url(value)
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                "not a database Lair can use: give sqlite:///lair.db or "
+                "postgresql://user:password@host:5432/name"
+            )
+        return value
 
     @field_validator("lair_timezone")
     @classmethod
@@ -109,6 +122,15 @@ class Settings(BaseSettings):
                 f"SLACK_SIGNING_SECRET is not set (needed in HTTP mode; set SLACK_APP_TOKEN for Socket Mode). {README_HINT}"
             )
 
+    def require_platform(self) -> None:
+        """Check that Slack or Teams is configured (and what it needs): a clock with neither
+        would have nowhere to send."""
+        if not (self.slack or self.teams):
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN is not set (nor TEAMS_APP_ID): set one for the platform Lair "
+                f"serves. {README_HINT}"
+            )
+
     def require_teams(self) -> None:
         """Check what serving Teams needs; raise ConfigError naming the first gap."""
         if not self.teams_app_id:
@@ -147,5 +169,5 @@ def load_settings() -> Settings:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "a setting"
         raise ConfigError(
-            f"{name}: {err['msg'].removeprefix('Value error, ')}. {README_HINT}"
+            f"{name}: {err['msg'].removeprefix('Value error, ').rstrip('.')}. {README_HINT}"
         ) from None

@@ -103,11 +103,15 @@ def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
     return DecisionForm(challenge, ranks, recommend_challenge(challenge, ranks), decisions)
 
 
+NOTES_MAX = 1000  # characters, as Decision.notes holds
+
+
 @dataclass(frozen=True)
 class DecisionInput:
     idea_id: int
     outcome: str
     award: int
+    notes: str | None = None  # None: leave the notes as they are
 
 
 @dataclass(frozen=True)
@@ -171,18 +175,26 @@ def record_in(
     for d in inputs:
         award = d.award if d.outcome == Verdict.FUND else 0
         row = existing.get(d.idea_id)
-        if row is not None and (row.outcome, row.award) == (d.outcome, award):
+        notes = (row.notes if row is not None else "") if d.notes is None else d.notes
+        if row is not None and (row.outcome, row.award, row.notes) == (d.outcome, award, notes):
             continue
         old = None if row is None else {"outcome": row.outcome, "award": row.award}
+        new: dict = {"outcome": d.outcome, "award": award}
+        if row is None:
+            if notes:
+                new["notes"] = notes
+        elif notes != row.notes:
+            old["notes"], new["notes"] = row.notes, notes
         if row is None:
             row = Decision(idea_id=d.idea_id, outcome=d.outcome, award=award, decided_by=actor)
             session.add(row)
             existing[d.idea_id] = row
         row.outcome, row.award, row.decided_by, row.decided_at = d.outcome, award, actor, now
+        row.notes = notes
         changed += 1
         audit.record(
             session, actor=actor, action="decision.recorded", at=now, challenge_id=challenge_id,
-            subject=f"idea:{d.idea_id}", old=old, new={"outcome": d.outcome, "award": award},
+            subject=f"idea:{d.idea_id}", old=old, new=new,
         )  # fmt: skip
     total = sum(r.award for r in existing.values() if r.outcome == Verdict.FUND)
     if total > challenge.fund_pot and (announce or not allow_over_pot):

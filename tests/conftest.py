@@ -35,6 +35,17 @@ class FakeClock:
         self.moment = moment
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_developer_dotenv():
+    """Settings read `.env` from the working directory: a developer's holds real tokens and
+    would change what a test sees. In this process no Settings reads one; a subprocess is
+    started in a temporary directory (tests/test_no_dotenv.py checks)."""
+    from bot.config import Settings
+
+    Settings.model_config["env_file"] = None
+    yield
+
+
 def _postgres_base() -> str | None:
     return os.environ.get("TEST_DATABASE_URL")
 

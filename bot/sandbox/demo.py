@@ -121,7 +121,8 @@ def run_demo(output: Path, *, quiet: bool = False) -> Path:
 
     printer = Printer(out=(lambda _t: None) if quiet else print)
     slack = FakeSlack(on_call=printer).start()
-    slack.people.update(PEOPLE)  # their names, as Slack's users.info gives them
+    for user, name in PEOPLE.items():  # their names, as Slack's users.info gives them
+        slack.add_person(user, display_name=name, real_name=name)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, slack_bot_token="xoxb-demo", slack_signing_secret=SECRET,
                             slack_api_url=slack.url, database_url=f"sqlite:///{tmp}/demo.db",

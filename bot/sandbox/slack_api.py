@@ -115,6 +115,7 @@ class FakeSlack:
         clock: Callable[[], float] = time.time,
         on_call: Callable[[Call], None] | None = None,
         strict: bool = False,
+        delays: dict[str, float] | None = None,
     ) -> None:
         self.calls: list[Call] = []
         self.strict = strict  # refuse tokens the fake does not know (invalid_auth)
@@ -129,11 +130,12 @@ class FakeSlack:
         self._last_ts = 0.0
         self._failures: dict[str, list[tuple[int, dict, bool]]] = {}
         self._limits: dict[str, RateLimit] = {}
-        self._delays: dict[str, float] = {}
+        self._delays: dict[str, float] = dict(delays or {})  # method -> seconds (delay_reply)
         self.messages: dict[str, list[dict]] = {}  # conversation -> messages, oldest first
         self.responses: dict[str, dict] = {}  # method -> extra fields for its response
         self.files: dict[str, dict] = {}  # file id -> {"name", "content", "user", "channels"}
-        self.people: dict[str, str] = {}  # user id -> display name (users.info), where known
+        self.people: dict[str, dict] = {}  # user id -> users.info's user fields (add_person)
+        self.people_known_only = False  # users.info answers user_not_found for anyone else
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -192,6 +194,16 @@ class FakeSlack:
         """Accept calls to `method` at once but hold each reply for `seconds` (0 to stop)."""
         with self.lock:
             self._delays[method] = seconds
+
+    def add_person(self, user_id: str, *, display_name: str = "", real_name: str = "",
+                   name: str = "") -> None:  # fmt: skip
+        """What users.info says about `user_id`: Slack's display name (often empty), full
+        name (on the user and in the profile) and legacy username."""
+        with self.lock:
+            self.people[user_id] = {
+                "name": name or user_id.lower(), "real_name": real_name,
+                "profile": {"display_name": display_name, "real_name": real_name},
+            }  # fmt: skip
 
     def add_team(self, team: Team, token: str) -> Team:
         """Make `token` a bot token in `team` (as if Lair had been installed there)."""
@@ -442,14 +454,14 @@ class FakeSlack:
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "file": self._file_json(args["file"], record)}
         if method == "users.info":
+            user_id = args.get("user")
+            with self.lock:
+                person = self.people.get(user_id)
+            if person is None and self.people_known_only:
+                return {"ok": False, "error": "user_not_found"}
             return {
                 "ok": True,
-                "user": {
-                    "id": args.get("user"),
-                    "tz": "Europe/London",
-                    "is_bot": False,
-                    "profile": {"display_name": self.people.get(str(args.get("user")), "")},
-                },
+                "user": {"id": user_id, "tz": "Europe/London", "is_bot": False, **(person or {})},
             }
         return {"ok": True}
 

@@ -4,6 +4,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -19,6 +20,20 @@ from bot.slack.workspaces import SlackWorkspaces, WorkspaceAuthorize
 from challenges.context import Context
 
 log = logging.getLogger(__name__)
+
+
+class _NotUnused(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and, handed the client Lair
+    built from that same token, warns at start that the token "will be unused": a false
+    alarm an operator would chase, so it is not logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_bolt_log = logging.getLogger("slack_bolt.App")
+if not any(isinstance(f, _NotUnused) for f in _bolt_log.filters):
+    _bolt_log.addFilter(_NotUnused())
 
 
 def make_client(settings: Settings, *, retries: bool = True, token: str | None = None) -> WebClient:

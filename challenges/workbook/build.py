@@ -3,12 +3,11 @@
 Sheets: Summary, Shortlist, All ideas, Panel scores, Conflicts, Audit, and Learning once
 funded teams have shared learning updates. Headers styled,
 panes frozen, filters on, widths set, money as £, dates in the challenge's time zone,
-long text wrapped, landscape and fit to width for printing. Every text cell goes through
-`cells.cell`, so nothing a person typed can become a formula.
+long text wrapped in rows that grow to fit it, printed landscape on A4 (see `layout`).
+Every text cell goes through `cells.cell`, so nothing a person typed can become a formula.
 """
 
 import io
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,17 +15,19 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from challenges.clock import utc_to_local
 from challenges.stages import Stage
 from challenges.workbook import cells
+from challenges.workbook.audit_words import describe
 from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP, cell
 from challenges.workbook.data import WorkbookData, idea_of, is_secret
+from challenges.workbook.layout import fit_row, print_across
 from storage.enums import IdeaStatus, Outcome
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
 LEARNING_SHEET = "Learning"  # after the others, only once there are learning updates
+BOLD_WIDTH = 0.8  # bold text is wider: a header holds fewer characters a line
 MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, identifies the file
 
 
@@ -34,34 +35,40 @@ MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, ide
 class Column:
     title: str
     width: float
-    style: str | None = None  # plain cells are cheapest: style only what needs it
+    style: str | None = TEXT  # top-aligned, as wrapped neighbours are (printed, rows are tall)
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, freeze: str = "A2",
-           filters: bool = True) -> WriteOnlyWorksheet:  # fmt: skip
-    """A sheet with its header row written; `rows` (data rows to come) sizes the filter."""
+           filters: bool = True, repeat: int = 0, first_page: int | None = None) -> WriteOnlyWorksheet:  # fmt: skip
+    """A sheet with its header row written; `rows` (data rows to come) sizes the filter;
+    `repeat` leading columns are printed on every page of a sheet too wide for one (see
+    `layout.print_across`, also for `first_page`)."""
     ws = wb.create_sheet(title)
     for i, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = freeze
     if filters:
         ws.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(columns))}{rows + 1}")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    ws.row_dimensions[1].height = 45  # room for wrapped headers
-    ws.append([cell(ws, c.title, HEADER) for c in columns])
+    print_across(ws, [c.width for c in columns], repeat=repeat, first_page=first_page)
+    append(ws, columns, [c.title for c in columns], 1, styles=[HEADER] * len(columns))
     return ws
 
 
+def append(ws: WriteOnlyWorksheet, columns: Sequence[Column], values: Sequence, index: int, *,
+           styles: Sequence[str | None] | None = None) -> None:  # fmt: skip
+    """Row `index` (1-based; rows come in order): its height estimated from its wrapped text
+    first, as a streamed row is written out at once."""
+    styles = styles or [c.style for c in columns]
+    fit_row(ws, index, [(v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
+                        if s in (WRAP, HEADER) and isinstance(v, str)])  # fmt: skip
+    ws.append(
+        [cell(ws, v, s) if v is not None else None for v, s in zip(values, styles, strict=True)]
+    )
+
+
 def _rows(ws: WriteOnlyWorksheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    styles = [c.style for c in columns]
-    for row in rows:
-        ws.append(
-            [cell(ws, v, s) if v is not None else None for v, s in zip(row, styles, strict=True)]
-        )
+    for index, row in enumerate(rows, start=2):
+        append(ws, columns, row, index)
 
 
 def local(data: WorkbookData, moment):
@@ -99,20 +106,16 @@ def summary(wb: Workbook, data: WorkbookData, recommended_total: int | None) -> 
     ws = wb.create_sheet("Summary")
     ws.column_dimensions["A"].width = columns[0].width
     ws.column_dimensions["B"].width = columns[1].width
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    print_across(ws, [c.width for c in columns])
     ws.freeze_panes = "A2"
-    ws.append([cell(ws, MARKER, HEADER), cell(ws, f"Dragon's Lair — {c.title}", HEADER)])
-    for label, value, style in rows:
-        ws.append([cell(ws, label, TEXT), cell(ws, value, style) if value is not None else None])
+    append(ws, columns, [MARKER, f"Dragon's Lair — {c.title}"], 1, styles=[HEADER, HEADER])
+    for index, (label, value, style) in enumerate(rows, start=2):
+        append(ws, columns, [label, value], index, styles=[TEXT, style])
 
 
-# Every idea, one row each: the long texts wrap; short ones stay on one line, which keeps
-# thousands of rows scannable (and costs a style on fewer cells).
+# Every idea, one row each; text wraps, so a printed page shows every title and team whole.
 IDEA_COLUMNS = [
-    Column("Idea id", 8), Column("Title", 36), Column("Team", 28), Column("Theme", 16),
+    Column("Idea id", 8), Column("Title", 36, WRAP), Column("Team", 28, WRAP), Column("Theme", 16),
     Column("Status", 14), Column("Requested £", 14, MONEY), Column("Votes", 8), Column("Submitted", 17, DATE),
     Column("Problem", 60, WRAP), Column("Proposal", 60, WRAP), Column("Expected benefit", 45, WRAP),
     Column("Partners", 28), Column("Decision", 12), Column("Award £", 12, MONEY),
@@ -120,17 +123,27 @@ IDEA_COLUMNS = [
 ]  # fmt: skip
 
 DECISION_LABELS = {Outcome.FUND: "fund", Outcome.DONT_FUND: "don't fund", Outcome.DEFER: "defer"}
+SHORTLIST_MADE = (Stage.PANEL, Stage.DECIDED, Stage.CLOSED)
+
+
+def status(data: WorkbookData, idea) -> str:
+    """Where the idea stands: once the shortlist is made, an idea left off it says so."""
+    if idea.status != IdeaStatus.SUBMITTED:
+        return str(idea.status)  # withdrawn, or removed by a coordinator
+    if idea.shortlisted:
+        return "shortlisted"
+    return "not shortlisted" if Stage(data.challenge.stage) in SHORTLIST_MADE else idea.status
 
 
 def all_ideas(wb: Workbook, data: WorkbookData) -> None:
-    ws = _sheet(wb, "All ideas", IDEA_COLUMNS, len(data.ideas), freeze="C2")
+    ws = _sheet(wb, "All ideas", IDEA_COLUMNS, len(data.ideas), freeze="C2", repeat=2)
     _rows(
         ws,
         IDEA_COLUMNS,
         (
             (
                 r.idea.id, r.idea.title, team_names(data, r.team, r.idea.anonymous), r.idea.theme,
-                "shortlisted" if r.idea.shortlisted and r.idea.status != IdeaStatus.WITHDRAWN else r.idea.status,
+                status(data, r.idea),
                 r.idea.funding_requested, r.votes, local(data, r.idea.created_at), r.idea.problem,
                 r.idea.proposal, r.idea.benefit, r.idea.partners,
                 DECISION_LABELS.get(r.decision.outcome) if r.decision else None,
@@ -150,7 +163,7 @@ def panel_scores(wb: Workbook, data: WorkbookData) -> None:
         Column("Shared with author", 10),
         Column("Last changed", 17, DATE),
     ]
-    ws = _sheet(wb, "Panel scores", columns, len(data.scorecards), freeze="D2")
+    ws = _sheet(wb, "Panel scores", columns, len(data.scorecards), freeze="D2", repeat=3)
     _rows(
         ws,
         columns,
@@ -184,7 +197,7 @@ def audit(wb: Workbook, data: WorkbookData) -> None:
             (
                 local(data, e.at), "(secret ballot)" if is_secret(e) else data.name_about(idea, e.actor_id),
                 e.action, e.subject,
-                json.dumps(data.detail_about(idea, e.detail), ensure_ascii=False, sort_keys=True) if e.detail else "",
+                describe(data.detail_about(idea, e.detail), lambda user, idea=idea: data.name_about(idea, user)),
             )
             for e, idea in ((e, idea_of(e.subject)) for e in data.audit)
         ),
@@ -203,7 +216,7 @@ LEARNING_COLUMNS = [
 
 def learning(wb: Workbook, data: WorkbookData) -> None:
     """Each learning update: idea, date, status, what was learned, money spent, link."""
-    ws = _sheet(wb, LEARNING_SHEET, LEARNING_COLUMNS, len(data.learning), freeze="C2")
+    ws = _sheet(wb, LEARNING_SHEET, LEARNING_COLUMNS, len(data.learning), freeze="C2", repeat=2)
     _rows(
         ws,
         LEARNING_COLUMNS,

@@ -18,6 +18,8 @@ PENCE_FORMAT = '"£"#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 SCORE_FORMAT = "0.00"
 
+FONT, FONT_SIZE = "Calibri", 11  # openpyxl's default font, which column widths are measured in
+
 HEADER = "lair_header"
 TEXT = "lair_text"
 WRAP = "lair_wrap"
@@ -32,17 +34,21 @@ TOTAL_TEXT = "lair_total_text"
 def add_styles(workbook: Workbook) -> None:
     thin = Side(style="thin", color="B7B7B7")
     top = Alignment(vertical="top")
+    # The workbook's own font named in every style: a style without one prints in whatever
+    # the spreadsheet falls back to, which is wider than the widths and heights Lair sets.
+    plain, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
     styles = [
-        NamedStyle(HEADER, font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="3B2F63"),
+        NamedStyle(HEADER, font=Font(name=FONT, size=FONT_SIZE, bold=True, color="FFFFFF"),
+                   fill=PatternFill("solid", fgColor="3B2F63"),
                    alignment=Alignment(vertical="center", wrap_text=True), border=Border(bottom=thin)),
-        NamedStyle(TEXT, alignment=top),
-        NamedStyle(WRAP, alignment=Alignment(vertical="top", wrap_text=True)),
-        NamedStyle(MONEY, number_format=MONEY_FORMAT, alignment=top),
-        NamedStyle(PENCE, number_format=PENCE_FORMAT, alignment=top),
-        NamedStyle(DATE, number_format=DATE_FORMAT, alignment=top),
-        NamedStyle(SCORE, number_format=SCORE_FORMAT, alignment=top),
-        NamedStyle(TOTAL_MONEY, number_format=MONEY_FORMAT, font=Font(bold=True), border=Border(top=thin)),
-        NamedStyle(TOTAL_TEXT, font=Font(bold=True), border=Border(top=thin)),
+        NamedStyle(TEXT, font=plain, alignment=top),
+        NamedStyle(WRAP, font=plain, alignment=Alignment(vertical="top", wrap_text=True)),
+        NamedStyle(MONEY, font=plain, number_format=MONEY_FORMAT, alignment=top),
+        NamedStyle(PENCE, font=plain, number_format=PENCE_FORMAT, alignment=top),
+        NamedStyle(DATE, font=plain, number_format=DATE_FORMAT, alignment=top),
+        NamedStyle(SCORE, font=plain, number_format=SCORE_FORMAT, alignment=top),
+        NamedStyle(TOTAL_MONEY, number_format=MONEY_FORMAT, font=bold, border=Border(top=thin)),
+        NamedStyle(TOTAL_TEXT, font=bold, border=Border(top=thin)),
     ]  # fmt: skip
     for style in styles:
         workbook.add_named_style(style)

@@ -24,7 +24,7 @@ from challenges.workbook import intake
 from challenges.workbook.build import LEARNING_SHEET, MARKER, SHEETS
 from challenges.workbook.data import collect
 from challenges.workbook.intake import WorkbookRejected, rejected
-from challenges.workbook.shortlist import AWARD, DECISION, DECISION_VALUES, IDEA_ID, header
+from challenges.workbook.shortlist import AWARD, DECISION, DECISION_VALUES, IDEA_ID, NOTES, header
 from storage.enums import ImportStatus, Outcome
 from storage.models import Decision, Idea, PendingImport
 
@@ -41,6 +41,7 @@ class DecisionChange:
     old_award: int
     new_outcome: str
     new_award: int
+    new_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def read_preview(
     expected = header(data)
     if [str(v) if v is not None else "" for v in sent.header[: len(expected)]] != expected:
         raise _columns_changed()
-    at = {name: expected.index(name) for name in (IDEA_ID, "Idea", DECISION, AWARD)}
+    at = {name: expected.index(name) for name in (IDEA_ID, "Idea", DECISION, AWARD, NOTES)}
     shortlist = {
         i.id: i
         for i in session.exec(
@@ -166,11 +167,21 @@ def read_preview(
             continue
         seen.add(idea_id)
         raw_decision, raw_award = row[at[DECISION]], row[at[AWARD]]
+        notes = str(row[at[NOTES]] if row[at[NOTES]] is not None else "").strip()
         if raw_decision in (None, ""):
             if raw_award not in (None, "", 0):
                 problems.append(
                     Problem(Code.ROW_AWARD_NO_DECISION, {"row": number, "award": str(raw_award)})
                 )
+            elif notes:
+                problems.append(
+                    f"row {number}: notes with no decision; choose fund, don't fund or defer, or clear the notes"
+                )
+            continue
+        if len(notes) > decisions.NOTES_MAX:
+            problems.append(
+                f"row {number}: the notes are {len(notes):,} characters; shorten them to {decisions.NOTES_MAX:,}"
+            )
             continue
         outcome = DECISION_VALUES.get(str(raw_decision).strip().lower())
         if outcome is None:
@@ -194,11 +205,11 @@ def read_preview(
             )
             continue
         old = existing.get(idea_id)
-        if old is not None and (old.outcome, old.award) == (outcome, award):
+        if old is not None and (old.outcome, old.award, old.notes) == (outcome, award, notes):
             unchanged += 1
             continue
         changes.append(DecisionChange(idea_id, shortlist[idea_id].title, old.outcome if old else None,
-                                      old.award if old else 0, outcome, award))  # fmt: skip
+                                      old.award if old else 0, outcome, award, notes))  # fmt: skip
     if problems:
         hidden = len(problems) - MAX_PROBLEMS_SHOWN
         raise WorkbookRejected(
@@ -265,7 +276,9 @@ def confirm_import(ctx: Context, actor: str, import_id: int) -> decisions.Decisi
     with ctx.transaction() as session:
         pending = _pending(session, ctx, actor, import_id)
         inputs = [
-            decisions.DecisionInput(c["idea_id"], c["new_outcome"], c["new_award"])
+            decisions.DecisionInput(
+                c["idea_id"], c["new_outcome"], c["new_award"], c.get("new_notes")
+            )
             for c in pending.changes
         ]
         result = decisions.record_in(

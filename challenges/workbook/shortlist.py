@@ -1,4 +1,8 @@
-"""The Shortlist sheet: ranking, recommendation, and the columns the fund panel fills in."""
+"""The Shortlist sheet: ranking, recommendation, and the columns the fund panel fills in.
+
+Printed, its first page holds what the panel decides with (rank, idea, team, request,
+votes, score, recommendation, and the Decision, Award £ and Notes columns); the scoring
+detail follows on the next pages, each starting with the rank, id and idea again."""
 
 from collections.abc import Callable
 
@@ -9,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from challenges.errors import Problem
 from challenges.funding import Recommendation
 from challenges.ranking import IdeaRank
-from challenges.workbook.build import Column, _sheet, team_names
+from challenges.workbook.build import Column, _sheet, append, team_names
 from challenges.workbook.cells import MONEY, SCORE, TOTAL_MONEY, TOTAL_TEXT, WRAP, cell, formula
 from challenges.workbook.data import WorkbookData
 from storage.enums import Outcome
@@ -25,16 +29,25 @@ AWARD = "Award £"
 NOTES = "Notes"
 
 
+REPEATED = 3  # Rank, Idea id, Idea: printed again at the left of every page
+
+
 def columns(data: WorkbookData) -> list[Column]:
-    cols = [Column("Rank", 7), Column(IDEA_ID, 8), Column("Idea", 36, WRAP), Column("Team", 26, WRAP),
-            Column("Requested £", 13, MONEY), Column("Votes", 8)]  # fmt: skip
-    cols += [Column(f"Mean: {k.name}", 13, SCORE) for k in data.criteria]
-    cols += [
-        Column("Weighted score", 11, SCORE), Column("Normalised score", 11, SCORE), Column("Scored by", 9),
-        Column("Disagreement", 22, WRAP), Column("Recommended", 12), Column("Recommended £", 14, MONEY),
-        Column("Why", 44, WRAP), Column(DECISION, 13), Column(AWARD, 12, MONEY), Column(NOTES, 40, WRAP),
+    return key_columns() + [
+        Column("Normalised score", 11, SCORE),
+        *[Column(f"Mean: {k.name}", 13, SCORE) for k in data.criteria],
+        Column("Scored by", 9), Column("Disagreement", 18, WRAP), Column("Why", 40, WRAP),
     ]  # fmt: skip
-    return cols
+
+
+def key_columns() -> list[Column]:
+    """What the first printed page holds."""
+    return [
+        Column("Rank", 7), Column(IDEA_ID, 8), Column("Idea", 28, WRAP), Column("Team", 18, WRAP),
+        Column("Requested £", 13, MONEY), Column("Votes", 7), Column("Weighted score", 11, SCORE),
+        Column("Recommended", 14), Column("Recommended £", 15, MONEY), Column(DECISION, 11),
+        Column(AWARD, 11, MONEY), Column(NOTES, 30, WRAP),
+    ]  # fmt: skip
 
 
 def header(data: WorkbookData) -> list[str]:
@@ -50,7 +63,8 @@ def write_shortlist(
 ) -> None:
     """The sheet; `words` words the recommendation's reasons (the adapter's catalogue)."""
     cols = columns(data)
-    ws = _sheet(wb, "Shortlist", cols, len(ranks), freeze="D2")
+    ws = _sheet(wb, "Shortlist", cols, len(ranks), freeze="D2", repeat=REPEATED,
+                first_page=len(key_columns()))  # fmt: skip
     titles = [c.title for c in cols]
     decision_col = get_column_letter(titles.index(DECISION) + 1)
     award_col = get_column_letter(titles.index(AWARD) + 1)
@@ -73,23 +87,21 @@ def write_shortlist(
     entries = {e.idea_id: e for e in recommendation.entries}
     decided = {r.idea.id: r.decision for r in data.ideas}
     anonymous = {r.idea.id: r.idea.anonymous for r in data.ideas}
-    styles = [c.style for c in cols]
-    for r in ranks:
+    for index, r in enumerate(ranks, start=2):
         entry = entries.get(r.idea_id)
         decision = decided.get(r.idea_id)
         row = [
             r.rank, r.idea_id, r.title, team_names(data, r.team, anonymous.get(r.idea_id, False)),
-            r.funding_requested, r.votes, *r.means, r.weighted, r.normalised, r.scorers,
-            ", ".join(r.disagreement_criteria) if r.disagreement else "",
+            r.funding_requested, r.votes, r.weighted,
             ("yes" if entry.fund else "no") if entry else None, entry.award if entry and entry.fund else None,
-            words(entry.reason) if entry else None,
             DECISION_LABELS.get(decision.outcome) if decision else None,
             decision.award if decision and decision.outcome == Outcome.FUND else None,
-            decision.notes if decision else None,
+            (decision.notes or None) if decision else None,
+            r.normalised, *r.means, r.scorers,
+            ", ".join(r.disagreement_criteria) if r.disagreement else "",
+            words(entry.reason) if entry else None,
         ]  # fmt: skip
-        ws.append(
-            [cell(ws, v, s) if v is not None else None for v, s in zip(row, styles, strict=True)]
-        )
+        append(ws, cols, row, index)
 
     # Totals with live formulas: what the panel awards, against the pot.
     pot = data.challenge.fund_pot

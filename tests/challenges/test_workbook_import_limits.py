@@ -8,9 +8,11 @@ zlib's buffers are Python objects).
 
 import itertools
 import json
+import os
 import random
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -114,10 +116,11 @@ def hostile_cases(ctx, folder: Path) -> list[Case]:
 
 
 def import_in_child(database_url: str, cases: list[Case]) -> list[dict]:
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, database_url, json.dumps([asdict(c) for c in cases])],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as cwd:  # nothing read from the repository's folder
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, database_url, json.dumps([asdict(c) for c in cases])],
+            cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines()]
 

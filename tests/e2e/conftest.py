@@ -1,5 +1,6 @@
 """A running Lair (waitress, real Bolt app) against the fake Slack Web API, per test."""
 
+import os
 import threading
 from dataclasses import dataclass
 
@@ -13,6 +14,14 @@ from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
 SECRET = "test-signing-secret"
+
+
+def injected_delays() -> dict[str, float]:
+    """Delays the fake Slack adds to its replies, from LAIR_TEST_SLACK_DELAY
+    ("chat.postMessage=0.3,views.open=0.1"): to show a test holds when Slack is slow."""
+    spec = os.environ.get("LAIR_TEST_SLACK_DELAY", "")
+    pairs = (item.split("=", 1) for item in spec.split(",") if item.strip())
+    return {method.strip(): float(seconds) for method, seconds in pairs}
 
 
 @dataclass
@@ -37,7 +46,7 @@ def start_lair(
     """A running Lair against `slack` (a new fake Slack if None); `settings` override the
     defaults (one workspace: the fake's default bot token); `clock` (default: the system's)
     is the time the app lives in."""
-    slack = slack or FakeSlack().start()
+    slack = slack or FakeSlack(delays=injected_delays()).start()
     defaults = dict(slack_bot_token="xoxb-test-token", slack_signing_secret=SECRET,
                     slack_api_url=slack.url, database_url=database_url,
                     lair_coordinators=COORDINATOR)  # fmt: skip

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import tempfile
 
 import pytest
 from openpyxl import load_workbook
@@ -16,7 +17,7 @@ from storage.migrate import upgrade
 from storage.models import AuditEvent, Decision
 from tests.challenges.test_workbook import edited
 from tests.conftest import COORDINATOR, TEAM_ID
-from tests.e2e.test_process import ROOT, clean_env
+from tests.e2e.test_process import clean_env
 from tests.e2e.test_workbook_flow import decided_round
 
 
@@ -31,8 +32,10 @@ def migrated(database_url, clock):
 
 
 def lair(database_url, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=clean_env(DATABASE_URL=database_url),
-                          input=stdin, capture_output=True, text=True, timeout=120)  # fmt: skip
+    """`lair ARGS` in an empty directory (no developer's .env is read)."""
+    with tempfile.TemporaryDirectory() as cwd:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean_env(DATABASE_URL=database_url),
+                              input=stdin, capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
 def test_export_and_import_from_the_command_line(migrated, tmp_path):

@@ -36,9 +36,10 @@ def test_demo_runs_a_round_in_under_a_minute(tmp_path):
         "Audit",
         "Learning",
     ]
+    header = [c.value for c in wb["Shortlist"][1]]
     shortlist = list(wb["Shortlist"].iter_rows(min_row=2, max_row=6, values_only=True))
     assert len(shortlist) == 5 and all(row[1] for row in shortlist)
-    decisions = [row[-3] for row in shortlist]
+    decisions = [row[header.index("Decision")] for row in shortlist]
     assert "fund" in decisions and "don't fund" in decisions  # the pot cannot fund them all
     learned = list(wb["Learning"].iter_rows(min_row=2, values_only=True))
     assert sorted(row[3] for row in learned) == ["changed course", "on track", "stopped"]

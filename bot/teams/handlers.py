@@ -99,7 +99,9 @@ def on_added(turn: Turn) -> list[Reply]:
     Teams announces one install twice (installationUpdate and conversationUpdate): the
     greeting goes once a day per chat."""
     day = turn.ctx.now().date().isoformat()
-    if turn.personal and requests.first_time(turn.ctx, f"teams:welcome:{turn.conversation_id}:{day}"):
+    if turn.personal and requests.first_time(
+        turn.ctx, f"teams:welcome:{turn.conversation_id}:{day}"
+    ):
         return [Reply(commands.welcome(turn))]
     return []
 

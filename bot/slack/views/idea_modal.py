@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import INPUT, Block, Callback
 from bot.slack.views.inputs import tick_box
-from bot.slack.views.text import clip, escape
+from bot.slack.views.text import OPTION, clip, fit, plain
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
 from challenges.money import format_pounds
 from storage.models import Challenge, Idea
@@ -58,7 +58,7 @@ def idea_modal(
     blocks = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"*{escape(challenge.title)}*\n{escape(clip(challenge.brief, 600))}"
+                text=f"*{fit(challenge.title, 1000)}*\n{fit(challenge.brief, 600)}"
             )
         ),
         _text_input(Block.TITLE, "Title", max_length=TITLE_MAX, initial=values.get("title"),
@@ -82,7 +82,7 @@ def idea_modal(
                     max_length=500, placeholder="Other teams or organisations involved"),
     ]  # fmt: skip
     if challenge.themes:
-        options = [Option(value=clip(t, 75), text=clip(t, 75)) for t in challenge.themes]
+        options = [Option(value=clip(t, 75), text=plain(t, OPTION)) for t in challenge.themes]
         initial = next((o for o in options if o.value == values.get("theme")), None)
         blocks.append(
             InputBlock(
@@ -126,7 +126,7 @@ def idea_modal(
 
 def challenge_picker_modal(challenges: list[Challenge], *, prefill: dict | None = None) -> View:
     """Asks which challenge the idea is for, when several are taking ideas."""
-    options = [Option(value=str(c.id), text=clip(f"{c.title}", 75)) for c in challenges[:100]]
+    options = [Option(value=str(c.id), text=plain(c.title, OPTION)) for c in challenges[:100]]
     return View(
         type="modal",
         callback_id=Callback.IDEA_PICK_CHALLENGE.value,

@@ -6,21 +6,20 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, SectionBlock
 
 from bot.slack.views.cards import submit_button
-from bot.slack.views.text import channel, clip, escape, when
+from bot.slack.views.text import capped_lines, channel, clip_mrkdwn, escape, fit, when
 from challenges.money import format_pounds
 from challenges.stages import Stage
 from storage.models import Challenge, Idea
 
 
 def _ideas(ideas: Sequence[Idea], limit: int = 20) -> str:
-    lines = [f"• *{escape(clip(i.title, 100))}* (#{i.id})" for i in ideas[:limit]]
-    if len(ideas) > limit:
-        lines.append(f"…and {len(ideas) - limit} more.")
-    return "\n".join(lines)
+    """Up to `limit` ideas, one a line, within a section's text."""
+    lines = [f"• *{fit(i.title, 500)}* (#{i.id})" for i in ideas]
+    return capped_lines(None, lines[:limit], limit=2900, more=len(ideas) - limit)
 
 
 def _plain(line: str) -> str:
-    return clip(line.replace("*", ""), 300)
+    return clip_mrkdwn(line.replace("*", ""), 300)
 
 
 def reminder(

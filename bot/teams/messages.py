@@ -50,6 +50,8 @@ def render_facts(facts: object, names: views.Names = str) -> MessageActivityInpu
             return views.author_notice(facts)
         case notices.LearningDue():
             return views.learning_due(facts)
+        case notices.Unsendable():
+            return views.unsendable_report(facts)
         case scoring.PanelCard():
             return views.panel_parent(facts, names)
         case decisions.Results():

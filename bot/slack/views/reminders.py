@@ -8,6 +8,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, Sec
 from bot.slack.views.cards import submit_button
 from bot.slack.views.text import capped_lines, channel, clip_mrkdwn, escape, fit, when
 from challenges.money import format_pounds
+from challenges.notices import Unsendable
+from challenges.outbox import MessageKind
 from challenges.stages import Stage
 from storage.models import Challenge, Idea
 
@@ -86,4 +88,28 @@ def learning_update(idea: Idea, challenge: Challenge, award: int) -> tuple[str, 
         f"{channel(challenge.channel_id)}: what you tried, what worked, what didn't, and what's "
         "next. Ideas that didn't work teach the next round as much as the ones that did."
     )
+    return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]
+
+
+WHAT = {
+    MessageKind.IDEA_CARD: "the card of an idea",
+    MessageKind.CARD_UPDATE: "an update to an idea's card",
+    MessageKind.STAGE_ANNOUNCEMENT: "a stage announcement",
+    MessageKind.PANEL_PARENT: "an idea's message in the panel channel",
+    MessageKind.RESULTS: "the results announcement",
+    MessageKind.OUTCOME: "an author's outcome message",
+}
+
+
+def unsendable_report(report: Unsendable) -> tuple[str, list[Block]]:
+    """A DM to the challenge's coordinator: a message Slack will never accept was dropped."""
+    what = WHAT.get(report.kind, "a message")
+    if report.idea is not None:
+        what += f" (*{fit(report.idea.title, 500)}*, #{report.idea.id})"
+    line = (
+        f"⚠️ Lair could not post {what} for *{fit(report.challenge.title, 750)}*: Slack refused "
+        f"it ({fit(report.error, 300)}). It was left out; the messages after it were sent."
+    )
+    if report.idea is not None:
+        line += " Its author can shorten the idea with `/idea mine` → Edit."
     return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]

@@ -18,7 +18,7 @@ from challenges.errors import (
 )
 from challenges.stages import Stage
 from challenges.transitions import advance
-from storage.models import AuditEvent, Ballot, OutboxMessage, Vote
+from storage.models import AuditEvent, Ballot, OutboxMessage, ProcessedRequest, Vote
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 
@@ -137,6 +137,22 @@ def test_a_double_click_has_no_second_effect(ctx, clock):
     voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id)
     assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[2].id).changed
     assert vote_rows(ctx) == 2
+
+
+def test_nothing_remembers_which_idea_a_person_clicked_once_the_vote_is_gone(ctx, clock):
+    """Issue 14, item 4: the double-click marker named the idea and the voter
+    (`vote-click:<idea>:<voter>`) and was kept two days after the vote was taken back."""
+    _, made = voting_round(ctx)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    later(clock)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)  # taken back
+    clock.advance(seconds=1)  # still inside the double-click window
+    assert vote_rows(ctx) == 0
+    with ctx.db.transaction() as s:
+        keys = s.exec(select(ProcessedRequest.key)).all()
+    assert not [k for k in keys if str(made[0].id) in k.split(":") or "UVOTER" in k], keys
+    # …and the marker still stops the double click from re-casting the vote.
+    assert not voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id).changed
 
 
 def test_clicks_outside_the_voting_stage_are_refused(ctx, clock):

@@ -20,3 +20,5 @@ class Code(StrEnum):
     # Things that are not there (or are another workspace's: told the same)
     NO_SUCH_CHALLENGE = "no_such_challenge"
     NO_SUCH_IDEA = "no_such_idea"
+    # Hardening (issue 14)
+    TEAM_LOCKED = "team_locked"  # an idea's team, once voting has started (params: title)

@@ -17,4 +17,10 @@ CATALOGUE: dict[Code, str] = {
         "their numbers."
     ),
     Code.NO_SUCH_IDEA: "There is no idea {idea_id}. [[idea mine]] lists your ideas.",
+    # Hardening (issue 14)
+    Code.TEAM_LOCKED: (
+        "The team of *{title}* can no longer change: voting has started, and a change could "
+        "reveal or take away a colleague's vote. Leave the team as it was; you can still edit "
+        "everything else, and name colleagues in the proposal."
+    ),
 }

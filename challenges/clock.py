@@ -14,7 +14,7 @@ def system_clock() -> datetime:
 def valid_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ValueError(f"“{name}” is not a time zone. Use a name like Europe/London.") from None
     if name not in available_timezones() and name != "UTC":
         raise ValueError(f"“{name}” is not a time zone. Use a name like Europe/London.")

@@ -22,3 +22,5 @@ class Code(StrEnum):
     NO_SUCH_IDEA = "no_such_idea"
     # Hardening (issue 14)
     TEAM_LOCKED = "team_locked"  # an idea's team, once voting has started (params: title)
+    AMOUNT_TOO_LARGE = "amount_too_large"  # a sum of money (params: label, most)
+    TEXT_NOT_STORABLE = "text_not_storable"  # text with a NUL character (params: label)

@@ -59,6 +59,24 @@ class LairError(Exception):
         return f"{self.code.value}({facts})"
 
 
+class ProblemValue(ValueError):
+    """A Problem raised where only a ValueError may go (a pydantic validator, a parser): the
+    form's InvalidInput keeps its code (challenges.inputs.invalid_input)."""
+
+    def __init__(self, code: Code, **params: Any):
+        super().__init__(code.value)
+        self.problem = Problem(code, params)
+
+
+def no_nul(text: str, *, label: str, field: str | None = None) -> str:
+    """`text`, unless it holds a NUL character, which PostgreSQL cannot store in text."""
+    if "\x00" in text:
+        if field is not None:
+            raise InvalidInput({field: Problem(Code.TEXT_NOT_STORABLE, {"label": label})})
+        raise ProblemValue(Code.TEXT_NOT_STORABLE, label=label)
+    return text
+
+
 class InvalidInput(LairError):
     """One or more inputs are wrong; `errors` maps field name to its Problem."""
 

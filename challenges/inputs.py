@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from challenges.clock import valid_timezone
-from challenges.errors import InvalidInput
+from challenges.errors import InvalidInput, Problem, ProblemValue, no_nul
 from challenges.money import parse_pounds
 
 TITLE_MAX = 100
@@ -26,7 +26,7 @@ DEFAULT_CRITERIA: tuple[tuple[str, float], ...] = (
 
 
 def _text(value: Any, *, label: str, required: bool, limit: int) -> str:
-    text = "" if value is None else str(value).strip()
+    text = no_nul("" if value is None else str(value).strip(), label=label)
     if required and not text:
         raise ValueError(f"Give the {label}.")
     if len(text) > limit:
@@ -49,9 +49,12 @@ class _Input(BaseModel):
 
 
 def invalid_input(exc: ValidationError) -> InvalidInput:
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem | str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "__root__"
+        if isinstance(coded := (err.get("ctx") or {}).get("error"), ProblemValue):
+            errors.setdefault(field, coded.problem)
+            continue
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] in ("int_parsing", "int_type", "float_parsing"):
             message = "Enter a whole number." if "int" in err["type"] else "Enter a number."

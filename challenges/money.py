@@ -2,7 +2,13 @@
 
 import re
 
+from challenges.codes import Code
+from challenges.errors import ProblemValue
+
 _POUNDS = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.00?)?$")
+# The most a sum of money may be: within PostgreSQL's integer columns (2,147,483,647) and
+# far beyond any council's innovation fund.
+MONEY_MAX = 1_000_000_000
 
 
 def parse_pounds(text: str | int | None, *, field: str = "amount") -> int:
@@ -25,9 +31,14 @@ def parse_pounds(text: str | int | None, *, field: str = "amount") -> int:
             if re.match(r"^£?\d[\d,]*\.\d+$", cleaned):
                 raise ValueError(f"Enter the {field} in whole pounds, without pence.")
             raise ValueError(f"“{text}” is not a sum of money. Enter whole pounds, like £1,500.")
-        value = int(match.group(1).replace(",", ""))
+        digits = match.group(1).replace(",", "").lstrip("0")
+        if len(digits) > len(str(MONEY_MAX)):  # (int() refuses over 4,300 digits)
+            raise ProblemValue(Code.AMOUNT_TOO_LARGE, label=field, most=MONEY_MAX)
+        value = int(digits or "0")
     if value < 0:
         raise ValueError(f"The {field} cannot be negative.")
+    if value > MONEY_MAX:
+        raise ProblemValue(Code.AMOUNT_TOO_LARGE, label=field, most=MONEY_MAX)
     return value
 
 

@@ -43,7 +43,9 @@ def _scheduled():
 
 def scheduled_ids(ctx: Context) -> list[int]:
     with ctx.transaction() as session:
-        return list(session.exec(_scheduled().with_only_columns(Challenge.id).order_by(Challenge.id)))
+        return list(
+            session.exec(_scheduled().with_only_columns(Challenge.id).order_by(Challenge.id))
+        )
 
 
 def run_due(ctx: Context, challenge_id: int) -> Done:

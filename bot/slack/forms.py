@@ -165,7 +165,7 @@ def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], b
             try:
                 award = parse_pounds(v.get(award_block(idea_id)), field="award")
             except ValueError as exc:
-                errors[award_block(idea_id)] = str(exc)
+                errors[award_block(idea_id)] = getattr(exc, "problem", None) or str(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome or "", award=award))
     if errors:
         raise InvalidInput(errors)

@@ -23,4 +23,9 @@ CATALOGUE: dict[Code, str] = {
         "reveal or take away a colleague's vote. Leave the team as it was; you can still edit "
         "everything else, and name colleagues in the proposal."
     ),
+    Code.AMOUNT_TOO_LARGE: "The {label} can be at most £{most:,}. Enter a smaller sum.",
+    Code.TEXT_NOT_STORABLE: (
+        "The {label} contains an invisible NUL character (it can come with copied text), "
+        "which Lair cannot keep. Type that part again, or paste it as plain text."
+    ),
 }

@@ -142,7 +142,7 @@ def _inputs(data: dict[str, Any], form: DecisionForm, page: int) -> list[Decisio
             try:
                 award = parse_pounds(data.get(f"award.{idea_id}"), field="award")
             except ValueError as exc:
-                errors[f"award.{idea_id}"] = str(exc)
+                errors[f"award.{idea_id}"] = getattr(exc, "problem", None) or str(exc)
         inputs.append(DecisionInput(idea_id=idea_id, outcome=outcome, award=award))
     if errors:
         raise InvalidInput(errors)

@@ -246,7 +246,7 @@ def fill(view: dict, values: dict[str, Any]) -> dict:
         element = block["element"]
         kind = element["type"]
         block_id = block["block_id"]
-        value = values.get(block_id, _initial(element))
+        value = values.get(block_id, initial(element))
         entry: dict[str, Any] = {"type": kind}
         if kind == "plain_text_input":
             entry["value"] = None if value is None else str(value)
@@ -277,7 +277,8 @@ def fill(view: dict, values: dict[str, Any]) -> dict:
     return state
 
 
-def _initial(element: dict) -> Any:
+def initial(element: dict) -> Any:
+    """The value an input starts with (None if it has none)."""
     for key in (
         "initial_value",
         "initial_date",

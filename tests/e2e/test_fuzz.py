@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.sandbox.slack_api import block_kit_error
+from bot.sandbox.slack_requests import initial
 from bot.slack.ids import Action
 from challenges import ideas, setup
 from challenges.stages import Stage
@@ -133,13 +134,8 @@ TYPICAL = {"title": "Bin sensors", "problem": "Crews cannot see bins.", "proposa
 def typical(block: dict):
     """A correct value for the input: its initial value, a typical answer, or its first option."""
     element = block["element"]
-    for key in ("initial_value", "initial_date", "initial_time", "initial_conversation"):
-        if key in element:
-            return element[key]
-    if "initial_option" in element:
-        return element["initial_option"]["value"]
-    if "initial_options" in element:
-        return [o["value"] for o in element["initial_options"]]
+    if (found := initial(element)) is not None:
+        return found
     if block["block_id"] in TYPICAL:
         return TYPICAL[block["block_id"]]
     if element["type"] == "static_select" and element.get("options"):

@@ -61,7 +61,9 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
     if clock:
         from bot.clock import Clock
 
-        the_clock = Clock(runtime.ctx, kick=runtime.worker.kick)
+        the_clock = Clock(
+            runtime.ctx, kick=runtime.worker.kick, retention_days=settings.lair_retention_days
+        )
         if not (web or teams):  # a clock-only process sends only while it is the active clock
             runtime.worker.active = the_clock.is_leader
         the_clock.start()
@@ -148,7 +150,13 @@ def parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="where to write it (default: a name in this folder)"
     )
     demo = sub.add_parser(
-        "demo", help="run a whole round locally with a built-in fake Slack (no workspace needed)"
+        "demo",
+        help="run a whole round locally with a built-in fake Slack or Teams (no workspace needed)",
+    )
+    demo.add_argument(
+        "--teams",
+        action="store_true",
+        help="play the round in Microsoft Teams (a fake Bot Connector) instead of Slack",
     )
     demo.add_argument(
         "-o",
@@ -161,6 +169,19 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help="the .xlsx file")
     imp.add_argument("--challenge", type=int, help="refuse the file unless it is this challenge's")
     imp.add_argument("--yes", action="store_true", help="record without asking")
+    person = sub.add_parser("person", help="a person's data on request, or their erasure (UK GDPR)")
+    what = person.add_subparsers(dest="person_command", required=True)
+    pexport = what.add_parser("export", help="write everything Lair holds about one person")
+    pexport.add_argument("user", help="their Slack member id or Teams object id")
+    pexport.add_argument("-o", "--output", type=Path,
+                         help="the file: .xlsx for a workbook, otherwise JSON (default: a name in this folder)")  # fmt: skip
+    erase = what.add_parser("erase", help="replace a person everywhere by a pseudonym")
+    erase.add_argument("user", help="their Slack member id or Teams object id")
+    erase.add_argument("--yes", action="store_true", help="erase without asking")
+    for action in (pexport, erase):
+        action.add_argument(
+            "--workspace", help="the workspace's number or its Slack team / Teams tenant id"
+        )
     return p
 
 
@@ -168,9 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "demo":  # needs no settings: everything is local
         logging.basicConfig(level=logging.ERROR)
-        from bot.sandbox.demo import run_demo
+        if args.teams:
+            from bot.sandbox.teams_demo import run_teams_demo
 
-        run_demo(args.output)
+            run_teams_demo(args.output)
+        else:
+            from bot.sandbox.demo import run_demo
+
+            run_demo(args.output)
         return 0
     if args.command == "teams" and args.teams_command == "package":  # no settings but the app id
         from bot.cli_teams import package_command
@@ -198,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.cli_workbook import export_command
 
             return export_command(settings, args.challenge, args.output)
+        elif command == "person":
+            from bot.cli_person import person_command
+
+            return person_command(settings, args)
         elif command == "import-decisions":
             from bot.cli_workbook import import_command
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from challenges import lease, requests, schedule
+from challenges import lease, requests, retention, schedule
 from challenges.context import Context
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,14 @@ class Clock:
         holder: str | None = None,
         reconcile_seconds: float = 15.0,
         lease_seconds: float = 60.0,
+        retention_days: int = retention.DEFAULT_DAYS,
     ):
         self.ctx = ctx
         self.kick = kick
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.reconcile_seconds = reconcile_seconds
         self.lease_seconds = lease_seconds
+        self.retention_days = retention_days
         self.leader = False
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -87,6 +89,7 @@ class Clock:
                 job.remove()
         for challenge_id, at in wakeups.items():
             self._schedule(challenge_id, at)
+        self._retain()
         self.kick()  # also sends what a previous clock left unsent
 
     def run_challenge(self, challenge_id: int) -> None:
@@ -133,6 +136,15 @@ class Clock:
             log.info("challenge %s: stages entered: %s; reminders queued: %d",
                      challenge_id, stages, done.reminders)  # fmt: skip
             self.kick()
+
+    def _retain(self) -> None:
+        """Reduce the records of rounds closed longer ago than the retention time (once each)."""
+        try:
+            for done in retention.apply_due(self.ctx, self.retention_days):
+                log.info("challenge %s: records reduced after %d days (%d votes kept as counts)",
+                         done.challenge_id, self.retention_days, done.votes)  # fmt: skip
+        except Exception:
+            log.exception("retention failed; the next reconcile retries")
 
     def _schedule(self, challenge_id: int, at: datetime) -> None:
         job_id = f"{_JOB}{challenge_id}"

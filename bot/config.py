@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from challenges.clock import valid_timezone
@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     port: int = 3000
     lair_timezone: str = "Europe/London"
     lair_coordinators: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Days after a round closes before its votes lose their voters (challenges/retention.py).
+    lair_retention_days: int = Field(default=365, ge=1, le=36_500)
 
     @field_validator("lair_coordinators", mode="before")
     @classmethod

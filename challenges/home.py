@@ -7,13 +7,16 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import scope
+from challenges import learning_overview, scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, ideas_of
 from challenges.roles import is_coordinator
 from challenges.setup import ChallengeNumbers, numbers
 from challenges.stages import Stage
 from storage.models import Challenge, Conflict, Decision, Idea, PanelMember, Scorecard, Vote
+
+LEARNING_ROUNDS = 6  # the coordinator's learning summary: the newest rounds after their award
+RECENTLY_LEARNED = 5
 
 _DEADLINE = {
     Stage.DRAFT: ("opens", "opens_at"),
@@ -51,6 +54,10 @@ class Home:
     outcomes: dict[int, Decision] = field(default_factory=dict)
     to_score: list[ToScore] = field(default_factory=list)
     coordinator: list[CoordinatorView] | None = None
+    # Coordinators: each announced round's learning updates received, due and overdue.
+    learning_rounds: list[learning_overview.RoundCounts] = field(default_factory=list)
+    # Everyone: the latest learning updates across rounds.
+    recently_learned: list[learning_overview.Recent] = field(default_factory=list)
 
 
 def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
@@ -129,8 +136,16 @@ def home_for(ctx: Context, user_id: str) -> Home:
             if idea_ids
             else {}
         )
-        coordinator = None
+        coordinator, rounds = None, []
         if is_coordinator(session, ctx, user_id):
+            after_award = session.exec(
+                select(Challenge)
+                .where(Challenge.stage.in_([Stage.DECIDED.value, Stage.CLOSED.value]),
+                       scope.visible(session))
+                .order_by(Challenge.id.desc())
+                .limit(LEARNING_ROUNDS)
+            ).all()  # fmt: skip
+            rounds = learning_overview.round_counts(session, list(after_award), ctx.now())
             everything = session.exec(
                 select(Challenge)
                 .where(Challenge.stage != Stage.CLOSED.value, scope.visible(session))
@@ -138,5 +153,6 @@ def home_for(ctx: Context, user_id: str) -> Home:
             ).all()
             coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in everything]
         return Home(
-            user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator
-        )
+            user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator,
+            rounds, learning_overview.recently_learned(session, limit=RECENTLY_LEARNED),
+        )  # fmt: skip

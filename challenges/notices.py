@@ -5,18 +5,18 @@ then skips it. Every platform's adapter words these facts its own way.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
 
-from challenges import decisions, ideas, reminders, scoring, setup, timeline
+from challenges import decisions, ideas, learning, reminders, scoring, setup, timeline
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from challenges.stages import Stage
 from storage.enums import IdeaStatus, Outcome
-from storage.models import Challenge, Decision, Idea, Scorecard, Vote
+from storage.models import Challenge, Decision, Idea, LearningUpdate, Scorecard, Vote
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class LearningDue:
     idea: Idea
     challenge: Challenge
     award: int
+    day: date | None = None  # the learning date (older messages may not name it)
 
 
 @dataclass(frozen=True)
@@ -148,17 +149,26 @@ def author_notice(ctx: Context, challenge_id: int, author: str) -> AuthorNotice 
     return AuthorNotice(challenge, list(theirs)) if theirs else None
 
 
-def learning_due(ctx: Context, idea_id: int) -> LearningDue | None:
+def learning_due(ctx: Context, idea_id: int, day: date | None = None) -> LearningDue | None:
     view = ideas.load(ctx, idea_id)
     with ctx.transaction() as session:
         decision = session.get(Decision, view.idea.id)
+        answered = day is not None and session.exec(
+            select(LearningUpdate.id).where(LearningUpdate.idea_id == idea_id,
+                                            LearningUpdate.due_date == day)
+        ).first()  # fmt: skip
     if (
         decision is None
         or decision.outcome != Outcome.FUND
         or view.idea.status == IdeaStatus.WITHDRAWN
+        or answered  # the team shared its update early
     ):
         return None  # no longer funded: nothing to report on
-    return LearningDue(view.idea, view.challenge, decision.award)
+    return LearningDue(view.idea, view.challenge, decision.award, day)
+
+
+def _day(payload: dict[str, Any]) -> date | None:
+    return date.fromisoformat(payload["date"]) if payload.get("date") else None
 
 
 def facts(ctx: Context, kind: MessageKind, payload: dict[str, Any]) -> object | None:
@@ -181,7 +191,12 @@ def facts(ctx: Context, kind: MessageKind, payload: dict[str, Any]) -> object | 
         case MessageKind.OUTCOME:
             return decisions.outcome(ctx, payload["idea_id"])
         case MessageKind.LEARNING_UPDATE:
-            return learning_due(ctx, payload["idea_id"])
+            return learning_due(ctx, payload["idea_id"], _day(payload))
+        case MessageKind.LEARNING_NUDGE:
+            return learning.nudge_facts(ctx, payload["idea_id"], _day(payload),
+                                        by_coordinator=payload.get("by") == "coordinator")  # fmt: skip
+        case MessageKind.LEARNING_CARD:
+            return learning.card(ctx, payload["idea_id"], _day(payload))
         case MessageKind.UNSENDABLE:
             return unsendable(ctx, payload)
     raise ValueError(f"no facts for outbox messages of kind {kind}")

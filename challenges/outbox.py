@@ -26,6 +26,8 @@ class MessageKind(StrEnum):
     IDEA_CARD = "idea_card"
     REMINDER = "reminder"
     LEARNING_UPDATE = "learning_update"  # to a funded team member: time to share what was learned
+    LEARNING_NUDGE = "learning_nudge"  # … again, the update still awaited (payload: idea_id, date)
+    LEARNING_CARD = "learning_card"  # a shared update, in the challenge channel (idea_id, date)
     PANEL_PARENT = "panel_parent"
     PANEL_NUDGE = "panel_nudge"  # to a panel member who has ideas left to score
     AUTHOR_NOTICE = "author_notice"  # to an author about their ideas at a stage change

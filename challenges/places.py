@@ -78,6 +78,19 @@ def find(session: Session, key: str) -> Ref | None:
     return ref_of(row)
 
 
+def known(session: Session, key: str) -> bool:
+    """Whether the message `key` is posted, or on its way (a thread under it will be sent)."""
+    if find(session, key) is not None:
+        return True
+    return session.exec(
+        select(OutboxMessage.id).where(OutboxMessage.save_as == key,
+                                       OutboxMessage.status.in_(_UNSENT))
+    ).first() is not None  # fmt: skip
+
+
+_UNSENT = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value, OutboxStatus.UNSURE.value]
+
+
 def place(ctx: Context, key: str) -> Place:
     """Where the message `key` is, and whether one is still on its way."""
     with ctx.transaction() as session:

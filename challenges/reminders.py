@@ -14,7 +14,17 @@ from sqlmodel import Session, select
 
 from challenges import audit, outbox, timeline
 from challenges.stages import Stage
-from storage.models import Challenge, Conflict, Decision, Idea, IdeaMember, PanelMember, Scorecard
+from storage.models import (
+    Challenge,
+    Conflict,
+    Decision,
+    Idea,
+    IdeaMember,
+    LearningUpdate,
+    OutboxMessage,
+    PanelMember,
+    Scorecard,
+)
 
 
 def reminder_key(challenge_id: int, stage: Stage) -> str:
@@ -70,10 +80,39 @@ def learning_key(idea_id: int, day, user: str) -> str:
     return f"idea:{idea_id}:learning:{day}:{user}"
 
 
+def second_key(idea_id: int, day, user: str) -> str:
+    return f"{learning_key(idea_id, day, user)}:again"
+
+
+def _second_nudge(session: Session, challenge: Challenge, idea_id: int, day, user: str,
+                  now: datetime) -> bool:  # fmt: skip
+    """Remind a team member once more when their team has not shared the update a week after
+    their first reminder (measured from when it was queued, so a clock that was down does
+    not send both at once)."""
+    answered = session.exec(
+        select(LearningUpdate.id).where(LearningUpdate.idea_id == idea_id, LearningUpdate.due_date == day)
+    ).first()  # fmt: skip
+    if answered is not None:
+        return False
+    first = session.exec(
+        select(OutboxMessage.created_at).where(OutboxMessage.dedupe_key == learning_key(idea_id, day, user))
+    ).first()  # fmt: skip
+    if first is None or first + timeline.LEARNING_OVERDUE_AFTER > now:
+        return False
+    return outbox.enqueue(
+        session, key=second_key(idea_id, day, user), kind=outbox.MessageKind.LEARNING_NUDGE,
+        to=outbox.to_person(user), payload={"idea_id": idea_id, "date": day.isoformat()},
+        now=now, challenge=challenge,
+    )  # fmt: skip
+
+
 def enqueue_learning_updates(session: Session, challenge: Challenge, now: datetime) -> int:
     """DM every member of each funded team on each learning-update date that has come, once
-    (the dedupe key is per idea, date and person, so a clock that was down catches up)."""
-    due = [day for day, at in timeline.learning_moments(challenge) if at <= now]
+    (the dedupe key is per idea, date and person, so a clock that was down catches up); a
+    week later, once more to the members of a team that has not shared its update."""
+    moments = timeline.learning_moments(challenge)
+    due = [day for day, at in moments if at <= now]
+    overdue = [day for day, at in moments if at + timeline.LEARNING_OVERDUE_AFTER <= now]
     if not due:
         return 0
     funded = session.exec(
@@ -100,6 +139,9 @@ def enqueue_learning_updates(session: Session, challenge: Challenge, now: dateti
                     to=outbox.to_person(user), payload={"idea_id": idea_id, "date": day.isoformat()},
                     now=now, challenge=challenge,
                 )  # fmt: skip
+        for day in overdue:
+            for user in team:
+                queued += _second_nudge(session, challenge, idea_id, day, user, now)
     if queued:
         audit.record(
             session, actor="scheduler", action="reminder.queued", at=now, challenge_id=challenge.id,

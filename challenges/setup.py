@@ -218,7 +218,8 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
     return ChallengeNumbers(
         ideas=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status != "withdrawn")),
         withdrawn=count(select(func.count()).select_from(Idea).where(Idea.challenge_id == challenge_id, Idea.status == "withdrawn")),
-        voters=count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
+        voters=kept if (kept := session.get(Challenge, challenge_id).voters_kept) is not None
+        else count(select(func.count(func.distinct(Vote.voter_id))).where(Vote.challenge_id == challenge_id)),
         votes=count(select(func.count()).select_from(Vote).where(Vote.challenge_id == challenge_id)),
         panel_members=count(select(func.count()).select_from(PanelMember).where(PanelMember.challenge_id == challenge_id)),
         scorecards=count(select(func.count()).select_from(Scorecard).join(Idea, Idea.id == Scorecard.idea_id).where(Idea.challenge_id == challenge_id)),

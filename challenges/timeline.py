@@ -52,17 +52,29 @@ def reminder_due(challenge: Challenge, now: datetime) -> bool:
 LEARNING_REMINDER_AT = time(10, 0)
 
 
+# An unanswered learning date is overdue this long after its reminder; the team is then
+# reminded once more.
+LEARNING_OVERDUE_AFTER = timedelta(days=7)
+
+
+def learning_moment(challenge: Challenge, day: date) -> datetime:
+    """The UTC moment a learning-update date's reminders fall due."""
+    return local_to_utc(day, LEARNING_REMINDER_AT, challenge.timezone)
+
+
 def learning_moments(challenge: Challenge) -> list[tuple[date, datetime]]:
     """Each learning-update date with the UTC moment its reminders fall due; only once the
     round is closed (funding is final)."""
     if challenge.stage != Stage.CLOSED:
         return []
     days = [date.fromisoformat(d) for d in challenge.learning_update_dates or []]
-    return [(d, local_to_utc(d, LEARNING_REMINDER_AT, challenge.timezone)) for d in sorted(days)]
+    return [(d, learning_moment(challenge, d)) for d in sorted(days)]
 
 
 def next_wakeup(challenge: Challenge, now: datetime) -> datetime | None:
-    """The next moment after `now` at which the schedule has something to do for the challenge."""
-    learning = [at for _day, at in learning_moments(challenge)]
+    """The next moment after `now` at which the schedule has something to do for the challenge
+    (a learning date's second reminder included)."""
+    learning = [m for _day, at in learning_moments(challenge)
+                for m in (at, at + LEARNING_OVERDUE_AFTER)]  # fmt: skip
     moments = [m for m in (ends_at(challenge), reminder_at(challenge), *learning) if m and m > now]
     return min(moments, default=None)

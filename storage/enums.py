@@ -32,6 +32,14 @@ class Outcome(StrEnum):
     DEFER = "defer"
 
 
+class LearningStatus(StrEnum):
+    """Where a funded idea stands in a learning update. Stopping early is a valid outcome."""
+
+    ON_TRACK = "on_track"
+    CHANGED_COURSE = "changed_course"
+    STOPPED = "stopped"
+
+
 class ImportStatus(StrEnum):
     PENDING = "pending"
     APPLIED = "applied"

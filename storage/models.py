@@ -3,7 +3,7 @@
 Money is whole pounds (int). Times are UTC (see `UTCDateTime`).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
@@ -79,6 +79,10 @@ class Challenge(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     stage_changed_at: datetime = _created()
+    # Retention (challenges/retention.py): when the round's votes lost their voters, and how
+    # many people had voted (the votes can no longer tell).
+    records_reduced_at: datetime | None = _ts(nullable=True)
+    voters_kept: int | None = None
 
 
 class Criterion(SQLModel, table=True):
@@ -209,6 +213,33 @@ class Decision(SQLModel, table=True):
     notes: str = Field(default="", max_length=1000)
     decided_by: str = Field(max_length=USER_ID)
     decided_at: datetime = _created()
+
+
+class LearningUpdate(SQLModel, table=True):
+    """A funded team's learning update for one of its challenge's learning dates: one per idea
+    and date, editable by the team for a while after it is first shared. Money in pence."""
+
+    __tablename__ = "learning_update"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "due_date", name="uq_learning_update"),
+        CheckConstraint("spent_pence >= 0", name="ck_learning_spent"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id", index=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    due_date: date
+    status: str = Field(max_length=16)  # storage.enums.LearningStatus
+    did: str = Field(default="", max_length=3000)
+    happened: str = Field(default="", max_length=3000)
+    learned: str = Field(default="", max_length=3000)
+    advice: str = Field(default="", max_length=3000)
+    spent_pence: int = 0
+    link: str | None = Field(default=None, max_length=1000)
+    written_by: str = Field(max_length=USER_ID)
+    updated_by: str = Field(max_length=USER_ID)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
 
 
 class AuditEvent(SQLModel, table=True):

@@ -11,6 +11,9 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 from bot.config import Settings
@@ -91,6 +94,23 @@ class Printer:
         return "\n".join([first, *("   " + line for line in rest)])
 
 
+class DemoClock:
+    """The demo's time: the real time, moved on when the story skips ahead (to a learning date)."""
+
+    def __init__(self):
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def move_to(self, moment: datetime) -> None:
+        self.offset = max(self.offset, moment - datetime.now(UTC))
+
+
+# The round's learning-update date: a month after the demo is run.
+LEARNING_DATE = date.today() + timedelta(days=30)
+
+
 def narrate(line: str) -> None:
     print(f"\n▶ {line}\n")
 
@@ -105,15 +125,28 @@ def run_demo(output: Path, *, quiet: bool = False) -> Path:
         settings = Settings(_env_file=None, slack_bot_token="xoxb-demo", slack_signing_secret=SECRET,
                             slack_api_url=slack.url, database_url=f"sqlite:///{tmp}/demo.db",
                             lair_coordinators=CORA)  # fmt: skip
-        runtime = build_runtime(settings, outbox_interval=0.1)
+        demo_clock = DemoClock()
+        runtime = build_runtime(settings, outbox_interval=0.1, clock=demo_clock)
         runtime.worker.start()
+
+        def travel(moment: datetime) -> None:
+            """Time passes: the real clock (bot/clock.py) does what is due by then."""
+            from bot.clock import Clock
+
+            demo_clock.move_to(moment)
+            clock = Clock(runtime.ctx, kick=runtime.worker.kick).start(paused=True)
+            try:
+                clock.reconcile()
+            finally:
+                clock.stop()
+
         server = make_server(runtime, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=serve_until_closed, args=(server,), daemon=True).start()
         send = SlackSender(
             f"http://127.0.0.1:{server.effective_port}/slack/events", SECRET, slack.response_url()
         )
         try:
-            _play(send, slack, output, narrate if not quiet else (lambda _l: None))
+            _play(send, slack, output, narrate if not quiet else (lambda _l: None), travel)
         finally:
             server.close()
             runtime.close()
@@ -170,7 +203,8 @@ def _posts(slack: FakeSlack, channel: str, prefix: str = "") -> list[dict]:
     ]
 
 
-def _play(send: SlackSender, slack: FakeSlack, output: Path, say) -> None:
+def _play(send: SlackSender, slack: FakeSlack, output: Path, say,
+          travel: Callable[[datetime], None]) -> None:  # fmt: skip
     say("Cora, a coordinator, creates a challenge with /challenge new.")
     opened = len(slack.calls_to("views.open"))
     send.command(CORA, "/challenge", "new", channel="CBINS00001")
@@ -179,7 +213,7 @@ def _play(send: SlackSender, slack: FakeSlack, output: Path, say) -> None:
         "title": "How might we cut missed bin collections?",
         "brief": "Missed bins are our top complaint. Pitch a small idea; the fund is £12,000.",
         "channel_id": "CBINS00001", "panel_channel_id": "CPANEL0001", "fund_pot": "£12,000", "max_award": "£5,000",
-        "panel": list(DRAGONS),
+        "panel": list(DRAGONS), "learning_update_dates": LEARNING_DATE.isoformat(),
     })  # fmt: skip
     _settle(slack)
 
@@ -274,9 +308,97 @@ def _play(send: SlackSender, slack: FakeSlack, output: Path, say) -> None:
     send.view_submission(CORA, form, {})
     _settle(slack)
 
+    _after_the_award(send, slack, say, travel)
+
     say("Cora exports the workbook for the fund panel: /challenge export 1.")
     send.command(CORA, "/challenge", "export 1")
     _wait(slack, "files.completeUploadExternal", 1)
     (upload,) = slack.uploaded()
     output.write_bytes(upload["content"])
     say(f"Done. The workbook is at {output.resolve()}")
+
+
+# --- after the award: sharing the learning (issue 12) ------------------------------------
+
+UPDATES = {  # what each funded team shares, by the idea's title
+    "Route app for agency drivers": ("stopped", "Tried a tablet app in four cabs for three weeks.",
+                                     "Drivers kept losing signal on the rural rounds.",
+                                     "Offline maps matter more than turn-by-turn; we stopped early.",
+                                     "Check mobile coverage on every round before you buy anything.", "£1,180.40"),
+    "Photo proof from the cab": ("on_track", "Added a photo button to the crews' existing app.",
+                                 "Disputes about missed bins now take minutes.",
+                                 "Crews use it when it is one tap; two taps and they don't.",
+                                 "Build on the app crews already have.", "£2,100"),
+    "Text residents the night before": ("changed_course", "Sent opt-in texts to 900 households.",
+                                        "Few signed up by text; many did by the bin-day web page.",
+                                        "Ask people where they already are: sign-up moved to the web page.",
+                                        "Put the sign-up where residents check bin days.", "£640"),
+}  # fmt: skip
+
+
+def _after_the_award(send: SlackSender, slack: FakeSlack, say,
+                     travel: Callable[[datetime], None]) -> None:  # fmt: skip
+    """The round closes; on its learning date each funded team is reminded, one shares its update
+    through the reminder's form (two more with /idea update), one stays silent; a week later
+    the silent team is reminded again and Cora's learning overview shows it overdue."""
+    from challenges.clock import local_to_utc
+
+    say("Cora closes the round: /challenge advance 1. Funded teams will share what they learn.")
+    send.command(CORA, "/challenge", "advance 1")
+    _settle(slack)
+
+    first = local_to_utc(LEARNING_DATE, clock_time(10, 0), "Europe/London")
+    say(
+        f"A month later, on the learning date ({LEARNING_DATE:%-d %B}), Lair reminds each funded team."
+    )
+    travel(first + timedelta(minutes=1))
+    _settle(slack)
+    reminders = {}  # idea title → (member, their reminder)
+    for user in STAFF:
+        for message in slack.posted(user):
+            if "learning update" in (message.get("text") or ""):
+                title = next((t for t in UPDATES if t in message["text"]), None)
+                reminders.setdefault(title, (user, message))
+    sharing = [t for t in UPDATES if t in reminders]
+    if not sharing:
+        raise LookupError("no learning reminder reached a funded team")
+
+    title = sharing[0]
+    user, reminder = reminders[title]
+    say(
+        f"{PEOPLE[user]} presses Share an update and fills in the form: stopping early is a result too."
+    )
+    opened = len(slack.calls_to("views.open"))
+    send.block_action(user, "share_learning_update", _button(reminder, "share_learning_update")["value"],
+                      channel=None)  # fmt: skip
+    _share(send, slack, user, _view(slack, opened), UPDATES[title])
+
+    if len(sharing) > 1:
+        say("Two more teams share theirs with /idea update.")
+    for title in sharing[1:]:
+        user, _reminder = reminders[title]
+        opened = len(slack.calls_to("views.open"))
+        send.command(user, "/idea", "update")
+        _share(send, slack, user, _view(slack, opened), UPDATES[title])
+
+    say(
+        "A week later, the team that has not shared gets one more reminder; Cora checks: /challenge learning."
+    )
+    travel(first + timedelta(days=7, hours=1))
+    _settle(slack)
+    said = len(slack.calls_to("response_url"))
+    send.command(CORA, "/challenge", "learning")
+    overview = _wait(slack, "response_url", said + 1)[-1].args
+    _settle(slack)
+    nudge = _button(overview, "nudge_learning")
+    say("Cora presses Nudge beside the overdue team.")
+    send.block_action(CORA, "nudge_learning", nudge["value"], channel="CBINS00001")
+    _settle(slack)
+
+
+def _share(send: SlackSender, slack: FakeSlack, user: str, form: dict, update: tuple) -> None:
+    status, did, happened, learned, advice, spent = update
+    send.view_submission(user, form, {"status": status, "did": did, "happened": happened,
+                                      "learned": learned, "advice": advice, "spent": spent,
+                                      "link": "https://intranet.example.gov.uk/dragons-lair/learning"})  # fmt: skip
+    _settle(slack)

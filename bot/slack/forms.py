@@ -15,6 +15,7 @@ from challenges.clock import local_to_utc, valid_timezone
 from challenges.decisions import FUND, DecisionInput
 from challenges.errors import InvalidInput, LairError
 from challenges.inputs import ChallengeDraft, IdeaDraft
+from challenges.learning import UpdateDraft
 from challenges.money import parse_pounds
 
 _DATE_TIMES = [
@@ -73,6 +74,15 @@ def idea_form(view: dict) -> IdeaDraft:
         theme=v.get(Block.THEME),
         anonymous="anonymous" in (v.get(Block.ANONYMOUS) or []),
     )
+
+
+def learning_form(view: dict) -> UpdateDraft:
+    v = _values(view)
+    return UpdateDraft.parse(
+        status=v.get(Block.LEARNING_STATUS), did=v.get(Block.DID), happened=v.get(Block.HAPPENED),
+        learned=v.get(Block.LEARNED), advice=v.get(Block.ADVICE), spent=v.get(Block.SPENT),
+        link=v.get(Block.LINK),
+    )  # fmt: skip
 
 
 def challenge_form(view: dict) -> ChallengeDraft:

@@ -19,6 +19,7 @@ class Callback(StrEnum):
     PANEL_SCORES = "panel_scores"
     SHORTLIST = "shortlist"
     DECIDE = "decide"
+    LEARNING_UPDATE = "learning_update"  # metadata: idea_id, date
 
 
 class Action(StrEnum):
@@ -33,6 +34,10 @@ class Action(StrEnum):
     SHOW_SCORES = "show_panel_scores"  # value = idea id
     IMPORT_CONFIRM = "import_confirm"  # value = pending import id
     IMPORT_CANCEL = "import_cancel"  # value = pending import id
+    PERSON_ERASE = "person_erase"  # value = the person's user id
+    PERSON_KEEP = "person_keep"  # value = the person's user id
+    SHARE_UPDATE = "share_learning_update"  # on a learning reminder; value = "idea id:date"
+    NUDGE_TEAM = "nudge_learning"  # on the coordinator's learning overview; value = idea id
 
 
 class Block(StrEnum):
@@ -78,6 +83,14 @@ class Block(StrEnum):
     # shortlist and decisions forms (one outcome and award per idea: outcome_block, award_block)
     SHORTLIST = "shortlist"
     ANNOUNCE = "announce"
+    # learning update form (the domain's field names)
+    LEARNING_STATUS = "status"
+    DID = "did"
+    HAPPENED = "happened"
+    LEARNED = "learned"
+    ADVICE = "advice"
+    SPENT = "spent"
+    LINK = "link"
 
 
 def score_block(criterion_key: str) -> str:

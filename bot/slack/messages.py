@@ -10,9 +10,10 @@ from slack_sdk.models.blocks import Block
 
 from bot.slack.views import cards
 from bot.slack.views import decisions as decision_views
+from bot.slack.views import learning as learning_views
 from bot.slack.views import panel as panel_views
 from bot.slack.views import reminders as views_reminders
-from challenges import decisions, notices, places, scoring
+from challenges import decisions, learning, notices, places, scoring
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from storage.models import OutboxMessage
@@ -42,8 +43,12 @@ def render_facts(facts: object) -> Rendered:
             return views_reminders.panel_nudge(challenge, close, todo)
         case notices.AuthorNotice(challenge=challenge, ideas=theirs):
             return views_reminders.author_voting_open(challenge, theirs)
-        case notices.LearningDue(idea=idea, challenge=challenge, award=award):
-            return views_reminders.learning_update(idea, challenge, award)
+        case notices.LearningDue(idea=idea, challenge=challenge, award=award, day=day):
+            return learning_views.learning_reminder(idea, challenge, award, day)
+        case learning.LearningNudge():
+            return learning_views.learning_nudge(facts)
+        case learning.LearningCard():
+            return learning_views.learning_card(facts)
         case notices.Unsendable():
             return views_reminders.unsendable_report(facts)
         case scoring.PanelCard():

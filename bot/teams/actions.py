@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from microsoft_teams.api import AdaptiveCardActionCardResponse, AdaptiveCardActionMessageResponse
 
-from bot.teams import home, redraw, workbook
+from bot.teams import home, person, redraw, workbook
 from bot.teams.args import number
 from bot.teams.cards import clip
 from bot.teams.ids import Verb
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
-from challenges import ideas, voting
+from challenges import ideas, learning_overview, voting
 from challenges.errors import LairError
 
 Answer = AdaptiveCardActionMessageResponse | AdaptiveCardActionCardResponse
@@ -55,6 +55,17 @@ def withdraw(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
     ), []
 
 
+def nudge(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
+    """A coordinator's Nudge beside an overdue team (once a day)."""
+    nudged = learning_overview.nudge(turn.ctx, turn.user, number(data, "idea"))
+    people = len(nudged.people)
+    return AdaptiveCardActionMessageResponse(
+        value=f"Nudged the team behind “{nudged.idea.title}” ({people} "
+        f"{'person' if people == 1 else 'people'}) about their update for "
+        f"{nudged.day:%-d %B %Y}. You can nudge them again tomorrow."
+    ), []
+
+
 def refresh_home(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
     return AdaptiveCardActionCardResponse(value=home.home_card(turn)), []
 
@@ -62,8 +73,11 @@ def refresh_home(turn: Turn, data: dict) -> tuple[Answer, list[Reply]]:
 VERBS: dict[str, Callable[[Turn, dict], tuple[Answer, list[Reply]]]] = {
     Verb.WITHDRAW_IDEA: withdraw,
     Verb.HOME: refresh_home,
+    Verb.NUDGE_LEARNING: nudge,
     Verb.IMPORT_CONFIRM: workbook.confirm,
     Verb.IMPORT_CANCEL: workbook.cancel,
+    Verb.PERSON_ERASE: person.erase,
+    Verb.PERSON_KEEP: person.keep,
 }
 
 

@@ -18,8 +18,9 @@ from bot.teams.people import Mentioned
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, not_understood, sentence
-from challenges import ideas, places, scoring, setup
-from challenges.errors import WrongStage
+from challenges import ideas, learning, places, scoring, setup
+from challenges.codes import Code
+from challenges.errors import LairError, WrongStage
 from challenges.money import format_pounds
 from challenges.stages import Stage
 
@@ -28,6 +29,7 @@ IDEA_HELP = (
     "- **idea** — submit an idea to a challenge that is taking ideas\n"
     "- **idea 4** — submit an idea to challenge #4\n"
     "- **idea mine** — your ideas, where they stand, and buttons to edit or withdraw them\n"
+    "- **idea update** — share (or change) your funded idea's learning update; **idea update 12** names the idea\n"
     "- **home** — open challenges, your ideas, votes left, ideas to score\n"
     "- **Submit as idea** in any message's **…** menu starts an idea from that message.\n"
     "- Vote with the **Vote** button on an idea's card in the challenge channel (press it "
@@ -78,6 +80,8 @@ def _idea(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
         return [Reply(note(IDEA_HELP))]
     if sub == "mine":
         return [Reply(my_ideas(turn))]
+    if sub == "update":
+        return [Reply(update_button(turn, args.split()[1:]))]
     challenge_id = parse_id(sub) if sub else None
     if sub and challenge_id is None:
         return [Reply(not_understood(f"idea {sub}")), Reply(note(IDEA_HELP))]
@@ -113,6 +117,19 @@ def idea_form_button(turn: Turn, challenge_id: int | None) -> MessageActivityInp
         body = [words(f"{len(open_now)} challenges are taking ideas; the form asks which first.")]
         button = open_dialog("Submit an idea", Dialog.SUBMIT_IDEA)
     return message(card(body, [button]), "Submit an idea")
+
+
+def update_button(turn: Turn, rest: list[str]) -> MessageActivityInput:
+    """`idea update [id]`: a button opening the learning-update form (refused before it is offered)."""
+    idea_id = parse_id(rest[0]) if rest else None
+    if rest and idea_id is None:
+        raise LairError(Code.LEARNING_NOT_AN_IDEA_NUMBER, text=rest[0][:40])
+    form = learning.form_for_me(turn.ctx, turn.user, idea_id)
+    body = [sentence("Share your team's learning update on ", Bold(form.funded.idea.title),
+                     f" for {form.due_date:%-d %B %Y}.")]  # fmt: skip
+    button = open_dialog("Share an update", Dialog.LEARNING_UPDATE, idea=form.funded.idea.id,
+                         date=form.due_date.isoformat())  # fmt: skip
+    return message(card(body, [button]), "Share a learning update")
 
 
 def _idea_buttons(item: ideas.MyIdea) -> list:

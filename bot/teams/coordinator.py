@@ -6,16 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.teams import people, redraw, workbook
+from microsoft_teams.cards import ActionSet
+
+from bot.teams import people, person, redraw, workbook
 from bot.teams.args import resolve_challenge
-from bot.teams.cards import card, clip, message, note, open_dialog, words
-from bot.teams.ids import Dialog
+from bot.teams.cards import card, clip, execute, message, note, open_dialog, words
+from bot.teams.ids import Dialog, Verb
 from bot.teams.people import Mentioned
 from bot.teams.registry import into
 from bot.teams.replies import Reply
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, line, not_understood, sentence
-from challenges import decisions, panel, roles, setup, shortlist, voting
+from challenges import (
+    decisions,
+    learning_overview,
+    panel,
+    roles,
+    setup,
+    shortlist,
+    voting,
+)
 from challenges.errors import NotACoordinator, WrongStage
 from challenges.stages import Stage
 from challenges.transitions import advance
@@ -32,7 +42,10 @@ CHALLENGE_HELP = (
     "- **challenge panel 4 @Alex @Sam** — set the panel\n"
     "- **challenge decide 4** — record funding decisions\n"
     "- **challenge export 4** — the workbook for the fund panel, sent to you privately\n"
+    "- **challenge learning 4** — funded ideas' learning updates: received, due, overdue, with **Nudge**\n"
     "- **challenge grant @Alex** — make someone a coordinator\n"
+    "- **challenge person @Alex** — everything Lair holds about someone, sent to you privately "
+    "(add **json** for JSON); **challenge person @Alex erase** erases them, after you confirm\n"
     "- **challenge help** — this help\n\n"
     "Where a command takes a number and only one challenge is running, you can leave it out. "
     "In a channel, start with **@Lair**; Lair answers in your chat with it."
@@ -187,3 +200,55 @@ def grant(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
     if already:
         parts += [people.names_of(turn.ctx, already), " already could."]
     return [Reply(line("Coordinators", *parts))]
+
+
+@subcommand("person")
+def person_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    return person.command(turn, args, mentions)
+
+
+STATE_WORDS = {
+    "received": "✅ received",
+    "upcoming": "upcoming",
+    "due": "⏳ due",
+    "overdue": "⚠️ overdue",
+}
+STATUS_WORDS = {
+    "on_track": "on track",
+    "changed_course": "changed course",
+    "stopped": "stopped early",
+}
+
+
+@subcommand("learning")
+def learning_(turn: Turn, args: str, mentions: list[Mentioned]) -> list[Reply]:
+    """Each funded idea's learning updates: received, due, overdue (with Nudge), upcoming."""
+    if args:
+        challenge_id = resolve_challenge(turn, args, usage="challenge learning 4")
+    else:
+        challenge_id = learning_overview.default_round(turn.ctx)
+    view = learning_overview.overview(turn.ctx, turn.user, challenge_id)
+    c, states = view.challenge, learning_overview.DateState
+    if not view.announced or not view.ideas:
+        why = "have not been announced yet" if not view.announced else "funded no ideas"
+        return [Reply(line("Learning", "The awards of ", Bold(c.title), f" {why}, so there is no learning to follow yet."))]  # fmt: skip
+    body = [sentence("📓 Learning from ", Bold(c.title), f" (#{c.id})"),
+            words(f"{view.total(states.RECEIVED)} received · {view.total(states.DUE)} due · "
+                  f"{view.total(states.OVERDUE)} overdue · {view.total(states.UPCOMING)} upcoming")]  # fmt: skip
+    for item in view.ideas[:30]:
+        body.append(sentence(Bold(clip(item.idea.title, 100)), f" (#{item.idea.id}) · ",
+                             people.names_of(turn.ctx, item.team[:10])))  # fmt: skip
+        for d in item.dates:
+            said = STATE_WORDS[d.state.value]
+            if d.update is not None:
+                said += f" — {STATUS_WORDS.get(d.update.status, d.update.status)}"
+            body.append(words(f"{d.day:%-d %b %Y}: {said}", subtle=True))
+        if item.nudged_today:
+            body.append(words("Nudged today.", subtle=True))
+        elif item.overdue:
+            body.append(
+                ActionSet(actions=[execute("Nudge", Verb.NUDGE_LEARNING, idea=item.idea.id)])
+            )
+    if len(view.ideas) > 30:
+        body.append(words(f"…and {len(view.ideas) - 30} more.", subtle=True))
+    return [Reply(message(card(body), "Learning updates"))]

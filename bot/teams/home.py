@@ -106,6 +106,34 @@ def _coordinator(home: Home) -> list:
     return body + _more(len(home.coordinator), len(shown), "“challenge list” shows them all.")
 
 
+LEARNING_STATUS = {
+    "on_track": "on track",
+    "changed_course": "changed course",
+    "stopped": "stopped early",
+}
+
+
+def _learning_rounds(home: Home) -> list:
+    """Coordinators: each announced round's learning updates received, due and overdue."""
+    body: list = [words("**Learning from funded ideas** (coordinator)", size="Medium")]
+    for r in home.learning_rounds:
+        body.append(sentence(f"#{r.challenge.id} ", Bold(clip(r.challenge.title, 120)),
+                             f" — {r.received} received · {r.due} due · {r.overdue} overdue"))  # fmt: skip
+        body.append(words(f"“challenge learning {r.challenge.id}” shows each team", subtle=True))
+    return body
+
+
+def _recently_learned(home: Home) -> list:
+    """Everyone: the latest learning updates across rounds."""
+    body: list = [words("**Recently learned**", size="Medium")]
+    for r in home.recently_learned:
+        status = LEARNING_STATUS.get(r.update.status, r.update.status)
+        body.append(sentence(Bold(clip(r.idea.title, 100)), " · ", clip(r.challenge.title, 80),
+                             f" — {status}"))  # fmt: skip
+        body.append(sentence(clip(r.update.learned, 600), subtle=True))
+    return body
+
+
 def home_card(turn: Turn, *, greeting: bool = False) -> AdaptiveCard:
     home = home_for(turn.ctx, turn.user)
     body: list = []
@@ -119,6 +147,10 @@ def home_card(turn: Turn, *, greeting: bool = False) -> AdaptiveCard:
         body += _to_score(home)
     if home.coordinator is not None:
         body += _coordinator(home)
+        if home.learning_rounds:
+            body += _learning_rounds(home)
+    if home.recently_learned:
+        body += _recently_learned(home)
     return card(body, [execute("Refresh", Verb.HOME)])
 
 

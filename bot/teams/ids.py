@@ -10,6 +10,9 @@ class Verb(StrEnum):
     IMPORT_CONFIRM = "import_confirm"  # data: pending import
     IMPORT_CANCEL = "import_cancel"  # data: pending import
     HOME = "home"  # the home card, brought up to date
+    PERSON_ERASE = "person_erase"  # data: person (a user id)
+    PERSON_KEEP = "person_keep"  # data: person
+    NUDGE_LEARNING = "nudge_learning"  # data: idea (an overdue team, from "challenge learning")
 
 
 class Dialog(StrEnum):
@@ -23,3 +26,4 @@ class Dialog(StrEnum):
     PANEL_SCORES = "panel_scores"  # data: idea (a dialog that only shows the scores)
     SHORTLIST = "shortlist"  # data: challenge
     DECIDE = "decide"  # data: challenge, page
+    LEARNING_UPDATE = "learning_update"  # data: idea, date (optional: the current learning date)

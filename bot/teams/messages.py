@@ -6,7 +6,7 @@ from __future__ import annotations
 from microsoft_teams.api import MessageActivityInput
 
 from bot.teams import views
-from challenges import decisions, directory, notices, scoring
+from challenges import decisions, directory, learning, notices, scoring
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from storage.models import OutboxMessage
@@ -30,6 +30,8 @@ def _names(ctx: Context, facts: object) -> views.Names:
             ids = team
         case decisions.Results(winners=winners):
             ids = [u for w in winners for u in w.team]
+        case learning.LearningCard(by=by):
+            ids = [by] if by else []
         case _:
             return str
     known = directory.names(ctx, ids)
@@ -50,6 +52,10 @@ def render_facts(facts: object, names: views.Names = str) -> MessageActivityInpu
             return views.author_notice(facts)
         case notices.LearningDue():
             return views.learning_due(facts)
+        case learning.LearningNudge():
+            return views.learning_nudge(facts)
+        case learning.LearningCard():
+            return views.learning_card(facts, names)
         case notices.Unsendable():
             return views.unsendable_report(facts)
         case scoring.PanelCard():

@@ -11,7 +11,7 @@ from microsoft_teams.cards import RichTextBlock, TextRun
 
 from bot.teams.cards import card, clip, execute, facts, labelled, message, open_dialog, said, words
 from bot.teams.ids import Dialog, Verb
-from challenges import decisions, notices, scoring
+from challenges import decisions, learning, notices, scoring
 from challenges.clock import format_local
 from challenges.ideas import IdeaView, tallies_visible
 from challenges.money import format_pounds
@@ -227,10 +227,52 @@ def author_notice(notice: notices.AuthorNotice) -> MessageActivityInput:
 
 def learning_due(due: notices.LearningDue) -> MessageActivityInput:
     body = [sentence("📓 Time for a learning update on ", Bold(due.idea.title), ", funded with "
-                     f"{format_pounds(due.award)} by ", Bold(due.challenge.title), ". Please post a few "
-                     "lines in the challenge channel: what you tried, what worked, what didn't, and "
-                     "what's next.")]  # fmt: skip
-    return message(card(body), "Time for a learning update")
+                     f"{format_pounds(due.award)} by ", Bold(due.challenge.title), ". Press Share an "
+                     "update (or send “idea update”): where it stands, what you did, what happened, "
+                     "what you learned. Ideas that didn't work teach the next round as much as the "
+                     "ones that did; the update is posted in the challenge's channel.")]  # fmt: skip
+    return message(card(body, [share_button(due.idea.id, due.day)]), "Time for a learning update")
+
+
+def share_button(idea_id: int, day) -> object:
+    data = {"idea": idea_id, **({"date": day.isoformat()} if day else {})}
+    return open_dialog("Share an update", Dialog.LEARNING_UPDATE, **data)
+
+
+def learning_nudge(nudge: learning.LearningNudge) -> MessageActivityInput:
+    who = "Your coordinator asks again" if nudge.by_coordinator else "A reminder"
+    body = [sentence(f"📓 {who}: the learning update on ", Bold(nudge.idea.title),
+                     f" for {nudge.day.isoformat()} has not been shared yet. Stopping early is a "
+                     "result worth sharing too.")]  # fmt: skip
+    return message(
+        card(body, [share_button(nudge.idea.id, nudge.day)]), "A learning update is awaited"
+    )
+
+
+LEARNING_STATUS = {
+    "on_track": "on track",
+    "changed_course": "changed course",
+    "stopped": "stopped early",
+}
+LEARNING_QUESTIONS = [("did", "What we did"), ("happened", "What happened"),
+                      ("learned", "What we learned"), ("advice", "What we'd tell another council")]  # fmt: skip
+
+
+def learning_card(found: learning.LearningCard, names: Names) -> MessageActivityInput:
+    update = found.update
+    status = LEARNING_STATUS.get(update.status, update.status)
+    body = [sentence("📓 Learning from ", Bold(found.idea.title), f" — {status}"),
+            sentence(f"Funded {format_pounds(found.award)} · spent so far "
+                     f"{learning.format_pence(update.spent_pence)} · update for {update.due_date.isoformat()}",
+                     subtle=True)]  # fmt: skip
+    for name, label in LEARNING_QUESTIONS:
+        if getattr(update, name):
+            body += [sentence(Bold(label)), sentence(clip(getattr(update, name), 3000))]
+    footer = f"Shared by {names(found.by)}" if found.by else "Shared by the team"
+    if update.link:
+        footer += f" · evidence: {update.link}"
+    body.append(sentence(footer, subtle=True))
+    return message(card(body), f"Learning from {clip(found.idea.title, 80)}")
 
 
 def outcome(found: decisions.Outcome) -> MessageActivityInput:

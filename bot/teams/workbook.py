@@ -87,18 +87,27 @@ def _export(turn: Turn, challenge_id: int) -> Export:
 def offer(turn: Turn, challenge_id: int) -> list[Reply]:
     """The file-consent card, in the coordinator's own chat (wherever they asked)."""
     result = _export(turn, challenge_id)
-    token = PREPARED.keep(turn, result)
-    context = {"challenge": challenge_id, "export": token}
+    return offer_file(turn, result, f"The fund panel's workbook for challenge #{challenge_id}",
+                      "The fund panel's workbook", {"challenge": challenge_id})  # fmt: skip
+
+
+def offer_file(turn: Turn, result: Export, description: str, summary: str,
+               context: dict[str, Any]) -> list[Reply]:  # fmt: skip
+    """A file offered by a file-consent card; `context` comes back with the person's answer."""
+    context = {**context, "export": PREPARED.keep(turn, result)}
     consent = Attachment(content_type=CONSENT, name=result.filename, content=FileConsentCard(
-        description=f"The fund panel's workbook for challenge #{challenge_id}",
-        size_in_bytes=len(result.content), accept_context=context, decline_context=context,
+        description=description, size_in_bytes=len(result.content), accept_context=context,
+        decline_context=context,
     ))  # fmt: skip
-    offered = MessageActivityInput(summary="The fund panel's workbook").add_attachments(consent)
-    return [Reply(offered)]
+    return [Reply(MessageActivityInput(summary=summary).add_attachments(consent))]
 
 
 def consented(turn: Turn, action: str, context: dict[str, Any],
               upload: dict[str, Any] | None) -> list[Reply]:  # fmt: skip
+    if "person" in context:
+        from bot.teams import person  # (it offers its file through this module)
+
+        return person.consented(turn, action, context, upload)
     challenge_id = number(context, "challenge")
     if action != "accept":
         return [Reply(plain_note(f"No workbook, then. Send “challenge export {challenge_id}” "
@@ -107,15 +116,20 @@ def consented(turn: Turn, action: str, context: dict[str, Any],
         raise LairError("Teams did not say where to put the workbook. Send “challenge export "
                         f"{challenge_id}” again.")  # fmt: skip
     result = PREPARED.take(turn, context.get("export", "")) or _export(turn, challenge_id)
-    _upload(str(upload["uploadUrl"]), result.content)
-    shown = Attachment(content_type=FILE_INFO, name=upload.get("name") or result.filename,
-                       content_url=upload.get("contentUrl"),
-                       content=FileInfoCard(unique_id=upload.get("uniqueId"),
-                                            file_type=upload.get("fileType") or "xlsx"))  # fmt: skip
+    shown = deliver(result, upload)
     about = line("The fund panel's workbook", f"The fund panel's workbook for challenge "
                  f"#{challenge_id}: {result.summary}. Record decisions in the Shortlist sheet's "
                  "Decision and Award £ columns and send the file back here to load them.")  # fmt: skip
     return [Reply(MessageActivityInput().add_attachments(shown)), Reply(about)]
+
+
+def deliver(result: Export, upload: dict[str, Any]) -> Attachment:
+    """Upload an accepted file where Teams said, and the card that shows it in the chat."""
+    _upload(str(upload["uploadUrl"]), result.content)
+    kind = upload.get("fileType") or result.filename.rsplit(".", 1)[-1]
+    return Attachment(content_type=FILE_INFO, name=upload.get("name") or result.filename,
+                      content_url=upload.get("contentUrl"),
+                      content=FileInfoCard(unique_id=upload.get("uniqueId"), file_type=kind))  # fmt: skip
 
 
 def _upload(url: str, content: bytes) -> None:

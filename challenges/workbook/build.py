@@ -1,6 +1,7 @@
 """The fund panel's workbook, written with openpyxl's write-only (streaming) mode.
 
-Sheets: Summary, Shortlist, All ideas, Panel scores, Conflicts, Audit. Headers styled,
+Sheets: Summary, Shortlist, All ideas, Panel scores, Conflicts, Audit, and Learning once
+funded teams have shared learning updates. Headers styled,
 panes frozen, filters on, widths set, money as £, dates in the challenge's time zone,
 long text wrapped, landscape and fit to width for printing. Every text cell goes through
 `cells.cell`, so nothing a person typed can become a formula.
@@ -20,10 +21,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from challenges.clock import utc_to_local
 from challenges.stages import Stage
 from challenges.workbook import cells
-from challenges.workbook.cells import DATE, HEADER, MONEY, TEXT, WRAP, cell
-from challenges.workbook.data import WorkbookData, is_secret
+from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP, cell
+from challenges.workbook.data import WorkbookData, idea_of, is_secret
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
+LEARNING_SHEET = "Learning"  # after the others, only once there are learning updates
 MARKER = "Lair workbook"  # Summary!A1; with the challenge id in Summary!B2, identifies the file
 
 
@@ -164,8 +166,8 @@ def conflicts(wb: Workbook, data: WorkbookData) -> None:
     columns = [Column("Idea id", 8), Column("Idea", 36, WRAP), Column("Panel member", 22), Column("Kind", 12),
                Column("Reason", 50, WRAP), Column("Recorded", 17, DATE)]  # fmt: skip
     ws = _sheet(wb, "Conflicts", columns, len(data.conflicts), freeze="C2")
-    _rows(ws, columns, ((i.id, i.title, data.name(c.user_id), c.kind, c.reason, local(data, c.declared_at))
-                        for i, c in data.conflicts))  # fmt: skip
+    _rows(ws, columns, ((i.id, i.title, data.name_about(i.id, c.user_id), c.kind, c.reason,
+                         local(data, c.declared_at)) for i, c in data.conflicts))  # fmt: skip
 
 
 def audit(wb: Workbook, data: WorkbookData) -> None:
@@ -177,10 +179,38 @@ def audit(wb: Workbook, data: WorkbookData) -> None:
         columns,
         (
             (
-                local(data, e.at), "(secret ballot)" if is_secret(e) else data.name(e.actor_id), e.action,
-                e.subject, json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
+                local(data, e.at), "(secret ballot)" if is_secret(e) else data.name_about(idea, e.actor_id),
+                e.action, e.subject,
+                json.dumps(data.detail_about(idea, e.detail), ensure_ascii=False, sort_keys=True) if e.detail else "",
             )
-            for e in data.audit
+            for e, idea in ((e, idea_of(e.subject)) for e in data.audit)
+        ),
+    )  # fmt: skip
+
+
+LEARNING_STATUS = {"on_track": "on track", "changed_course": "changed course", "stopped": "stopped"}
+LEARNING_COLUMNS = [
+    Column("Idea id", 8), Column("Idea", 36, WRAP), Column("Date", 12), Column("Status", 16),
+    Column("What we learned", 60, WRAP), Column("£ spent", 14, PENCE), Column("Link", 40, WRAP),
+    Column("What we did", 50, WRAP), Column("What happened", 50, WRAP),
+    Column("What we'd tell another council", 50, WRAP), Column("Shared by", 22),
+    Column("Last changed", 17, DATE),
+]  # fmt: skip
+
+
+def learning(wb: Workbook, data: WorkbookData) -> None:
+    """Each learning update: idea, date, status, what was learned, money spent, link."""
+    ws = _sheet(wb, LEARNING_SHEET, LEARNING_COLUMNS, len(data.learning), freeze="C2")
+    _rows(
+        ws,
+        LEARNING_COLUMNS,
+        (
+            (
+                idea.id, idea.title, u.due_date.isoformat(), LEARNING_STATUS.get(u.status, u.status),
+                u.learned, u.spent_pence / 100, u.link, u.did, u.happened, u.advice,
+                "Anonymous" if idea.anonymous else data.name(u.written_by), local(data, u.updated_at),
+            )
+            for idea, u in data.learning
         ),
     )  # fmt: skip
 
@@ -197,6 +227,8 @@ def write(
     panel_scores(wb, data)
     conflicts(wb, data)
     audit(wb, data)
+    if data.learning:
+        learning(wb, data)
     wb.properties.title = f"Dragon's Lair — {data.challenge.title}"[:250]
     wb.properties.creator = "Lair"
     wb.properties.keywords = f"lair-challenge-{data.challenge.id}"

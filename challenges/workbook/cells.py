@@ -14,6 +14,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 MONEY_FORMAT = '"£"#,##0'
+PENCE_FORMAT = '"£"#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 SCORE_FORMAT = "0.00"
 
@@ -21,6 +22,7 @@ HEADER = "lair_header"
 TEXT = "lair_text"
 WRAP = "lair_wrap"
 MONEY = "lair_money"
+PENCE = "lair_pence"  # pounds and pence (learning updates' money spent)
 DATE = "lair_date"
 SCORE = "lair_score"
 TOTAL_MONEY = "lair_total_money"
@@ -36,6 +38,7 @@ def add_styles(workbook: Workbook) -> None:
         NamedStyle(TEXT, alignment=top),
         NamedStyle(WRAP, alignment=Alignment(vertical="top", wrap_text=True)),
         NamedStyle(MONEY, number_format=MONEY_FORMAT, alignment=top),
+        NamedStyle(PENCE, number_format=PENCE_FORMAT, alignment=top),
         NamedStyle(DATE, number_format=DATE_FORMAT, alignment=top),
         NamedStyle(SCORE, number_format=SCORE_FORMAT, alignment=top),
         NamedStyle(TOTAL_MONEY, number_format=MONEY_FORMAT, font=Font(bold=True), border=Border(top=thin)),

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import scope
+from challenges import learning, scope
+from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
 from storage.models import (
@@ -20,6 +21,7 @@ from storage.models import (
     Decision,
     Idea,
     IdeaMember,
+    LearningUpdate,
     PanelMember,
     Score,
     Scorecard,
@@ -28,6 +30,8 @@ from storage.models import (
 
 # Audit actions whose actor is a voter: the ballot is secret, so the workbook hides who.
 SECRET_ACTIONS = ("vote",)
+# Written instead of the author (or a team member) wherever an anonymous idea would name them.
+ANONYMOUS_AUTHOR = "(anonymous author)"
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,38 @@ class WorkbookData:
     audit: list[AuditEvent]
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
+    # Anonymous ideas: idea id -> its author and team, who are never named about it.
+    hidden: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    learning: list[tuple[Idea, LearningUpdate]] = field(default_factory=list)
 
     def name(self, user_id: str) -> str:
-        return self.people.get(user_id, user_id)
+        return self.people.get(user_id) or pseudonym_label(user_id) or user_id
+
+    def name_about(self, idea_id: int | None, user_id: str) -> str:
+        """`user_id`'s name where the row is about idea `idea_id`: never an anonymous
+        idea's author or team member."""
+        if idea_id is not None and user_id in self.hidden.get(idea_id, ()):
+            return ANONYMOUS_AUTHOR
+        return self.name(user_id)
+
+    def detail_about(self, idea_id: int | None, detail: object) -> object:
+        """An audit event's detail with an anonymous idea's people replaced (see name_about)."""
+        team = self.hidden.get(idea_id, frozenset()) if idea_id is not None else frozenset()
+        if not team:
+            return detail
+        if isinstance(detail, str):
+            return ANONYMOUS_AUTHOR if detail in team else detail
+        if isinstance(detail, list):
+            return [self.detail_about(idea_id, v) for v in detail]
+        if isinstance(detail, dict):
+            return {k: self.detail_about(idea_id, v) for k, v in detail.items()}
+        return detail
+
+
+def idea_of(subject: str) -> int | None:
+    """The idea an audit event is about ("idea:12" -> 12), if any."""
+    kind, _, number = subject.partition(":")
+    return int(number) if kind == "idea" and number.isdigit() else None
 
 
 def collect(
@@ -140,6 +173,8 @@ def collect(
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
         conflicts, panel, audit, now, people or {},
+        {i.id: frozenset(u for _, u in members[i.id]) for i in ideas if i.anonymous},
+        learning.updates_of(session, challenge_id),
     )  # fmt: skip
 
 
@@ -148,31 +183,41 @@ def is_secret(event: AuditEvent) -> bool:
 
 
 def collect_people(ctx, challenge_id: int) -> set[str]:
-    """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters."""
+    """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters,
+    nor an anonymous idea's people where only that idea would name them."""
     with ctx.transaction() as session:
         scope.challenge(session, challenge_id)
-        people = set(
-            session.exec(
-                select(IdeaMember.user_id)
-                .join(Idea, Idea.id == IdeaMember.idea_id)
-                .where(Idea.challenge_id == challenge_id)
-            )
-        )
+        hidden: dict[int, set[str]] = defaultdict(set)
+        people: set[str] = set()
+        for idea_id, user_id, anonymous in session.exec(
+            select(IdeaMember.idea_id, IdeaMember.user_id, Idea.anonymous)
+            .join(Idea, Idea.id == IdeaMember.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        ):
+            (hidden[idea_id] if anonymous else people).add(user_id)
         people |= set(
             session.exec(
                 select(PanelMember.user_id).where(PanelMember.challenge_id == challenge_id)
             )
         )
-        people |= set(
-            session.exec(
-                select(Conflict.user_id)
-                .join(Idea, Idea.id == Conflict.idea_id)
-                .where(Idea.challenge_id == challenge_id)
+        for idea_id, user_id in session.exec(
+            select(Conflict.idea_id, Conflict.user_id)
+            .join(Idea, Idea.id == Conflict.idea_id)
+            .where(Idea.challenge_id == challenge_id)
+        ):
+            if user_id not in hidden.get(idea_id, ()):
+                people.add(user_id)
+        for idea_id, user_id in session.exec(
+            select(LearningUpdate.idea_id, LearningUpdate.written_by).where(
+                LearningUpdate.challenge_id == challenge_id
             )
-        )
+        ):
+            if user_id not in hidden.get(idea_id, ()):
+                people.add(user_id)
         for event in session.exec(
             select(AuditEvent).where(AuditEvent.challenge_id == challenge_id)
         ):
-            if not is_secret(event):
+            about = idea_of(event.subject)
+            if not is_secret(event) and event.actor_id not in hidden.get(about, ()):
                 people.add(event.actor_id)
     return {p for p in people if p and p[0] in "UW"}

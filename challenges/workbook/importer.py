@@ -20,7 +20,7 @@ from challenges.money import format_pounds, parse_pounds
 from challenges.roles import require_coordinator
 from challenges.setup import get as get_challenge
 from challenges.workbook import intake
-from challenges.workbook.build import MARKER, SHEETS
+from challenges.workbook.build import LEARNING_SHEET, MARKER, SHEETS
 from challenges.workbook.data import collect
 from challenges.workbook.intake import WorkbookRejected, rejected
 from challenges.workbook.shortlist import AWARD, DECISION, DECISION_VALUES, IDEA_ID, header
@@ -76,7 +76,7 @@ def check_sender(ctx: Context, actor: str, challenge_id: int | None = None) -> N
 def read_sent(content: bytes) -> SentDecisions:
     """The challenge id and Shortlist rows from the file, read within `intake`'s limits."""
     with intake.opened(content) as book:
-        if book.sheetnames != list(SHEETS):
+        if book.sheetnames not in (list(SHEETS), [*SHEETS, LEARNING_SHEET]):
             raise WorkbookRejected(
                 "This workbook has been reshaped: its sheets should be "
                 f"{', '.join(SHEETS)} (in that order), but are {', '.join(book.sheetnames)}. "

@@ -1,20 +1,17 @@
 """Once a round is closed, funded teams are reminded on the challenge's learning-update dates."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.slack import messages
-from challenges import decisions, schedule, timeline
-from challenges.decisions import DecisionInput
+from challenges import schedule, timeline
 from challenges.errors import InvalidInput
-from challenges.transitions import advance
 from storage.models import OutboxMessage
 from tests.challenges.factories import challenge_draft
 from tests.challenges.panel_factories import author, panel_challenge
-from tests.challenges.test_decisions import score
-from tests.conftest import COORDINATOR
+from tests.challenges.test_learning import decided
 
 # 10:00 in London on each date: BST in September (09:00 UTC), GMT in January (10:00 UTC).
 FIRST = datetime(2027, 9, 1, 9, 0, tzinfo=UTC)
@@ -23,18 +20,7 @@ SECOND = datetime(2028, 1, 10, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def closed_round(ctx):
-    challenge, made = panel_challenge(
-        ctx, [5, 4, 3], requests=[3000, 2000, 1000], fund_pot="£5,000", max_award="£3,000",
-        teams={0: ["UTEAMMATE"]}, learning_update_dates="2028-01-10, 2027-09-01",
-    )  # fmt: skip
-    for idea in made:
-        score(ctx, "UDRAGON1", idea, 4, 4, 4, 4, 4)
-    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # decided
-    decisions.record_decisions(ctx, COORDINATOR, challenge.id, [
-        DecisionInput(made[0].id, "fund", 3000), DecisionInput(made[1].id, "fund", 2000),
-        DecisionInput(made[2].id, "dont_fund", 0)], announce=True)  # fmt: skip
-    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)  # closed
-    return challenge, made
+    return decided(ctx)
 
 
 def learning(ctx) -> list[OutboxMessage]:
@@ -63,7 +49,8 @@ def test_funded_teams_are_reminded_once_on_each_date(ctx, clock, closed_round):
         [author(0), "UTEAMMATE", author(1)]
     )  # not the unfunded
     assert {m.payload["date"] for m in first} == {"2027-09-01"}
-    assert schedule.next_wakeup(ctx, challenge.id) == SECOND
+    # Next: a week on, the second reminder to any team that has not shared its update.
+    assert schedule.next_wakeup(ctx, challenge.id) == FIRST + timedelta(days=7)
 
     text, _blocks = messages.render(ctx, first[0])
     assert "learning update" in text and "Idea 0" in text and "£3,000" in text

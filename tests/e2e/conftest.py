@@ -32,16 +32,17 @@ class Lair:
 
 
 def start_lair(
-    database_url: str, *, slack: FakeSlack | None = None, **settings
+    database_url: str, *, slack: FakeSlack | None = None, clock=None, **settings
 ) -> tuple[Lair, callable]:
     """A running Lair against `slack` (a new fake Slack if None); `settings` override the
-    defaults (one workspace: the fake's default bot token)."""
+    defaults (one workspace: the fake's default bot token); `clock` (default: the system's)
+    is the time the app lives in."""
     slack = slack or FakeSlack().start()
     defaults = dict(slack_bot_token="xoxb-test-token", slack_signing_secret=SECRET,
                     slack_api_url=slack.url, database_url=database_url,
                     lair_coordinators=COORDINATOR)  # fmt: skip
     config = Settings(_env_file=None, **{**defaults, **settings})
-    runtime = build_runtime(config, outbox_interval=0.2)
+    runtime = build_runtime(config, outbox_interval=0.2, **({"clock": clock} if clock else {}))
     runtime.worker.start()
     server = make_server(runtime, host="127.0.0.1", port=0, threads=16)
     thread = threading.Thread(target=serve_until_closed, args=(server,), daemon=True)

@@ -19,7 +19,10 @@ def test_demo_runs_a_round_in_under_a_minute(tmp_path):
     assert elapsed < 60
     text = result.stdout
     for expected in ("HOW MIGHT WE CUT MISSED BIN COLLECTIONS?", "You backed", "you are on its team",
-                     "of 3 scored", "✅ Scored", "RESULTS", "is funded", "Done. The workbook is at"):  # fmt: skip
+                     "of 3 scored", "✅ Scored", "RESULTS", "is funded", "Done. The workbook is at",
+                     # after the award (issue 12): a reminder, an update through the form, one overdue
+                     "Time for a learning update", "Learning from Route app for agency drivers",
+                     "Stopped early", "3 received · 0 due · 1 overdue", "Your coordinator asks again"):  # fmt: skip
         assert expected in text, expected
     assert "Traceback" not in text + result.stderr
     wb = load_workbook(out)
@@ -30,8 +33,11 @@ def test_demo_runs_a_round_in_under_a_minute(tmp_path):
         "Panel scores",
         "Conflicts",
         "Audit",
+        "Learning",
     ]
     shortlist = list(wb["Shortlist"].iter_rows(min_row=2, max_row=6, values_only=True))
     assert len(shortlist) == 5 and all(row[1] for row in shortlist)
     decisions = [row[-3] for row in shortlist]
     assert "fund" in decisions and "don't fund" in decisions  # the pot cannot fund them all
+    learned = list(wb["Learning"].iter_rows(min_row=2, values_only=True))
+    assert sorted(row[3] for row in learned) == ["changed course", "on track", "stopped"]

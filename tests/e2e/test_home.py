@@ -86,3 +86,29 @@ def test_panel_member_home_lists_ideas_still_to_score(lair):
     others = text_of(open_home(lair, "UDRAGON2"))
     assert "To score* (3)" in others
     assert "To score" not in text_of(open_home(lair, "USTAFF9"))
+
+
+def test_coordinators_see_learning_and_everyone_sees_what_was_recently_learned(database_url):
+    from datetime import timedelta
+
+    from challenges import learning
+    from tests.challenges.test_learning import DAY1, FIRST, MATE, decided, draft
+    from tests.conftest import FakeClock
+    from tests.e2e.conftest import start_lair
+
+    lair, stop = start_lair(database_url, clock=FakeClock(FIRST + timedelta(days=8)))
+    try:
+        challenge, made = decided(lair.ctx)
+        learning.share(
+            lair.ctx, MATE, made[0].id, DAY1, draft(learned="Rain & <sensors> don't mix.")
+        )
+        text = json.dumps(open_home(lair, COORDINATOR), ensure_ascii=False)
+        assert "Learning from funded ideas" in text
+        assert f"#{challenge.id} " in text and "1 received · 0 due · *1 overdue*" in text
+        assert f"/challenge learning {challenge.id}" in text
+        staff = json.dumps(open_home(lair, "USTAFF9"), ensure_ascii=False)
+        assert "Recently learned" in staff and "Rain &amp; &lt;sensors&gt; don't mix." in staff
+        assert "Idea 0" in staff and "stopped early" in staff
+        assert "Learning from funded ideas" not in staff  # coordinators only
+    finally:
+        stop()

@@ -8,6 +8,7 @@ from bot.slack.listeners import (
     decisions,
     events,
     home,
+    learning,
     scoring,
     shortcuts,
     views,
@@ -29,3 +30,4 @@ def register_listeners(app: App) -> None:
     events.register(app)
     home.register(app)
     workbook.register(app)
+    learning.register(app)

@@ -14,10 +14,12 @@ from slack_sdk.models.views import View
 
 from bot.slack.ids import Action
 from bot.slack.views.cards import submit_button
-from bot.slack.views.text import clip, escape, when_for_reader
+from bot.slack.views.learning import STATUS_ICONS, STATUS_LABELS
+from bot.slack.views.text import clip, escape, fit, when_for_reader
 from challenges.home import Home
 from challenges.money import format_pounds
 from challenges.stages import Stage
+from storage.enums import LearningStatus
 
 MAX_BLOCKS = 100
 SHOWN = {"challenges": 8, "ideas": 8, "to_score": 8, "coordinator": 6}
@@ -42,6 +44,8 @@ def home_view(home: Home) -> View:
         blocks += _to_score(home)
     if home.coordinator is not None:
         blocks += _coordinator(home)
+        blocks += _learning_rounds(home)
+    blocks += _recently_learned(home)
     assert len(blocks) <= MAX_BLOCKS, len(blocks)
     return View(type="home", blocks=blocks)
 
@@ -188,3 +192,41 @@ def _next_commands(challenge_id: int, stage: Stage) -> str:
         Stage.DECIDED: f"`/challenge decide {challenge_id}` · `/challenge export {challenge_id}`",
     }
     return nxt.get(stage, f"`/challenge status {challenge_id}`")
+
+
+def _learning_rounds(home: Home) -> list[Block]:
+    """Coordinators: each announced round's learning updates (the `/challenge learning` summary)."""
+    if not home.learning_rounds:
+        return []
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text="*Learning from funded ideas* (coordinator)")),
+    ]
+    for r in home.learning_rounds:
+        overdue = f"*{r.overdue} overdue*" if r.overdue else "0 overdue"
+        line = (
+            f"*#{r.challenge.id} {fit(r.challenge.title, 120)}* — {r.received} received · "
+            f"{r.due} due · {overdue}\n`/challenge learning {r.challenge.id}` shows each team"
+            + (" and lets you nudge the overdue ones." if r.overdue else ".")
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=line)))
+    return blocks
+
+
+def _recently_learned(home: Home) -> list[Block]:
+    """Everyone: the latest learning cards across rounds."""
+    if not home.recently_learned:
+        return []
+    blocks: list[Block] = [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text="*Recently learned*")),
+    ]
+    for r in home.recently_learned:
+        status = LearningStatus(r.update.status)
+        line = (
+            f"{STATUS_ICONS[status]} *{fit(r.idea.title, 100)}* · "
+            f"{fit(r.challenge.title, 80)} — {STATUS_LABELS[status].lower()}\n"
+            f"{fit(r.update.learned, 600)}"
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=line)))
+    return blocks

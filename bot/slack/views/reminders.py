@@ -7,7 +7,6 @@ from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, Sec
 
 from bot.slack.views.cards import submit_button
 from bot.slack.views.text import capped_lines, channel, clip_mrkdwn, escape, fit, when
-from challenges.money import format_pounds
 from challenges.notices import Unsendable
 from challenges.outbox import MessageKind
 from challenges.stages import Stage
@@ -78,17 +77,6 @@ def author_voting_open(challenge: Challenge, ideas: Sequence[Idea]) -> tuple[str
         SectionBlock(text=MarkdownTextObject(text=line)),
         SectionBlock(text=MarkdownTextObject(text=_ideas(ideas))),
     ]
-
-
-def learning_update(idea: Idea, challenge: Challenge, award: int) -> tuple[str, list[Block]]:
-    """A DM to each member of a funded team on one of the challenge's learning-update dates."""
-    line = (
-        f"📓 Time for a learning update on *{escape(idea.title)}*, funded with "
-        f"{format_pounds(award)} by *{escape(challenge.title)}*. Please post a few lines in "
-        f"{channel(challenge.channel_id)}: what you tried, what worked, what didn't, and what's "
-        "next. Ideas that didn't work teach the next round as much as the ones that did."
-    )
-    return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]
 
 
 WHAT = {

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from challenges.clock import format_local
+from challenges.privacy import pseudonym_label
 
 # Block Kit's limits, counted on the text as sent (escaped): Slack refuses a message or
 # view over any of them, and slack_sdk refuses to build it.
@@ -75,7 +76,8 @@ def quote(text: str | None, limit: int) -> str:
 
 
 def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """A person as Slack shows them; an erased person by their pseudonym ("Former member 7")."""
+    return pseudonym_label(user_id) or f"<@{user_id}>"
 
 
 def channel(channel_id: str | None) -> str:

@@ -16,7 +16,7 @@ from microsoft_teams.api import (
 )
 from microsoft_teams.api.models import MessagingExtensionActionResponse
 
-from bot.teams.dialogs import challenge, decisions, idea, panel  # noqa: F401  (each registers its dialogs)
+from bot.teams.dialogs import challenge, decisions, idea, learning, panel  # noqa: F401  (each registers its dialogs)
 from bot.teams.dialogs.registry import open_dialog, submit_dialog
 from bot.teams.forms import Result, Say, Show
 from bot.teams.plain import plain_text

@@ -25,6 +25,7 @@ from bot.slack.views import (
     reminders,
     workbook,
 )
+from bot.slack.views import learning as learning_views
 from bot.slack.views import text as limits
 from bot.slack.views.text import clip_mrkdwn, escape, escaped_len, fit, plain
 from challenges import decisions as decided
@@ -32,13 +33,14 @@ from challenges import home as home_facts
 from challenges.funding import Recommendation, RecommendationEntry
 from challenges.ideas import MyIdea
 from challenges.inputs import CHALLENGE_TITLE_MAX, LONG_TEXT_MAX, TITLE_MAX
+from challenges.learning import LearningCard, LearningNudge
 from challenges.ranking import IdeaRank
 from challenges.scoring import MemberScores, PanelCard, PanelScores, ScoreForm, ScoreResult
 from challenges.shortlist import Candidate, ShortlistForm
 from challenges.stages import Stage
 from challenges.voting import Standing
 from challenges.workbook.importer import DecisionChange, ImportPreview
-from storage.models import Challenge, Criterion, Decision, Idea
+from storage.models import Challenge, Criterion, Decision, Idea, LearningUpdate
 
 CLOSE = datetime(2027, 3, 1, 17, tzinfo=UTC)
 
@@ -188,7 +190,12 @@ def test_every_view_is_valid_for_any_text(title, challenge_title, long, short):
         valid_message(reminders.reminder(c, stage, CLOSE, scored=1, expected=4))
     valid_message(reminders.panel_nudge(in_panel, CLOSE, [i] * 30))
     valid_message(reminders.author_voting_open(c, [i] * 30))
-    valid_message(reminders.learning_update(i, c, 1500))
+    valid_message(learning_views.learning_reminder(i, c, 1500, CLOSE.date()))
+    valid_message(learning_views.learning_nudge(LearningNudge(i, c, 1500, CLOSE.date(), True)))
+    update = LearningUpdate(idea_id=7, challenge_id=4, due_date=CLOSE.date(), status="on_track",
+                            did=long, happened=long, learned=long, advice=long, spent_pence=1,
+                            link="https://example.org/" + short, written_by="U1", updated_by="U1")  # fmt: skip
+    valid_message(learning_views.learning_card(LearningCard(update, i, c, 1500, "U1")))
     valid_message(panel.panel_parent(PanelCard(i, in_panel, team, 3, 1, 2, crit), crit))
     result = ScoreResult(i, in_panel, crit, {"impact": 3, "cost": 4}, long, True, True, True, 1, 2)
     valid_message(panel.score_confirmation(result, via_thread=True))

@@ -18,10 +18,10 @@ from tests.teams.e2e.world import CRITERIA
 ALL_FOUR = dict.fromkeys(CRITERIA, 4)
 
 
-def decided_round(council):
+def decided_round(council, **settings):
     challenge, found, dana, eli = council.panel_round(
         3, authors_installed=True, requests=["£3,000", "£2,000", "£1,000"], fund_pot="£5,000",
-        max_award="£3,000",
+        max_award="£3,000", **settings,
     )  # fmt: skip
     for idea in found:
         scoring.record_scores(council.ctx, member=dana.aad_object_id, idea_id=idea.id, values=ALL_FOUR,

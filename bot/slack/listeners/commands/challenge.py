@@ -7,12 +7,18 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import reports_errors
-from bot.slack.listeners.common import kick_outbox, lair, mentioned_users, resolve_challenge
+from bot.slack.listeners.common import (
+    kick_outbox,
+    lair,
+    mentioned_users,
+    resolve_challenge,
+)
 from bot.slack.views.challenge_modal import challenge_modal
 from bot.slack.views.help import CHALLENGE_HELP
+from bot.slack.views.learning import overview_message
 from bot.slack.views.lists import challenge_list, challenge_status
 from bot.slack.views.text import escape, mention
-from challenges import roles, setup, voting
+from challenges import learning_overview, roles, setup, voting
 from challenges.context import Context
 from challenges.errors import NotACoordinator
 from challenges.inputs import default_criteria
@@ -136,3 +142,14 @@ def grant(call: Call) -> None:
     if already:
         parts.append(f"{', '.join(mention(u) for u in already)} already could.")
     call.say_privately(" ".join(parts))
+
+
+@subcommand("learning")
+def learning_(call: Call) -> None:
+    """Each funded idea's learning updates: received, due, overdue (with Nudge), upcoming."""
+    if call.args:
+        challenge_id = resolve_challenge(call.ctx, call.args, usage="/challenge learning 4")
+    else:
+        challenge_id = learning_overview.default_round(call.ctx)
+    text, blocks = overview_message(learning_overview.overview(call.ctx, call.user, challenge_id))
+    call.say_privately(text, blocks)

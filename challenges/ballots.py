@@ -29,6 +29,21 @@ challenge row FOR SHARE (a stage change's UPDATE waits for votes in flight, and 
 vote after it sees the new stage), then the idea row FOR SHARE (a withdrawal waits
 for it), then its ballot. Withdrawing takes the idea FOR UPDATE first, so no vote
 can land on it between reading its voters and releasing them.
+
+Teams and the secret ballot
+---------------------------
+People on an idea's team may not vote for it. When a team could change while votes
+could be cast (early voting, during submissions), adding a colleague meant taking
+back their vote on the idea; with live counts on, an author who added colleagues one
+at a time and watched the count learnt who had backed the idea (and the vote vanished
+without a word). The choice: an idea's team is fixed once voting has started — votes
+can be cast (`vote_during_submissions`) or any vote exists in the challenge — and a
+team change is refused then (Code.TEAM_LOCKED, challenges/ideas.py), everything else
+about the idea still editable. So a team change never returns anybody's vote: there
+is no vote to tell a voter about and no count that moves with an edit. Delaying and
+batching count updates was the other way; it still ties a drop to a window of edits,
+needs a timer per card, and silently undoes a vote people made — refusing is exact
+and says why.
 """
 
 from collections.abc import Iterable

@@ -17,7 +17,7 @@ def system_clock() -> datetime:
 def valid_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise invalid(Code.NOT_A_TIME_ZONE, name=name) from None
     if name not in available_timezones() and name != "UTC":
         raise invalid(Code.NOT_A_TIME_ZONE, name=name)

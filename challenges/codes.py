@@ -18,6 +18,10 @@ class Code(StrEnum):
     # Things that are not there (or are another workspace's: told the same)
     NO_SUCH_CHALLENGE = "no_such_challenge"
     NO_SUCH_IDEA = "no_such_idea"
+    # Hardening (issue 14)
+    TEAM_LOCKED = "team_locked"  # an idea's team, once voting has started (params: title)
+    AMOUNT_TOO_LARGE = "amount_too_large"  # a sum of money (params: label, most)
+    TEXT_NOT_STORABLE = "text_not_storable"  # text with a NUL character (params: label)
     # A person's data (issue 13: export, erasure, retention)
     NO_SUCH_PERSON = "no_such_person"
     PERSON_ALREADY_ERASED = "person_already_erased"

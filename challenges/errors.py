@@ -31,7 +31,9 @@ def invalid(code: Code, /, **facts: Any) -> PydanticCustomError:
 
 
 def problem_of(error: ValueError) -> Problem:
-    """The Problem behind an `invalid` ValueError."""
+    """The Problem behind an `invalid` ValueError (or a ProblemValue)."""
+    if isinstance(error, ProblemValue):
+        return error.problem
     try:
         return Problem(Code(getattr(error, "type", None)), dict(error.context or {}))
     except ValueError:
@@ -59,6 +61,24 @@ class LairError(Exception):
     def __str__(self) -> str:  # for logs only: people see the adapter's words
         facts = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.code.value}({facts})"
+
+
+class ProblemValue(ValueError):
+    """A Problem raised where only a ValueError may go (a pydantic validator, a parser): the
+    form's InvalidInput keeps its code (challenges.inputs.invalid_input)."""
+
+    def __init__(self, code: Code, **params: Any):
+        super().__init__(code.value)
+        self.problem = Problem(code, params)
+
+
+def no_nul(text: str, *, label: str, field: str | None = None) -> str:
+    """`text`, unless it holds a NUL character, which PostgreSQL cannot store in text."""
+    if "\x00" in text:
+        if field is not None:
+            raise InvalidInput({field: Problem(Code.TEXT_NOT_STORABLE, {"label": label})})
+        raise ProblemValue(Code.TEXT_NOT_STORABLE, label=label)
+    return text
 
 
 class InvalidInput(LairError):

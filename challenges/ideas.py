@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from challenges import audit, ballots, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, Problem, WrongStage
+from challenges.errors import InvalidInput, LairError, NotAllowed, Problem, WrongStage
 from challenges.inputs import IdeaDraft
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
@@ -148,7 +148,7 @@ def require_editable(challenge: Challenge) -> None:
 def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaView:
     now = ctx.now()
     with ctx.transaction() as session:
-        ballots.lock_idea(session, idea_id)  # a new team member's vote is released below
+        ballots.lock_idea(session, idea_id)  # no vote lands on it while its team is checked
         idea = _own_idea(session, actor, idea_id)
         challenge = get_challenge(session, idea.challenge_id)
         if challenge.stage != Stage.SUBMISSIONS:
@@ -161,16 +161,28 @@ def edit_idea(ctx: Context, actor: str, idea_id: int, draft: IdeaDraft) -> IdeaV
         for name in changed:
             setattr(idea, name, getattr(draft, name))
         if sorted(team_of(session, idea.id)) != sorted(u for u in draft.team if u != actor):
+            # The team is fixed once voting has started (challenges/ballots.py, "Teams and
+            # the secret ballot"): changing it could reveal or remove a colleague's vote.
+            if voting_started(session, challenge):
+                raise LairError(Code.TEAM_LOCKED, field="team", title=idea.title)
             changed.append("team")
             _set_team(session, idea, draft.team)
-            # People on an idea's team may not vote for it (early voting may have let them).
-            ballots.release_votes(session, idea, now, voters=team_of(session, idea.id))
         idea.updated_at = now
         audit.record(
             session, actor=actor, action="idea.edited", at=now, challenge_id=challenge.id,
             subject=f"idea:{idea.id}", fields=changed,
         )  # fmt: skip
         return IdeaView(idea, challenge, team_of(session, idea.id))
+
+
+def voting_started(session: Session, challenge: Challenge) -> bool:
+    """Votes can be cast in the challenge, or have been (early voting since turned off)."""
+    return (
+        challenge.stage != Stage.SUBMISSIONS
+        or challenge.vote_during_submissions
+        or session.exec(select(Vote.id).where(Vote.challenge_id == challenge.id).limit(1)).first()
+        is not None
+    )
 
 
 def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from challenges.clock import valid_timezone
 from challenges.codes import Code
-from challenges.errors import InvalidInput, Problem, invalid
+from challenges.errors import InvalidInput, Problem, ProblemValue, invalid, no_nul
 from challenges.money import parse_pounds
 
 TITLE_MAX = 100
@@ -29,7 +29,7 @@ DEFAULT_CRITERIA: tuple[tuple[str, float], ...] = (
 
 
 def _text(value: Any, *, label: str, required: bool, limit: int) -> str:
-    text = "" if value is None else str(value).strip()
+    text = no_nul("" if value is None else str(value).strip(), label=label)
     if required and not text:
         raise invalid(Code.TEXT_MISSING, label=label)
     if len(text) > limit:
@@ -70,6 +70,9 @@ def invalid_input(exc: ValidationError) -> InvalidInput:
     errors: dict[str, Problem] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "__root__"
+        if isinstance(coded := (err.get("ctx") or {}).get("error"), ProblemValue):
+            errors.setdefault(field, coded.problem)
+            continue
         errors.setdefault(field, _problem(err))
     return InvalidInput(errors)
 

@@ -6,6 +6,9 @@ from challenges.codes import Code
 from challenges.errors import invalid
 
 _POUNDS = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.00?)?$")
+# The most a sum of money may be: within PostgreSQL's integer columns (2,147,483,647) and
+# far beyond any council's innovation fund.
+MONEY_MAX = 1_000_000_000
 
 
 def parse_pounds(text: str | int | None, *, field: str = "amount") -> int:
@@ -28,9 +31,14 @@ def parse_pounds(text: str | int | None, *, field: str = "amount") -> int:
             if re.match(r"^£?\d[\d,]*\.\d+$", cleaned):
                 raise invalid(Code.MONEY_PENCE, what=field)
             raise invalid(Code.MONEY_NOT_A_SUM, text=str(text))
-        value = int(match.group(1).replace(",", ""))
+        digits = match.group(1).replace(",", "").lstrip("0")
+        if len(digits) > len(str(MONEY_MAX)):  # (int() refuses over 4,300 digits)
+            raise invalid(Code.AMOUNT_TOO_LARGE, label=field, most=MONEY_MAX)
+        value = int(digits or "0")
     if value < 0:
         raise invalid(Code.MONEY_NEGATIVE, what=field)
+    if value > MONEY_MAX:
+        raise invalid(Code.AMOUNT_TOO_LARGE, label=field, most=MONEY_MAX)
     return value
 
 

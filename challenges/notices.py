@@ -89,6 +89,23 @@ def idea_moderated(ctx: Context, payload: dict[str, Any]) -> IdeaModerated:
     return IdeaModerated(view.idea, view.challenge, payload["reason"], payload["restored"])
 
 
+@dataclass(frozen=True)
+class Unsendable:
+    """To the coordinator: a message about their challenge could not be sent, for good."""
+
+    challenge: Challenge
+    kind: MessageKind  # what it was
+    idea: Idea | None  # the idea it was about, if one
+    error: str  # the platform's reason, as it gave it
+
+
+def unsendable(ctx: Context, payload: dict[str, Any]) -> Unsendable:
+    with ctx.transaction() as session:
+        challenge = setup.get(session, payload["challenge_id"])
+        idea = session.get(Idea, payload["idea_id"]) if payload.get("idea_id") else None
+    return Unsendable(challenge, MessageKind(payload["kind"]), idea, payload["error"])
+
+
 def idea_card(ctx: Context, idea_id: int) -> IdeaCard:
     view = ideas.load(ctx, idea_id)
     votes = None
@@ -197,4 +214,6 @@ def facts(ctx: Context, kind: MessageKind, payload: dict[str, Any]) -> object | 
             return learning.card(ctx, payload["idea_id"], _day(payload))
         case MessageKind.MODERATION:
             return idea_moderated(ctx, payload)
+        case MessageKind.UNSENDABLE:
+            return unsendable(ctx, payload)
     raise ValueError(f"no facts for outbox messages of kind {kind}")

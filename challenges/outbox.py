@@ -35,6 +35,9 @@ class MessageKind(StrEnum):
     OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
     CARD_UPDATE = "card_update"  # an idea's posted card, redrawn in place (payload: idea_id)
     MODERATION = "moderation"  # to an author: a coordinator hid (or restored) their idea, and why
+    # to the challenge's coordinator: a message the platform will never accept (payload:
+    # outbox_id, kind, error, idea_id)
+    UNSENDABLE = "unsendable"
 
 
 UNSENT = (Status.PENDING.value, Status.UNSURE.value, Status.SENDING.value)
@@ -227,6 +230,27 @@ def mark_failed(
         else:
             msg.status = (Status.UNSURE if uncertain else Status.PENDING).value
             msg.not_before = retry_at
+
+
+def mark_unsendable(ctx: Context, message_id: int, *, error: str) -> bool:
+    """Give up on a message the platform will never accept as it is (over a limit, refused
+    as invalid): failed for good, so its conversation's queue moves on, and reported once,
+    privately, to the coordinator who made the challenge. True if a report was queued."""
+    with ctx.transaction() as session:
+        msg = session.get(OutboxMessage, message_id)
+        msg.status = Status.FAILED.value
+        msg.claimed_until = None
+        msg.last_error = error[:500]
+        challenge = session.get(Challenge, msg.challenge_id)
+        if msg.kind == MessageKind.UNSENDABLE or challenge is None:
+            return False  # a report that cannot be sent is not reported again
+        return enqueue(
+            session, key=f"unsendable:{msg.id}", kind=MessageKind.UNSENDABLE,
+            to=to_person(challenge.created_by), now=ctx.now(), challenge=challenge,
+            payload={"outbox_id": msg.id, "kind": msg.kind, "error": error[:200],
+                     "challenge_id": challenge.id,
+                     "idea_id": (msg.payload or {}).get("idea_id")},
+        )  # fmt: skip
 
 
 def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:

@@ -13,7 +13,15 @@ from sqlmodel import Session, select
 from challenges import audit, directory, outbox, places, scope
 from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import InvalidInput, NotAllowed, NotFound, NotOnPanel, Problem, WrongStage
+from challenges.errors import (
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    NotOnPanel,
+    Problem,
+    WrongStage,
+    no_nul,
+)
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
 from storage.enums import ConflictKind, MemberRole
@@ -237,7 +245,7 @@ def check_declarable(ctx: Context, actor: str, idea_id: int) -> Idea:
 def declare_conflict(ctx: Context, actor: str, idea_id: int, reason: str = "") -> Idea:
     """A panel member declares a conflict with an idea: they drop out of its count."""
     now = ctx.now()
-    reason = (reason or "").strip()
+    reason = no_nul((reason or "").strip(), label="reason", field="reason")
     if len(reason) > 500:
         raise InvalidInput({"reason": Problem(Code.CONFLICT_REASON_TOO_LONG, {"most": 500})})
     with ctx.transaction() as session:

@@ -26,6 +26,7 @@ from challenges.errors import (
     Problem,
     ScoresHidden,
     WrongStage,
+    no_nul,
 )
 from challenges.panel import conflict_of, eligible_scorers, is_member, locked_challenge
 from challenges.roles import is_coordinator
@@ -40,8 +41,10 @@ COMMENT_MAX = 3000
 # Reading a thread reply: `score 4 3 5 4 2 strong case` or `impact=4 feasibility=3 …`
 
 _SCORE_WORD = re.compile(r"^\s*score\b\s*:?\s*", re.IGNORECASE)
-_PAIR = re.compile(r"\s*([A-Za-z][\w-]*)\s*=\s*(-?\d+)(?![\w.])[,;]?")
-_NUMBER = re.compile(r"\s*(-?\d+)(?:/\d+)?(?![\w.])[,;]?")
+# A score has at most 9 digits: a longer number is not read as one (int() would refuse
+# over 4,300 digits), so the reply gets the usual hint.
+_PAIR = re.compile(r"\s*([A-Za-z][\w-]*)\s*=\s*(-?\d{1,9})(?![\w.])[,;]?")
+_NUMBER = re.compile(r"\s*(-?\d{1,9})(?:/\d+)?(?![\w.])[,;]?")
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,8 @@ def record_scores(
     share flag of None leaves the earlier one."""
     if comment is not None and len(comment) > COMMENT_MAX:
         raise InvalidInput({"comment": Problem(Code.COMMENT_TOO_LONG, {"most": COMMENT_MAX})})
+    if comment is not None:
+        no_nul(comment, label="comment", field="comment")
     try:
         return _record(ctx, member, idea_id, values, comment, share_comment, via)
     except IntegrityError:

@@ -7,6 +7,9 @@ or took back a vote in a challenge, never on which idea (the audit sheet is
 exported), and ideas' counts are only ever shown as numbers.
 """
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -153,9 +156,20 @@ def _toggle(
     return _outcome(idea_id, title, challenge, used, backed=not backed, changed=True)
 
 
+# The secret ballot (issue 14, item 4): the double-click marker must not say who clicked
+# which idea, since it outlives a vote taken back (requests are forgotten after two days).
+# It is keyed by a digest under a secret that lives only in this process's memory, new at
+# each start: a repeated click finds its marker, and nobody reading the database can tell
+# whose click on which idea a marker was. (Two processes have different secrets, so a
+# double click split across them counts twice — the behaviour without the marker.)
+_CLICK_SECRET = secrets.token_bytes(32)
+
+
 def _click_key(idea_id: int, voter: str) -> str:
-    """The row remembering a voter's last click on an idea (for DOUBLE_CLICK)."""
-    return f"vote-click:{idea_id}:{voter}"
+    """The row remembering a voter's last click on an idea (for DOUBLE_CLICK), named by a
+    digest that neither names the idea nor the voter."""
+    digest = hmac.new(_CLICK_SECRET, f"{idea_id}:{voter}".encode(), hashlib.sha256)
+    return f"vote-click:{digest.hexdigest()[:40]}"
 
 
 def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,

@@ -104,6 +104,38 @@ def conversation_of(target: str) -> str:
     return "D" + target[1:] if target.startswith(("U", "W")) else target
 
 
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
+
+
+def block_kit_error(method: str, args: dict) -> str | None:
+    """What Slack answers for a message or view over Block Kit's limits (the main ones:
+    a section's text, a header, the number of blocks, a message's text), else None."""
+    if method in MESSAGE_METHODS:
+        blocks, most = args.get("blocks"), 50
+        if len(str(args.get("text") or "")) > 40000:
+            return "msg_too_long"
+    elif method in VIEW_METHODS:
+        view = args.get("view") if isinstance(args.get("view"), dict) else {}
+        blocks, most = view.get("blocks"), 100
+    else:
+        return None
+    if not isinstance(blocks, list):
+        return None
+    if len(blocks) > most:
+        return "invalid_blocks" if method in MESSAGE_METHODS else "invalid_arguments"
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        text = (
+            (block.get("text") or {}).get("text") if isinstance(block.get("text"), dict) else None
+        )
+        limit = {"section": 3000, "header": 150}.get(block.get("type"))
+        if limit and text is not None and len(text) > limit:
+            return "invalid_blocks" if method in MESSAGE_METHODS else "invalid_arguments"
+    return None
+
+
 def _truthy(value: Any) -> bool:
     return str(value).lower() in ("1", "true")
 
@@ -129,6 +161,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._last_ts = 0.0
         self._failures: dict[str, list[tuple[int, dict, bool]]] = {}
+        self._refusals: list[tuple[str, Callable[[dict], bool], str]] = []
         self._limits: dict[str, RateLimit] = {}
         self._delays: dict[str, float] = dict(delays or {})  # method -> seconds (delay_reply)
         self.messages: dict[str, list[dict]] = {}  # conversation -> messages, oldest first
@@ -171,6 +204,20 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         with self.lock:
             self._failures.setdefault(method, []).extend([(status, headers, after_accept)] * times)
+
+    def refuse(self, method: str, matching: Callable[[dict], bool], error: str) -> None:
+        """Calls to `method` whose arguments match answer ok:false with `error` (e.g. a
+        message Slack refuses for a rule the fake does not model: invalid_blocks)."""
+        with self.lock:
+            self._refusals.append((method, matching, error))
+
+    def _refused(self, method: str, args: dict) -> str | None:
+        with self.lock:
+            rules = list(self._refusals)
+        for refused_method, matching, error in rules:
+            if refused_method == method and matching(args):
+                return error
+        return block_kit_error(method, args)
 
     def rate_limit(
         self,
@@ -554,6 +601,10 @@ class FakeSlack:
                         "error": "ratelimited" if status == 429 else "internal_error",
                     }
                     self._send(status, body, headers)
+                    return
+                refused = fake._refused(method, args)
+                if refused:
+                    self._send(200, {"ok": False, "error": refused}, {})
                     return
                 wait = fake._limited(method, args)
                 if wait:

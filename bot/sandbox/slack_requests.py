@@ -48,6 +48,7 @@ class SlackSender:
         self.response_url = response_url
         self.team = dict(team or TEAM)
         self.bot_user = bot_user
+        self.last_sent: tuple[str, dict] | None = None  # the last request, for resend()
 
     def as_team(self, team_id: str, domain: str = "", *, response_url: str | None = None,
                 bot_user: str | None = None) -> SlackSender:  # fmt: skip
@@ -66,6 +67,13 @@ class SlackSender:
                 timestamp=ts, body=body
             )
         all_headers.update(headers or {})
+        self.last_sent = (body, dict(all_headers))
+        return self.resend(self.last_sent)
+
+    def resend(self, sent: tuple[str, dict]) -> Reply:
+        """Send a request again exactly as it was (the same bytes, timestamp and signature):
+        what an attacker who captured it could replay within Slack's five minutes."""
+        body, all_headers = sent
         request = urllib.request.Request(
             self.url, data=body.encode(), headers=all_headers, method="POST"
         )
@@ -241,7 +249,7 @@ def fill(view: dict, values: dict[str, Any]) -> dict:
         element = block["element"]
         kind = element["type"]
         block_id = block["block_id"]
-        value = values.get(block_id, _initial(element))
+        value = values.get(block_id, initial(element))
         entry: dict[str, Any] = {"type": kind}
         if kind == "plain_text_input":
             entry["value"] = None if value is None else str(value)
@@ -272,7 +280,8 @@ def fill(view: dict, values: dict[str, Any]) -> dict:
     return state
 
 
-def _initial(element: dict) -> Any:
+def initial(element: dict) -> Any:
+    """The value an input starts with (None if it has none)."""
     for key in (
         "initial_value",
         "initial_date",

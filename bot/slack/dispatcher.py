@@ -21,10 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 
 from bot.slack import messages
 from bot.slack.pacing import Pacer
+from bot.slack.views.text import FALLBACK, MESSAGE_BLOCKS
 from challenges import outbox, places
 from challenges.context import Context
 from challenges.outbox import Claim, Head
@@ -38,6 +39,9 @@ PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_fou
              "msg_too_long", "no_text", "account_inactive", "cannot_dm_bot", "invalid_metadata_format",
              "invalid_auth", "not_authed", "token_revoked", "missing_scope", "message_not_found",
              "cant_update_message", "edit_window_closed"}  # fmt: skip
+# Refusals of the message itself: it can never be sent as it is (reported to the coordinator).
+UNSENDABLE = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text",
+              "invalid_metadata_format", "invalid_attachments", "too_many_attachments"}  # fmt: skip
 # ok:false answers after which Slack may nonetheless have posted the message.
 AMBIGUOUS = {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}
 MAX_ATTEMPTS = 8
@@ -128,12 +132,21 @@ class Dispatcher:
                 retry_at=self.ctx.now() + timedelta(seconds=retry_after),
             )  # fmt: skip
             return False
+        if error in UNSENDABLE:
+            return self._unsendable(message, error)
         if error in PERMANENT:
             log.warning("outbox %s (%s) failed for good: %s", message.id, message.kind, error)
             outbox.mark_failed(self.ctx, message.id, error=error, retry_at=None)
             return False
         ambiguous = status >= 500 or error in AMBIGUOUS
         self._retry_later(message, f"{status} {error}", uncertain=uncertain or ambiguous)
+        return False
+
+    def _unsendable(self, message: OutboxMessage, error: str) -> bool:
+        """Slack (or slack_sdk, before sending) refuses the message itself: it fails for good
+        and its conversation's queue moves on; the coordinator is told once."""
+        log.warning("outbox %s (%s) can never be sent: %s", message.id, message.kind, error)
+        outbox.mark_unsendable(self.ctx, message.id, error=error)
         return False
 
     def _retry_later(self, message: OutboxMessage, error: str, *, uncertain: bool) -> None:
@@ -187,7 +200,10 @@ class Send:
         if rendered is None:
             outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
             return False
-        text, blocks = rendered
+        try:
+            text, blocks = sendable(*rendered)
+        except Unsendable as exc:  # checked before anything is sent: it is not in Slack
+            return self.dispatcher._unsendable(message, str(exc))
         claim.uncertain = True  # from here until it is marked, Slack may have it
         try:
             response = self.client.chat_postMessage(
@@ -230,7 +246,10 @@ class Send:
         if rendered is None:
             outbox.mark_skipped(self.ctx, message.id, reason="no longer applies")
             return False
-        text, blocks = rendered
+        try:
+            text, blocks = sendable(*rendered)
+        except Unsendable as exc:
+            return self.dispatcher._unsendable(message, str(exc))
         try:
             self.client.chat_update(channel=ref.conversation_id, ts=ref.message_id, text=text,
                                     blocks=blocks)  # fmt: skip
@@ -264,6 +283,25 @@ class Send:
             "outbox %s: not found in %d pages of history; sending", message.id, HISTORY_PAGES
         )
         return None
+
+
+class Unsendable(Exception):
+    """A rendered message over one of Slack's limits: no try could ever send it."""
+
+
+def sendable(text: str, blocks: list) -> tuple[str, list[dict]]:
+    """The message as sent, checked first as Slack would check it: every block valid (slack_sdk's
+    own validation, which would otherwise refuse it inside chat_postMessage, after the try
+    is marked uncertain), at most 50 blocks, and a `text` within 40,000 characters."""
+    try:
+        payload = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
+    except SlackObjectFormationError as exc:
+        raise Unsendable(str(exc)) from exc
+    if len(payload) > MESSAGE_BLOCKS:
+        raise Unsendable(f"{len(payload)} blocks (at most {MESSAGE_BLOCKS})")
+    if not text or len(text) > FALLBACK:
+        raise Unsendable(f"a text of {len(text or '')} characters (1 to {FALLBACK:,})")
+    return text, payload
 
 
 def _carries(posted: dict, message: OutboxMessage) -> bool:

@@ -2,7 +2,10 @@
 turned into Block Kit. A message whose facts no longer apply is not rendered (None), and
 the dispatcher marks it skipped."""
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
 from bot.slack.views import cards
@@ -14,6 +17,8 @@ from challenges import decisions, learning, notices, places, scoring
 from challenges.context import Context
 from challenges.outbox import MessageKind
 from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 Rendered = tuple[str, list[Block]]
 
@@ -46,6 +51,8 @@ def render_facts(facts: object) -> Rendered:
             return learning_views.learning_card(facts)
         case notices.IdeaModerated(idea=idea, challenge=challenge, reason=reason, restored=back):
             return views_reminders.idea_moderated(idea, challenge, reason, back)
+        case notices.Unsendable():
+            return views_reminders.unsendable_report(facts)
         case scoring.PanelCard():
             return panel_views.panel_parent(facts, facts.criteria)
         case decisions.Results():
@@ -63,11 +70,20 @@ def panel_parent_for(ctx: Context, idea_id: int) -> Rendered:
     return render_facts(scoring.panel_card(ctx, idea_id))
 
 
-def redraw_card(client: WebClient, ctx: Context, idea_id: int) -> None:
-    """Redraw an idea's posted card now (after its author edits or withdraws it)."""
+def redraw_card(client: WebClient, ctx: Context, idea_id: int) -> bool:
+    """Redraw an idea's posted card now (after its author edits or withdraws it). False if
+    Slack would not take it: the change itself is saved whatever happens here, so a refusal
+    is logged, not raised (the card shows the change at its next redraw)."""
     where = places.place(ctx, places.card(idea_id))
-    if where.posted:
-        text, blocks = idea_card_for(ctx, idea_id)
+    if not where.posted:
+        return True  # not posted yet: the outbox posts it as it is now
+    text, blocks = idea_card_for(ctx, idea_id)
+    try:
         client.chat_update(
             channel=where.ref.conversation_id, ts=where.ref.message_id, text=text, blocks=blocks
         )
+    except (SlackApiError, SlackObjectFormationError) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+        log.warning("idea %s: its card could not be redrawn: %s", idea_id, error)
+        return False
+    return True

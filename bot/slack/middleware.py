@@ -22,6 +22,14 @@ def request_key(body: dict) -> str | None:
         parts = [f"{a.get('action_id')}@{a.get('action_ts')}" for a in body.get("actions") or []]
         if parts:
             return f"action:{user}:{'|'.join(parts)}"
+    # A slash command, a modal's submission or a shortcut: Slack gives each one a trigger
+    # of its own (a form fixed after a refusal and sent again has a new one), so a request
+    # seen again with the same trigger is a replay or a redelivery, never a new action.
+    trigger = body.get("trigger_id")
+    if trigger and body.get("command"):
+        return f"command:{trigger}"
+    if trigger and body.get("type") in ("view_submission", "shortcut", "message_action"):
+        return f"{body['type']}:{trigger}"
     return None
 
 

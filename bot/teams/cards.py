@@ -7,6 +7,7 @@ never a mention, a link or formatting. Lair's own words use `TextBlock` markdown
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from microsoft_teams.api import Attachment, MessageActivityInput
@@ -30,10 +31,31 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def sent_len(text: str) -> int:
+    """How long `text` is in the card's JSON as sent (an emoji is 12 characters, a newline 2)."""
+    return len(json.dumps(text)) - 2
+
+
+def clip_sent(text: str, limit: int) -> str:
+    """Shorten so the text is at most `limit` characters in the card's JSON, ending with an
+    ellipsis when cut (Teams' limits are on the message as sent)."""
+    text = text or ""
+    if sent_len(text) <= limit:
+        return text
+    room, kept = limit - sent_len("…"), 0
+    for n, char in enumerate(text):
+        room -= sent_len(char)
+        if room < 0:
+            kept = n
+            break
+    return text[:kept].rstrip() + "…"
+
+
 def said(text: str, *, bold: bool = False, size: str | None = None, subtle: bool = False,
          limit: int = 3000) -> RichTextBlock:  # fmt: skip
-    """Someone's own words, shown exactly as typed (no markdown, no mentions)."""
-    run = TextRun(text=clip(text, limit) or " ")
+    """Someone's own words, shown exactly as typed (no markdown, no mentions), at most `limit`
+    characters as sent."""
+    run = TextRun(text=clip_sent(text, limit) or " ")
     if bold:
         run.weight = "Bolder"
     if size:

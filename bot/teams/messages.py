@@ -58,6 +58,8 @@ def render_facts(facts: object, names: views.Names = str) -> MessageActivityInpu
             return views.learning_nudge(facts)
         case learning.LearningCard():
             return views.learning_card(facts, names)
+        case notices.Unsendable():
+            return views.unsendable_report(facts)
         case scoring.PanelCard():
             return views.panel_parent(facts, names)
         case decisions.Results():

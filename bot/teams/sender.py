@@ -43,6 +43,7 @@ from storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 RETRY_LATER = {412, 429, 502, 503, 504}
+UNSENDABLE = {400, 413}  # a card Teams finds invalid, or too large: no try would send it
 MAX_ATTEMPTS = 8
 # Teams' limits for one bot in one conversation, and a ceiling across a tenant.
 CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))
@@ -214,6 +215,9 @@ class TeamsSender:
         log.warning(
             "outbox %s (%s) refused by Teams for good: %s", message.id, message.kind, status
         )
+        if status in UNSENDABLE:  # the message itself: reported to the coordinator, once
+            outbox.mark_unsendable(self.ctx, message.id, error=f"teams {status}")
+            return False
         outbox.mark_failed(self.ctx, message.id, error=f"teams {status}", retry_at=None)
         return False
 

@@ -326,3 +326,16 @@ def outcome(found: decisions.Outcome) -> MessageActivityInput:
     for comment in found.comments[:10]:
         body.append(said(f"“{comment}”", limit=1000))
     return message(card(body), "Your idea's outcome")
+
+
+def unsendable_report(report: notices.Unsendable) -> MessageActivityInput:
+    """To the challenge's coordinator: a message Teams will never accept was dropped."""
+    what = {"idea_card": "the card of an idea", "card_update": "an update to an idea's card",
+            "stage_announcement": "a stage announcement", "results": "the results announcement",
+            "panel_parent": "an idea's message in the panel channel"}.get(report.kind, "a message")  # fmt: skip
+    parts = ["⚠️ Lair could not post ", what]
+    if report.idea is not None:
+        parts += [" (", Bold(report.idea.title), f", #{report.idea.id})"]
+    parts += [" for ", Bold(report.challenge.title), f": Teams refused it ({clip(report.error, 200)}). "
+              "It was left out; the messages after it were sent."]  # fmt: skip
+    return message(card([sentence(*parts)]), "A message could not be posted")

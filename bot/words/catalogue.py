@@ -16,6 +16,17 @@ CATALOGUE: dict[Code, str] = {
         "their numbers."
     ),
     Code.NO_SUCH_IDEA: "There is no idea {idea_id}. [[idea mine]] lists your ideas.",
+    # Hardening (issue 14)
+    Code.TEAM_LOCKED: (
+        "The team of *{title}* can no longer change: voting has started, and a change could "
+        "reveal or take away a colleague's vote. Leave the team as it was; you can still edit "
+        "everything else, and name colleagues in the proposal."
+    ),
+    Code.AMOUNT_TOO_LARGE: "The {label} can be at most £{most:,}. Enter a smaller sum.",
+    Code.TEXT_NOT_STORABLE: (
+        "The {label} contains an invisible NUL character (it can come with copied text), "
+        "which Lair cannot keep. Type that part again, or paste it as plain text."
+    ),
     Code.NO_SUCH_PERSON: (
         "Lair holds nothing about {person} in this workspace. Check the id: a Slack member id "
         "(such as U0123ABCD, from their profile's ⋮ menu) or a Teams person's object id."

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.words import plain
-from challenges import ideas, setup, tallies, voting
+from challenges import ideas, notices, setup, tallies, voting
 from challenges.codes import Code
 from challenges.errors import (
     LairError,
@@ -23,7 +23,7 @@ from challenges.errors import (
 from challenges.stages import Stage
 from challenges.transitions import advance
 from challenges.workbook.export import export_workbook
-from storage.models import AuditEvent, Ballot, OutboxMessage, Vote
+from storage.models import AuditEvent, Ballot, OutboxMessage, ProcessedRequest, Vote
 from tests.challenges.factories import idea_draft, open_challenge
 from tests.conftest import COORDINATOR
 
@@ -144,6 +144,22 @@ def test_a_double_click_has_no_second_effect(ctx, clock):
     assert vote_rows(ctx) == 2
 
 
+def test_nothing_remembers_which_idea_a_person_clicked_once_the_vote_is_gone(ctx, clock):
+    """Issue 14, item 4: the double-click marker named the idea and the voter
+    (`vote-click:<idea>:<voter>`) and was kept two days after the vote was taken back."""
+    _, made = voting_round(ctx)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    later(clock)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)  # taken back
+    clock.advance(seconds=1)  # still inside the double-click window
+    assert vote_rows(ctx) == 0
+    with ctx.db.transaction() as s:
+        keys = s.exec(select(ProcessedRequest.key)).all()
+    assert not [k for k in keys if str(made[0].id) in k.split(":") or "UVOTER" in k], keys
+    # …and the marker still stops the double click from re-casting the vote.
+    assert not voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id).changed
+
+
 def test_clicks_outside_the_voting_stage_are_refused(ctx, clock):
     challenge, made = voting_round(ctx, advance_to_voting=False)
     with pytest.raises(VotingClosed) as early:
@@ -184,15 +200,53 @@ def test_withdrawing_an_idea_returns_its_votes(ctx, clock):
     assert event.detail["votes_released"] == 2
 
 
-def test_joining_a_team_releases_that_persons_early_vote(ctx):
+def test_a_team_change_cannot_reveal_a_colleagues_vote(ctx):
+    """Issue 14, item 3: with early voting and live counts, an author who added colleagues to
+    the team one at a time and watched the count learnt who had backed the idea (4 of 4),
+    and each backer's vote was silently deleted. Now the team is fixed once voting starts."""
+    _, made = voting_round(ctx, advance_to_voting=False, vote_during_submissions=True,
+                           show_tallies_live=True)  # fmt: skip
+    idea = made[0]
+    backers = {"UCOL1", "UCOL3"}
+    for voter in sorted(backers):
+        voting.toggle_vote(ctx, voter=voter, idea_id=idea.id)
+    inferred, team = set(), ["UTEAM0"]
+    for colleague in ("UCOL0", "UCOL1", "UCOL2", "UCOL3"):
+        before = notices.idea_card(ctx, idea.id).votes
+        try:
+            ideas.edit_idea(
+                ctx, "UAUTHOR0", idea.id, idea_draft(title="Idea 0", team=[*team, colleague])
+            )
+        except LairError as refused:
+            assert refused.code == Code.TEAM_LOCKED
+            continue
+        team.append(colleague)
+        if notices.idea_card(ctx, idea.id).votes < before:
+            inferred.add(colleague)
+    assert inferred != backers  # before the fix: {"UCOL1", "UCOL3"}, 4 of 4 right
+    assert vote_rows(ctx, idea_id=idea.id) == 2  # no vote silently taken
+    # Other edits still go through.
+    edited = ideas.edit_idea(
+        ctx, "UAUTHOR0", idea.id, idea_draft(title="Idea 0, better", team=["UTEAM0"])
+    )
+    assert edited.idea.title == "Idea 0, better"
+
+
+def test_a_team_is_fixed_once_voting_has_started_and_free_before(ctx):
     _, made = voting_round(ctx, advance_to_voting=False, vote_during_submissions=True)
     voting.toggle_vote(ctx, voter="UFRIEND", idea_id=made[0].id)
-    ideas.edit_idea(
-        ctx, "UAUTHOR0", made[0].id, idea_draft(title="Idea 0", team=["UTEAM0", "UFRIEND"])
-    )
-    assert vote_rows(ctx) == 0
-    assert voting.votes_left(ctx, "UFRIEND", made[0].challenge_id) == 3
+    with pytest.raises(LairError) as refused:
+        ideas.edit_idea(
+            ctx, "UAUTHOR0", made[0].id, idea_draft(title="Idea 0", team=["UTEAM0", "UFRIEND"])
+        )
+    assert (refused.value.code, refused.value.field) == (Code.TEAM_LOCKED, "team")
+    assert vote_rows(ctx) == 1 and voting.votes_left(ctx, "UFRIEND", made[0].challenge_id) == 2
     assert_ballots_match_votes(ctx)
+    # Without early voting, the team may change until ideas close.
+    _, later_round = voting_round(ctx, advance_to_voting=False)
+    joined = ideas.edit_idea(ctx, "UAUTHOR0", later_round[0].id,
+                             idea_draft(title="Idea 0", team=["UTEAM0", "UFRIEND"]))  # fmt: skip
+    assert sorted(joined.team) == ["UFRIEND", "UTEAM0"]
 
 
 def test_the_audit_trail_records_who_voted_but_never_for_what(ctx, clock):

@@ -130,3 +130,26 @@ def test_no_challenge_open(lair):
 def _idea(lair) -> Idea:
     with lair.ctx.db.transaction() as s:
         return s.exec(select(Idea)).one()
+
+
+def test_a_saved_edit_whose_card_cannot_be_redrawn_is_not_called_unchanged(lair):
+    """Issue 14, item 1: Slack refusing the redrawn card (invalid_blocks) must not tell the
+    author that nothing was changed: the edit is saved, and they are told so."""
+    open_challenge(lair.ctx)
+    lair.send.command("USTAFF1", "/idea")
+    lair.send.view_submission("USTAFF1", lair.last_view(), idea_form(1, title="Bin sensors"))
+    wait_until(lambda: posted.card(lair.ctx, _idea(lair).id) is not None)
+    idea = _idea(lair)
+    lair.slack.refuse("chat.update", lambda args: True, "invalid_blocks")
+    lair.send.block_action("USTAFF1", "edit_idea", str(idea.id))
+    edit_view = lair.slack.wait_for("views.open", 2)[-1].args["view"]
+    assert lair.send.view_submission("USTAFF1", edit_view, {"title": "Smart bins"}).body == ""
+    assert _idea(lair).title == "Smart bins"
+    wait_until(lambda: any("Smart bins" in t for t in private_replies(lair) + dms(lair, "USTAFF1")))
+    said = private_replies(lair) + dms(lair, "USTAFF1")
+    assert not any("nothing was changed" in t for t in said)
+    assert any("saved" in t and "could not be updated" in t for t in said)
+
+
+def dms(lair, user: str) -> list[str]:
+    return [m["text"] or "" for m in lair.slack.posted("D" + user[1:])]

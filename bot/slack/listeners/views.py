@@ -91,7 +91,13 @@ def edit_idea(ack: Ack, body: dict, view: dict, client: WebClient, context: Bolt
         forms.refuse(ack, view, error, Block.TITLE.value)
         return
     ack()
-    redraw_card(client, ctx, result.idea.id)
+    if not redraw_card(client, ctx, result.idea.id):
+        client.chat_postMessage(
+            channel=body["user"]["id"],
+            text=f"Your changes to *{escape(result.idea.title)}* are saved. Its card in "
+            f"{channel(result.challenge.channel_id)} could not be updated just now; it will show "
+            "them when it is next redrawn.",
+        )
 
 
 @reports_errors

@@ -13,7 +13,18 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import Action
-from bot.slack.views.text import capped_lines, clip, escape, mention, stop, when
+from bot.slack.views.text import (
+    HEADER,
+    capped_lines,
+    clip,
+    clip_mrkdwn,
+    escape,
+    fit,
+    mention,
+    plain,
+    stop,
+    when,
+)
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -44,8 +55,8 @@ def stage_announcement(
     if stage == Stage.SUBMISSIONS:
         text = f"New challenge: {title}"
         blocks: list[Block] = [
-            HeaderBlock(text=clip(f"💡 {challenge.title}", 150)),
-            SectionBlock(text=MarkdownTextObject(text=escape(clip(challenge.brief, 2900)) or " ")),
+            HeaderBlock(text=plain(f"💡 {challenge.title}", HEADER)),
+            SectionBlock(text=MarkdownTextObject(text=fit(challenge.brief, 2900) or " ")),
             SectionBlock(
                 fields=[
                     MarkdownTextObject(text=f"*Fund pot*\n{format_pounds(challenge.fund_pot)}"),
@@ -92,14 +103,14 @@ def stage_announcement(
     blocks = [SectionBlock(text=MarkdownTextObject(text=line))]
     if stage == Stage.PANEL and shortlist:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shortlist_text(shortlist))))
-    return clip(line.replace("*", ""), 300), blocks
+    return clip_mrkdwn(line.replace("*", ""), 300), blocks
 
 
 def shortlist_text(ideas: Sequence[Idea], *, limit: int = 2900) -> str:
     """The shortlist as mrkdwn lines, kept inside one section's 3,000 characters."""
     return capped_lines(
         f"*The shortlist ({len(ideas)})*",
-        [f"• *{escape(clip(idea.title, 100))}* (#{idea.id})" for idea in ideas],
+        [f"• *{fit(idea.title, 500)}* (#{idea.id})" for idea in ideas],
         limit=limit,
     )
 
@@ -116,17 +127,13 @@ def idea_card(
         MarkdownTextObject(text=f"*From*\n{who}"),
     ]
     if idea.theme:
-        fields.append(MarkdownTextObject(text=f"*Theme*\n{escape(idea.theme)}"))
+        fields.append(MarkdownTextObject(text=f"*Theme*\n{fit(idea.theme, 1900)}"))
     if votes is not None and tallies_visible(challenge):
         fields.append(MarkdownTextObject(text=f"*Votes*\n{votes}"))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*{escape(idea.title)}*")),
-        SectionBlock(
-            text=MarkdownTextObject(text=f"*Problem*\n{escape(clip(idea.problem, 1400))}")
-        ),
-        SectionBlock(
-            text=MarkdownTextObject(text=f"*Proposal*\n{escape(clip(idea.proposal, 1400))}")
-        ),
+        SectionBlock(text=MarkdownTextObject(text=f"*Problem*\n{fit(idea.problem, 1400)}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Proposal*\n{fit(idea.proposal, 1400)}")),
         SectionBlock(fields=fields),
     ]
     if idea.status == "withdrawn":
@@ -143,9 +150,7 @@ def idea_card(
         )
     blocks.append(
         ContextBlock(
-            elements=[
-                MarkdownTextObject(text=f"Idea #{idea.id} · {escape(clip(challenge.title, 200))}")
-            ]
+            elements=[MarkdownTextObject(text=f"Idea #{idea.id} · {fit(challenge.title, 1000)}")]
         )
     )
     return f"New idea: {escape(idea.title)}", blocks

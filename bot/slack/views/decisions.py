@@ -19,7 +19,18 @@ from bot.slack.ids import INPUT, Callback, award_block, outcome_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import PAGE_SIZE, DecisionsMetadata, ShortlistMetadata
 from bot.slack.views.inputs import tick_box
-from bot.slack.views.text import clip, escape, mention, stop
+from bot.slack.views.text import (
+    HEADER,
+    OPTION,
+    SECTION,
+    clip_mrkdwn,
+    escape,
+    fit,
+    mention,
+    plain,
+    quote,
+    stop,
+)
 from bot.words import SLACK_FORM, say_problem
 from challenges.decisions import OUTCOMES, DecisionForm, Outcome, Results
 from challenges.money import format_pounds
@@ -35,7 +46,10 @@ def shortlist_modal(form: ShortlistForm) -> View:
     shown += [c for c in candidates if not c.shortlisted][: MAX_OPTIONS - len(shown)]
     shown.sort(key=lambda c: (-c.votes, c.idea_id))
     options = {
-        c.idea_id: Option(value=str(c.idea_id), text=clip(f"{c.title} ({c.votes} votes)", 75))
+        c.idea_id: Option(
+            value=str(c.idea_id),
+            text=_option_text(c.title, f" ({c.votes} votes)"),
+        )
         for c in shown
     }
     initial = [options[c.idea_id] for c in shown if c.shortlisted]
@@ -76,12 +90,17 @@ def shortlist_modal(form: ShortlistForm) -> View:
     )
 
 
+def _option_text(title: str, tail: str) -> str:
+    """A title then Lair's `tail`, shortened so the whole is an option's text."""
+    return plain(title, OPTION - len(tail)) + tail
+
+
 def loading_modal(title: str, message: str | None = None) -> View:
     """Opened at once (a trigger lasts 3 seconds), then replaced by the real form."""
-    text = f"⚠️ {escape(message)}" if message else "Working out the recommendation…"
+    text = f"⚠️ {fit(message, SECTION - 3)}" if message else "Working out the recommendation…"
     return View(
         type="modal",
-        title=PlainTextObject(text=clip(title, 24)),
+        title=PlainTextObject(text=plain(title, 24)),
         close=PlainTextObject(text="Close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
@@ -101,7 +120,7 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"*{escape(clip(challenge.title, 200))}*\nFund pot {format_pounds(challenge.fund_pot)}, "
+                text=f"*{fit(challenge.title, 1000)}*\nFund pot {format_pounds(challenge.fund_pot)}, "
                 f"up to {format_pounds(challenge.max_award)} an idea. Recommended: fund {funded} "
                 f"for {format_pounds(form.recommendation.total)} — the most total weighted score "
                 "the pot can buy. Change anything you decide otherwise."
@@ -129,8 +148,8 @@ def decide_modal(form: DecisionForm, *, page: int = 0) -> View:
         blocks.append(
             InputBlock(
                 block_id=outcome_block(r.idea_id),
-                label=clip(f"{r.rank}. {r.title}", 2000),
-                hint=clip(hint, 2000),
+                label=plain(f"{r.rank}. {r.title}", 2000),
+                hint=plain(hint, 2000),
                 element=StaticSelectElement(
                     action_id=INPUT,
                     options=options,
@@ -182,10 +201,13 @@ def _who(idea, team: list[str]) -> str:
 
 def results_message(results: Results) -> tuple[str, list[Block]]:
     challenge = results.challenge
-    blocks: list[Block] = [HeaderBlock(text=clip(f"🏆 Results: {challenge.title}", 150))]
+    blocks: list[Block] = [HeaderBlock(text=plain(f"🏆 Results: {challenge.title}", HEADER))]
     if results.winners:
         lines = [
-            f"• *{escape(w.idea.title)}* — {format_pounds(w.award)} — {_who(w.idea, w.team)}"
+            clip_mrkdwn(
+                f"• *{escape(w.idea.title)}* — {format_pounds(w.award)} — {_who(w.idea, w.team)}",
+                1000,
+            )
             for w in results.winners
         ]
         chunk = ""
@@ -216,7 +238,7 @@ def results_message(results: Results) -> tuple[str, list[Block]]:
         )
     )
     names = ", ".join(w.idea.title for w in results.winners[:5]) or "no ideas funded"
-    return clip(f"Results for {escape(challenge.title)}: {escape(names)}", 3000), blocks
+    return clip_mrkdwn(f"Results for {escape(challenge.title)}: {escape(names)}", 3000), blocks
 
 
 def outcome_message(outcome: Outcome) -> tuple[str, list[Block]]:
@@ -262,6 +284,5 @@ def outcome_message(outcome: Outcome) -> tuple[str, list[Block]]:
             SectionBlock(text=MarkdownTextObject(text="*Comments the panel shared with you*"))
         )
         for comment in outcome.comments[:40]:
-            quoted = escape(clip(comment, 2800)).replace("\n", "\n> ")
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=f"> {quoted}")))
-    return clip(head.replace("*", ""), 3000), blocks
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=quote(comment, SECTION))))
+    return clip_mrkdwn(head.replace("*", ""), 3000), blocks

@@ -18,7 +18,7 @@ from bot.slack.ids import Action
 from bot.slack.ids import Block as Block_
 from bot.slack.views.cards import submit_button
 from bot.slack.views.learning import STATUS_ICONS, STATUS_LABELS
-from bot.slack.views.text import clip, escape, escape_within, when_for_reader
+from bot.slack.views.text import clip, escape, fit, when_for_reader
 from challenges.home import Home
 from challenges.money import format_pounds
 from challenges.stages import Stage
@@ -226,7 +226,7 @@ def _learning_rounds(home: Home) -> list[Block]:
     for r in home.learning_rounds:
         overdue = f"*{r.overdue} overdue*" if r.overdue else "0 overdue"
         line = (
-            f"*#{r.challenge.id} {escape_within(r.challenge.title, 120)}* — {r.received} received · "
+            f"*#{r.challenge.id} {fit(r.challenge.title, 120)}* — {r.received} received · "
             f"{r.due} due · {overdue}\n`/challenge learning {r.challenge.id}` shows each team"
             + (" and lets you nudge the overdue ones." if r.overdue else ".")
         )
@@ -245,9 +245,9 @@ def _recently_learned(home: Home) -> list[Block]:
     for r in home.recently_learned:
         status = LearningStatus(r.update.status)
         line = (
-            f"{STATUS_ICONS[status]} *{escape_within(r.idea.title, 100)}* · "
-            f"{escape_within(r.challenge.title, 80)} — {STATUS_LABELS[status].lower()}\n"
-            f"{escape_within(r.update.learned, 600)}"
+            f"{STATUS_ICONS[status]} *{fit(r.idea.title, 100)}* · "
+            f"{fit(r.challenge.title, 80)} — {STATUS_LABELS[status].lower()}\n"
+            f"{fit(r.update.learned, 600)}"
         )
         blocks.append(SectionBlock(text=MarkdownTextObject(text=line)))
     return blocks

@@ -21,7 +21,7 @@ from bot.slack.metadata import (
     permalink_or_none,
 )
 from bot.slack.views.inputs import tick_box
-from bot.slack.views.text import clip, escape
+from bot.slack.views.text import OPTION, clip, fit, plain
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
 from challenges.money import format_pounds
 from storage.models import Challenge, Idea
@@ -67,7 +67,7 @@ def idea_modal(
     blocks = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"*{escape(challenge.title)}*\n{escape(clip(challenge.brief, 600))}"
+                text=f"*{fit(challenge.title, 1000)}*\n{fit(challenge.brief, 600)}"
             )
         ),
         _text_input(Block.TITLE, "Title", max_length=TITLE_MAX, initial=values.get("title"),
@@ -94,7 +94,8 @@ def idea_modal(
         # The value is the theme's place in the list: a theme may be longer than an option's
         # text shows (75), and its value must name it whole (bot/slack/forms.theme_of).
         options = [
-            Option(value=theme_key(n), text=clip(t, 75)) for n, t in enumerate(challenge.themes)
+            Option(value=theme_key(n), text=plain(t, OPTION))
+            for n, t in enumerate(challenge.themes)
         ]
         chosen = values.get("theme")
         initial = next(
@@ -148,7 +149,7 @@ def challenge_picker_modal(challenges: list[Challenge], *, prefill: dict | None 
     "Submit as idea" on a message) stays in the picker's own title and problem inputs, which
     Slack sends back with the choice, so it is never cut to fit the metadata."""
     prefill = prefill or {}
-    options = [Option(value=str(c.id), text=clip(f"{c.title}", 75)) for c in challenges[:100]]
+    options = [Option(value=str(c.id), text=plain(c.title, OPTION)) for c in challenges[:100]]
     blocks = [
         InputBlock(
             block_id=Block.CHALLENGE.value,

@@ -21,7 +21,17 @@ from slack_sdk.models.views import View
 from bot.slack.ids import INPUT, Action, Block, Callback
 from bot.slack.metadata import LearningFormMetadata
 from bot.slack.views.idea_modal import _text_input as _text
-from bot.slack.views.text import channel, clip, escape, escape_within, mention, stop
+from bot.slack.views.text import (
+    HEADER,
+    channel,
+    clip,
+    clip_mrkdwn,
+    escape,
+    fit,
+    mention,
+    plain,
+    stop,
+)
 from challenges.learning import (
     LINK_MAX,
     TEXT_MAX,
@@ -117,7 +127,7 @@ def learning_card(card: LearningCard) -> Rendered:
     """A shared update, posted in the challenge channel (or the results thread)."""
     update, idea = card.update, card.idea
     status = LearningStatus(update.status)
-    title = escape_within(idea.title, 140)
+    title = fit(idea.title, 140)
     head = (
         f"📓 *Learning from {title}* — {STATUS_ICONS[status]} {STATUS_LABELS[status]}\n"
         f"Funded {format_pounds(card.award)} · spent so far {format_pence(update.spent_pence)} · "
@@ -127,13 +137,13 @@ def learning_card(card: LearningCard) -> Rendered:
     for block, label in QUESTIONS:
         text = getattr(update, block.value)
         if text:
-            body = escape_within(text, 2900)
+            body = fit(text, 2900)
             blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{label}*\n{body}")))
     footer = f"Shared by {mention(card.by)}" if card.by else "Shared by the team"
     if update.link:
         target = escape(update.link).replace("|", "%7C")
         footer += f" · <{target}|evidence>"
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(footer, 2000))]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip_mrkdwn(footer, 2000))]))
     text = f"Learning from {clip(idea.title, 100)}: {STATUS_LABELS[status].lower()}"
     return escape(text), blocks
 
@@ -167,13 +177,13 @@ def learning_nudge(nudge: LearningNudge) -> Rendered:
 
 
 def _plain(line: str) -> str:
-    return clip(line.replace("*", ""), 300)
+    return clip_mrkdwn(line.replace("*", ""), 300)
 
 
 def overview_message(view: Overview) -> Rendered:
     """`/challenge learning`: each funded idea's updates, with Nudge for an overdue team."""
     c = view.challenge
-    title = escape_within(c.title, 140)
+    title = fit(c.title, 140)
     if not view.announced:
         text = f"The awards for *{title}* (#{c.id}) have not been announced yet; learning updates open after."
         return _plain(text), [SectionBlock(text=MarkdownTextObject(text=text))]
@@ -185,13 +195,13 @@ def overview_message(view: Overview) -> Rendered:
         f"{view.total(DateState.OVERDUE)} overdue · {view.total(DateState.UPCOMING)} upcoming"
     )
     blocks: list[SlackBlock] = [
-        HeaderBlock(text=clip(f"📓 Learning: {c.title}", 150)),
+        HeaderBlock(text=plain(f"📓 Learning: {c.title}", HEADER)),
         ContextBlock(elements=[MarkdownTextObject(text=f"#{c.id} · {counts}")]),
     ]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
     for item in view.ideas[:room]:
         team = ", ".join(mention(u) for u in item.team[:10])
-        lines = [f"*{escape_within(item.idea.title, 100)}* (#{item.idea.id}) · "
+        lines = [f"*{fit(item.idea.title, 100)}* (#{item.idea.id}) · "
                  f"{format_pounds(item.award)} · {team}"]  # fmt: skip
         for d in item.dates:
             word = STATE_WORDS[d.state]
@@ -200,7 +210,7 @@ def overview_message(view: Overview) -> Rendered:
             lines.append(f"{day_label(d.day)}: {word}")
         if item.nudged_today:
             lines.append("_Nudged today._")
-        section = SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 2900)))
+        section = SectionBlock(text=MarkdownTextObject(text=clip_mrkdwn("\n".join(lines), 2900)))
         if item.overdue and not item.nudged_today:
             section = SectionBlock(
                 text=section.text,

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import Action
-from bot.slack.views.text import capped_lines, channel, clip, escape, when
+from bot.slack.views.text import capped_lines, channel, clip, escape, fit, when
 from challenges.ideas import MyIdea
 from challenges.money import format_pounds
 from challenges.setup import ChallengeNumbers
@@ -74,7 +74,7 @@ def my_ideas(items: list[MyIdea], labels: Mapping[int, str] = {}) -> list[Block]
                     style="danger",
                     confirm=ConfirmObject(
                         title="Withdraw this idea?",
-                        text=f"“{escape(clip(idea.title, 100))}” will be taken out of the challenge and any votes returned.",
+                        text=f"“{fit(idea.title, 200)}” will be taken out of the challenge and any votes returned.",
                         confirm="Withdraw",
                         deny="Keep it",
                     ),

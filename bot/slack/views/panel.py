@@ -22,7 +22,7 @@ from bot.slack.ids import Block as B
 from bot.slack.metadata import IdeaPlaceMetadata
 from bot.slack.views.cards import removed_card
 from bot.slack.views.inputs import tick_box
-from bot.slack.views.text import clip, escape, mention
+from bot.slack.views.text import SECTION, clip_mrkdwn, escape, fit, mention, plain, quote
 from challenges.money import format_pounds
 from challenges.scoring import PanelCard, PanelScores, ScoreForm, ScoreResult, example
 from challenges.stages import Stage
@@ -50,18 +50,16 @@ def panel_parent(
         MarkdownTextObject(text=f"*Votes*\n{card.votes}"),
     ]
     if idea.theme:
-        fields.append(MarkdownTextObject(text=f"*Theme*\n{escape(idea.theme)}"))
+        fields.append(MarkdownTextObject(text=f"*Theme*\n{fit(idea.theme, 1900)}"))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*{escape(idea.title)}*  ·  idea #{idea.id}")),
-        SectionBlock(text=MarkdownTextObject(text=f"*Problem*\n{escape(clip(idea.problem, 700))}")),
-        SectionBlock(text=MarkdownTextObject(text=f"*Proposal*\n{escape(clip(idea.proposal, 1200))}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Problem*\n{fit(idea.problem, 700)}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*Proposal*\n{fit(idea.proposal, 1200)}")),
     ]  # fmt: skip
     if idea.benefit:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"*Expected benefit*\n{escape(clip(idea.benefit, 700))}"
-                )
+                text=MarkdownTextObject(text=f"*Expected benefit*\n{fit(idea.benefit, 700)}")
             )
         )
     blocks.append(SectionBlock(fields=fields))
@@ -135,7 +133,7 @@ def score_modal(form: ScoreForm, *, channel: str | None, thread_ts: str | None) 
         blocks.append(
             InputBlock(
                 block_id=score_block(c.key),
-                label=clip(f"{c.name}{weight}", 2000),
+                label=plain(f"{c.name}{weight}", 2000),
                 element=StaticSelectElement(
                     action_id=INPUT,
                     options=options,
@@ -209,9 +207,13 @@ def conflict_modal(idea_id: int, title: str, *, channel: str | None, thread_ts: 
 
 
 def _line(criteria: list[Criterion], values) -> str:
-    return " · ".join(
-        f"{escape(c.name)} {v if isinstance(v, int) else f'{v:.1f}'}"
-        for c, v in zip(criteria, values, strict=True)
+    """Each criterion's name and value, at most 1,000 characters as sent."""
+    return clip_mrkdwn(
+        " · ".join(
+            f"{escape(c.name)} {v if isinstance(v, int) else f'{v:.1f}'}"
+            for c, v in zip(criteria, values, strict=True)
+        ),
+        1000,
     )
 
 
@@ -236,8 +238,8 @@ def scores_modal(scores: PanelScores) -> View:
         note = "" if card.counts else "  _(conflict declared: not counted)_"
         text = f"{mention(card.member)}{note}\n{_line(criteria, card.values)}"
         if card.comment:
-            text += f"\n> {escape(clip(card.comment, 2500)).replace(chr(10), chr(10) + '> ')}"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(text, 3000))))
+            text += "\n" + quote(card.comment, SECTION - len(text) - 1)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     return View(
         type="modal",
         callback_id=Callback.PANEL_SCORES.value,
@@ -268,7 +270,7 @@ def score_confirmation(result: ScoreResult, *, via_thread: bool) -> tuple[str, l
         )
     text = "\n".join(lines)
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=text)),
+        SectionBlock(text=MarkdownTextObject(text=clip_mrkdwn(text, SECTION))),
         ActionsBlock(elements=[_scores_button(result.idea.id)]),
     ]
-    return clip(text.replace("*", ""), 3000), blocks
+    return clip_mrkdwn(text.replace("*", ""), 3000), blocks

@@ -6,20 +6,21 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, SectionBlock
 
 from bot.slack.views.cards import submit_button
-from bot.slack.views.text import channel, clip, escape, stop, when
+from bot.slack.views.text import capped_lines, channel, clip_mrkdwn, escape, fit, stop, when
+from challenges.notices import Unsendable
+from challenges.outbox import MessageKind
 from challenges.stages import Stage
 from storage.models import Challenge, Idea
 
 
 def _ideas(ideas: Sequence[Idea], limit: int = 20) -> str:
-    lines = [f"• *{escape(clip(i.title, 100))}* (#{i.id})" for i in ideas[:limit]]
-    if len(ideas) > limit:
-        lines.append(f"…and {len(ideas) - limit} more.")
-    return "\n".join(lines)
+    """Up to `limit` ideas, one a line, within a section's text."""
+    lines = [f"• *{fit(i.title, 500)}* (#{i.id})" for i in ideas]
+    return capped_lines(None, lines[:limit], limit=2900, more=len(ideas) - limit)
 
 
 def _plain(line: str) -> str:
-    return clip(line.replace("*", ""), 300)
+    return clip_mrkdwn(line.replace("*", ""), 300)
 
 
 def reminder(
@@ -82,16 +83,38 @@ def idea_moderated(
     idea: Idea, challenge: Challenge, reason: str, restored: bool
 ) -> tuple[str, list[Block]]:
     """A DM to an author whose idea a coordinator removed (with why) or restored."""
-    title = (
-        f"*{escape(clip(idea.title, 100))}* (#{idea.id}) in *{escape(clip(challenge.title, 150))}*"
-    )
+    title = f"*{fit(idea.title, 100)}* (#{idea.id}) in *{fit(challenge.title, 150)}*"
     if restored:
         line = (f"Your idea {title} is back: a coordinator restored it. Its card is in "
                 f"{channel(challenge.channel_id)} again; votes it had before were returned to "
                 "their voters, who can back it again.")  # fmt: skip
     else:
-        line = (f"A coordinator removed your idea {title}, because: {escape(reason)}\n"
+        line = (f"A coordinator removed your idea {title}, because: {fit(reason, 1000)}\n"
                 "Its card now reads “Removed by the coordinator”, and any votes it had went back "
                 "to their voters. If you think this is a mistake, reply to the coordinator who "
                 "runs the challenge.")  # fmt: skip
+    return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]
+
+
+WHAT = {
+    MessageKind.IDEA_CARD: "the card of an idea",
+    MessageKind.CARD_UPDATE: "an update to an idea's card",
+    MessageKind.STAGE_ANNOUNCEMENT: "a stage announcement",
+    MessageKind.PANEL_PARENT: "an idea's message in the panel channel",
+    MessageKind.RESULTS: "the results announcement",
+    MessageKind.OUTCOME: "an author's outcome message",
+}
+
+
+def unsendable_report(report: Unsendable) -> tuple[str, list[Block]]:
+    """A DM to the challenge's coordinator: a message Slack will never accept was dropped."""
+    what = WHAT.get(report.kind, "a message")
+    if report.idea is not None:
+        what += f" (*{fit(report.idea.title, 500)}*, #{report.idea.id})"
+    line = (
+        f"⚠️ Lair could not post {what} for *{fit(report.challenge.title, 750)}*: Slack refused "
+        f"it ({fit(report.error, 300)}). It was left out; the messages after it were sent."
+    )
+    if report.idea is not None:
+        line += " Its author can shorten the idea with `/idea mine` → Edit."
     return _plain(line), [SectionBlock(text=MarkdownTextObject(text=line))]

@@ -11,13 +11,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import Action
-from bot.slack.views.text import clip, escape
+from bot.slack.views.text import SECTION, clip_mrkdwn, escape, fit
 from bot.words import SLACK, say_problem
 from challenges.money import format_pounds
 from challenges.workbook import ImportPreview
 
 LABELS = {None: "no decision", "fund": "fund", "dont_fund": "don't fund", "defer": "defer"}
 MAX_LINES = 40
+MAX_WARNINGS = 40
 
 
 def _label(outcome: str | None, award: int) -> str:
@@ -30,7 +31,7 @@ def import_preview(preview: ImportPreview) -> tuple[str, list[Block]]:
         text = f"Your workbook for *{title}* (#{preview.challenge_id}) has no changes to the decisions Lair holds."
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
     lines = [
-        f"• *{escape(clip(c.title, 80))}* (#{c.idea_id}): {_label(c.old_outcome, c.old_award)} → *{_label(c.new_outcome, c.new_award)}*"
+        f"• *{fit(c.title, 400)}* (#{c.idea_id}): {_label(c.old_outcome, c.old_award)} → *{_label(c.new_outcome, c.new_award)}*"
         for c in preview.changes[:MAX_LINES]
     ]
     if len(preview.changes) > MAX_LINES:
@@ -41,16 +42,15 @@ def import_preview(preview: ImportPreview) -> tuple[str, list[Block]]:
     )
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=head)),
-        SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), 2900))),
+        SectionBlock(text=MarkdownTextObject(text=clip_mrkdwn("\n".join(lines), 2900))),
         ContextBlock(elements=[MarkdownTextObject(
             text=f"Awards would total {format_pounds(preview.total_awarded)} of the {format_pounds(preview.pot)} pot."
             + (f" {preview.unchanged} row(s) already match." if preview.unchanged else "")
         )]),
     ]  # fmt: skip
-    for warning in preview.warnings:
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"⚠️ {say_problem(warning, SLACK)}"))
-        )
+    for warning in preview.warnings[:MAX_WARNINGS]:  # within a message's 50 blocks
+        said = clip_mrkdwn(say_problem(warning, SLACK), SECTION - 3)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"⚠️ {said}")))
     blocks.append(
         ActionsBlock(
             elements=[

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.slack import messages
 from bot.slack.app import make_client
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.pacing import Pacer
@@ -233,3 +234,54 @@ def test_a_message_that_cannot_be_rendered_gives_up_after_its_attempts(
     (row,) = rows(ctx)
     assert (row.status, row.attempts) == ("failed", 8)
     assert slack.posted() == [] and not slack.calls_to("conversations.history")
+
+
+# --- a message that can never be sent (issue 14, item 1) -----------------------------------
+def refused_by_slack_sdk(ctx, message: OutboxMessage):
+    """Renders the test's messages; one saying "too long" is over a section's 3,000
+    characters, which slack_sdk refuses to send. Real messages (the coordinator's report)
+    render as in production."""
+    if "text" not in message.payload:
+        return messages.render(ctx, message)
+    text = message.payload["text"]
+    body = "&lt;" * 1400 if text == "too long" else text
+    return text, [SectionBlock(text=MarkdownTextObject(text=body))]
+
+
+def reports(slack) -> list[str]:
+    return [m["text"] for m in slack.posted("D" + COORDINATOR[1:])]
+
+
+def test_a_message_slack_sdk_refuses_fails_for_good_and_never_blocks_its_channel(ctx, slack, clock):
+    before = enqueue(ctx, "before", "CCHALLENGE")
+    bad = enqueue(ctx, "too long", "CCHALLENGE")
+    after = [enqueue(ctx, f"after {n}", "CCHALLENGE") for n in range(3)]
+    deliver_all(dispatcher(ctx, slack, clock, render=refused_by_slack_sdk), clock)
+    assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["before", "after 0", "after 1", "after 2"]  # fmt: skip
+    by_id = {r.id: r for r in rows(ctx)}
+    assert by_id[bad].status == "failed" and by_id[bad].attempts == 1
+    assert "3000" in by_id[bad].last_error
+    assert {by_id[i].status for i in [before, *after]} == {"sent"}
+    (report,) = reports(slack)  # told once, privately, to the coordinator who made it
+    assert "could not post" in report
+    # Another pass changes nothing: reported once.
+    deliver_all(dispatcher(ctx, slack, clock, render=refused_by_slack_sdk), clock)
+    assert len(reports(slack)) == 1
+
+
+def test_a_message_slack_refuses_as_invalid_blocks_is_reported_once(ctx, slack, clock):
+    enqueue(ctx, "refused", "CCHALLENGE")
+    enqueue(ctx, "fine", "CCHALLENGE")
+    slack.refuse("chat.postMessage", lambda args: args.get("text") == "refused", "invalid_blocks")
+    deliver_all(dispatcher(ctx, slack, clock, render=refused_by_slack_sdk), clock)
+    assert [m["text"] for m in slack.posted("CCHALLENGE")] == ["fine"]
+    assert [r.status for r in rows(ctx)][:2] == ["failed", "sent"]
+    (report,) = reports(slack)
+    assert "invalid_blocks" in report
+
+
+def test_a_refused_report_is_not_reported_again(ctx, slack, clock):
+    enqueue(ctx, "refused", "CCHALLENGE")
+    slack.refuse("chat.postMessage", lambda args: True, "msg_too_long")
+    deliver_all(dispatcher(ctx, slack, clock, render=refused_by_slack_sdk), clock)
+    assert [r.status for r in rows(ctx)] == ["failed", "failed"]  # the message, its report

@@ -52,7 +52,7 @@ class To:
 
     audience: Audience
     address: str  # a conversation id, or (PERSON) a user id
-    place: str | None = None  # UPDATE: the place key of the message redrawn
+    place: str | None = None  # THREAD: the parent's place key; UPDATE: the message's
 
 
 def to_channel(conversation_id: str) -> To:
@@ -61,6 +61,11 @@ def to_channel(conversation_id: str) -> To:
 
 def to_person(user_id: str) -> To:
     return To(Audience.PERSON, user_id)
+
+
+def in_thread(place: str, conversation_id: str) -> To:
+    """A reply under the message known as `place`, once it is posted (it waits until then)."""
+    return To(Audience.THREAD, conversation_id, place)
 
 
 def redraw(place: str, conversation_id: str) -> To:

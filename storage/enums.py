@@ -61,6 +61,7 @@ class Audience(StrEnum):
 
     CHANNEL = "channel"  # a post in a conversation (`address` is its id)
     PERSON = "person"  # a private message to one person (`address` is their user id)
+    THREAD = "thread"  # a reply under a posted message (`place`), in its conversation
     UPDATE = "update"  # the posted message at `place`, redrawn in place
 
 

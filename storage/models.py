@@ -276,8 +276,8 @@ class OutboxMessage(SQLModel, table=True):
 
     `dedupe_key` makes "announce once" a database fact. The row names its workspace and
     platform (each platform's sender takes only its own rows) and its audience: a post in
-    the conversation `address`, a private message to the person `address`, or the posted
-    message `place` redrawn. `save_as` names the place a post
+    the conversation `address`, a private message to the person `address`, a reply under
+    the posted message `place`, or that message redrawn. `save_as` names the place a post
     becomes (see PostedMessage) once the platform has accepted it.
     """
 

@@ -178,10 +178,17 @@ class Send:
         audience = Audience(message.audience)
         if audience == Audience.UPDATE:
             return self._redraw()
-        conversation = message.address
+        conversation, thread_ts = message.address, None
+        if audience == Audience.THREAD:
+            parent = self._wait_for_place(message.place)
+            if parent is None:
+                return False
+            conversation, thread_ts = parent.conversation_id, parent.message_id
         try:
             if claim.uncertain:
-                found = self._find_posted(conversation, person=audience == Audience.PERSON)
+                found = self._find_posted(
+                    conversation, thread_ts, person=audience == Audience.PERSON
+                )
                 if found:
                     log.info("outbox %s was already posted; marking it sent", message.id)
                     outbox.mark_sent(self.ctx, message.id, found)
@@ -207,7 +214,7 @@ class Send:
         claim.uncertain = True  # from here until it is marked, Slack may have it
         try:
             response = self.client.chat_postMessage(
-                channel=conversation, text=text, blocks=blocks,
+                channel=conversation, text=text, blocks=blocks, thread_ts=thread_ts,
                 unfurl_links=False, unfurl_media=False,
                 metadata={"event_type": METADATA_EVENT,
                           "event_payload": {"outbox_id": message.id, "key": message.dedupe_key}},
@@ -224,8 +231,8 @@ class Send:
         return True
 
     def _wait_for_place(self, key: str | None) -> places.Ref | None:
-        """The posted message a redraw is about; None (and the message put back, or skipped)
-        while it has none."""
+        """The posted message a thread reply or a redraw is about; None (and the message put
+        back, or skipped) while it has none."""
         where = places.place(self.ctx, key) if key else places.Place(None, posting=False)
         if where.posted:
             return where.ref
@@ -261,7 +268,9 @@ class Send:
         outbox.mark_sent(self.ctx, message.id, None)
         return True
 
-    def _find_posted(self, conversation: str, *, person: bool) -> places.Ref | None:
+    def _find_posted(
+        self, conversation: str, thread_ts: str | None, *, person: bool
+    ) -> places.Ref | None:
         """Where Slack shows a message carrying this outbox id, if it has one."""
         message = self.message
         if person:  # a private message: find the conversation with the person
@@ -269,10 +278,16 @@ class Send:
         oldest = f"{(message.created_at - HISTORY_MARGIN).timestamp():.6f}"
         cursor = None
         for _ in range(HISTORY_PAGES):
-            page = self.client.conversations_history(
-                channel=conversation, oldest=oldest, cursor=cursor, limit=200,
-                include_all_metadata=True,
-            )  # fmt: skip
+            if thread_ts:
+                page = self.client.conversations_replies(
+                    channel=conversation, ts=thread_ts, oldest=oldest, cursor=cursor, limit=200,
+                    include_all_metadata=True,
+                )  # fmt: skip
+            else:
+                page = self.client.conversations_history(
+                    channel=conversation, oldest=oldest, cursor=cursor, limit=200,
+                    include_all_metadata=True,
+                )  # fmt: skip
             for posted in page.get("messages") or []:
                 if _carries(posted, message):
                     return places.Ref(conversation, posted["ts"])

@@ -3,8 +3,8 @@
 For each message: claim it (a compare-and-set with a lease, as for Slack), make sure the
 conversation's limits allow it now (Teams: 7 a second, 8 in 2 s, 60 in 30 s per
 conversation; a tenant-wide ceiling beside), send it, and only then mark it sent — a
-channel post recording where it landed (conversation, activity id, service URL) so
-redraws can find it. The SDK retries nothing; here 412, 429, 502, 503 and 504
+channel post recording where it landed (conversation, activity id, service URL) so its
+thread and redraws can find it. The SDK retries nothing; here 412, 429, 502, 503 and 504
 are tried again later (429 after its Retry-After), other refusals (403: Lair removed or
 blocked; 404: no such conversation; 400: a card Teams will not take) fail for good.
 
@@ -169,7 +169,7 @@ class TeamsSender:
     ) -> tuple[str, str, str | None] | None:
         """(conversation id, service URL, activity id to update or None), or None when the
         message has to wait (its parent not posted yet) or was skipped."""
-        if audience == Audience.UPDATE:
+        if audience in (Audience.THREAD, Audience.UPDATE):
             state = places.place(self.ctx, message.place) if message.place else None
             if state is None or not state.posted:
                 if state is not None and state.posting:
@@ -178,7 +178,9 @@ class TeamsSender:
                     outbox.mark_skipped(self.ctx, message.id, reason="its message was never posted")
                 return None
             ref = state.ref
-            return ref.conversation_id, ref.service_url or "", ref.message_id
+            if audience == Audience.UPDATE:
+                return ref.conversation_id, ref.service_url or "", ref.message_id
+            return f"{ref.conversation_id};messageid={ref.message_id}", ref.service_url or "", None
         if audience == Audience.PERSON:
             return self._personal_chat(message.workspace_id, message.address) + (None,)
         known = directory.conversation(self.ctx, message.workspace_id, message.address)

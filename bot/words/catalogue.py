@@ -25,7 +25,7 @@ CATALOGUE: dict[Code, str] = {
     Code.AMOUNT_TOO_LARGE: "The {label} can be at most £{most:,}. Enter a smaller sum.",
     Code.TEXT_NOT_STORABLE: (
         "The {label} contains an invisible NUL character (it can come with copied text), "
-        "which Lair cannot keep. Type that part again, or paste it as plain text."
+        "which Lair cannot keep. Retype that part, or paste it as plain text."
     ),
     Code.NO_SUCH_PERSON: (
         "Lair holds nothing about {person} in this workspace. Check the id: a Slack member id "
@@ -33,7 +33,7 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.PERSON_ALREADY_ERASED: (
         "*{person}* already stands in for an erased person: nothing about them is left to "
-        "give or erase."
+        "give or erase. Check [[challenge person]] names the person you meant."
     ),
     Code.NO_SUCH_WORKSPACE: (
         "Lair is not installed in a workspace {workspace}. Give the workspace's number or its "
@@ -58,7 +58,7 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.LEARNING_BEFORE_AWARD: (
         "The results for *{title}* have not been announced yet. Learning updates open once "
-        "the awards are announced."
+        "the awards are announced: wait for the results, then press *Share an update*."
     ),
     Code.LEARNING_NOT_ON_TEAM: (
         "Only the team behind *{title}* can share its learning updates. [[idea mine]] shows "
@@ -66,9 +66,12 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.LEARNING_EDIT_CLOSED: (
         "The update on *{title}* for {date} was shared more than {days} days ago, so it can no "
-        "longer be changed. You can share the next one when its date comes."
+        "longer be changed. Share the next one when its date comes."
     ),
-    Code.LEARNING_NOT_A_DATE: "{date} is not one of the learning dates for *{title}*.",
+    Code.LEARNING_NOT_A_DATE: (
+        "{date} is not one of the learning dates for *{title}*. Use the button on the "
+        "reminder, or [[idea update]]."
+    ),
     Code.LEARNING_NO_FUNDED_IDEA: (
         "You are not on the team of a funded idea whose results have been announced, so there "
         "is no learning update to share. [[idea mine]] shows your ideas."
@@ -93,17 +96,21 @@ CATALOGUE: dict[Code, str] = {
     Code.LEARNING_SPENT_NOT_MONEY: (
         "“{text}” is not a sum of money. Enter pounds (and pence if you like), like £1,250.50."
     ),
-    Code.LEARNING_SPENT_NEGATIVE: "The money spent cannot be negative.",
-    Code.LEARNING_SPENT_TOO_LARGE: "The money spent can be at most £{limit:,}.",
+    Code.LEARNING_SPENT_NEGATIVE: "The money spent cannot be negative. Enter 0 if nothing yet.",
+    Code.LEARNING_SPENT_TOO_LARGE: (
+        "The money spent can be at most £{limit:,}. Check the amount and enter it again."
+    ),
     Code.LEARNING_LINK_NOT_WEB: (
-        "The evidence link must be a web address starting http:// or https://, or left empty."
+        "The evidence link must be a web address. Enter one starting http:// or https://, or "
+        "leave it empty."
     ),
     Code.LEARNING_NO_ROUND: (
         "No challenge has announced its awards yet, so there is no learning to follow. "
         "[[challenge list]] shows the challenges."
     ),
     Code.LEARNING_NOT_OVERDUE: (
-        "*{title}* has no overdue learning update, so there is nobody to nudge."
+        "*{title}* has no overdue learning update, so there is nobody to nudge. Check "
+        "[[challenge learning]] for who is overdue."
     ),
     Code.LEARNING_NUDGED_TODAY: (
         "The team behind *{title}* has already been nudged today. Try again tomorrow."
@@ -125,13 +132,13 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.IDEA_WITHDRAWN_NOT_REMOVED: (
         "*{title}* was withdrawn by its author, so it is already out of the challenge. "
-        "Nothing else is needed."
+        "Leave it as it is: nothing else is needed."
     ),
     Code.CANNOT_REMOVE_NOW: (
         "*{title}* can no longer be removed: the challenge is at “{stage}”, after the panel. "
         "Record the decision you want for it with [[challenge decide]]."
     ),
-    Code.IDEA_NOT_REMOVED: "*{title}* is not removed, so there is nothing to restore.",
+    Code.IDEA_NOT_REMOVED: "*{title}* is not removed, so there is nothing to restore. Check the idea's number with [[challenge status]].",
     Code.CANNOT_RESTORE_NOW: (
         "*{title}* can only be restored before the panel starts; the challenge is at "
         "“{stage}”. Its removal stands: record a decision with [[challenge decide]] if one "
@@ -143,7 +150,7 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.MEMBERS_HAVE_SCORED: (
         "{count} of the members you left out ({names}) have already scored ideas, so they stay "
-        "on the panel. A member who must not score an idea can declare a conflict on it."
+        "on the panel. Ask a member who must not score an idea to declare a conflict on it."
     ),
     Code.HIDE_USAGE: (
         "Say which idea to remove and why: [[challenge hide]] followed by the idea's number "

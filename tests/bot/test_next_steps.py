@@ -19,7 +19,7 @@ from challenges.errors import LairError
 INSTRUCTIONS = {
     "add", "ask", "raise", "award", "back", "check", "close", "choose", "correct", "decide", "declare", "enter",
     "give", "keep", "leave", "lower", "mention", "name", "open", "pick", "press", "record",
-    "say", "score", "send", "separate", "shorten", "start", "submit", "tell", "try", "untick",
+    "retype", "say", "score", "send", "separate", "share", "shorten", "start", "submit", "tell", "try", "untick",
     "use", "wait", "watch", "write",
 }  # fmt: skip
 COMMAND = re.compile(r"\[\[[^\]]+\]\]")

@@ -1,34 +1,56 @@
-"""Export benchmark: a challenge of 10,000 ideas, 5 panel members and 5 criteria.
+"""Export benchmark: a challenge of 10,000 ideas, 5 panel members and 5 criteria, with
+100,000 votes and the audit rows those votes write (one `vote.cast` each).
 
 Times `export_workbook` (database read, ranking, recommendation, styled streaming write)
-beside a raw openpyxl write-only dump of the same cell values, measured in the same run,
-and reports peak memory (tracemalloc) of each.
+beside a raw openpyxl write-only dump of the same cell values, interleaved in the same run
+(A B A B …; medians and min–max), and reports the peak resident set size (RSS: everything
+the process holds, not only the Python heap) of a child process that does one export,
+beside that of a child that only imports the same modules.
 
-    python bench/export.py [--ideas 10000] [--database-url URL] [--repeat 3]
+    python bench/export.py [--ideas 10000|50000] [--database-url URL] [--repeat 5]
+
+The database is its own: a fresh SQLite file, or a throwaway schema in the PostgreSQL
+database --database-url names (dropped at the end).
 """
 
 import argparse
 import io
 import sys
-import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
-from bot.words import plain
-from challenges import setup  # noqa: E402
+from bench.common import (  # noqa: E402
+    child_peak_rss,
+    interleave,
+    load_average,
+    print_own_peak_rss,
+    report_pair,
+    throwaway_database,
+)
+from bot.words import plain  # noqa: E402
+from challenges import setup, workspaces  # noqa: E402
 from challenges.context import Context  # noqa: E402
 from challenges.inputs import ChallengeDraft  # noqa: E402
 from challenges.stages import Stage  # noqa: E402
 from challenges.workbook import export_workbook  # noqa: E402
 from storage import Database  # noqa: E402
-from storage.models import Challenge, Idea, IdeaMember, PanelMember, Score, Scorecard, Vote  # noqa: E402
+from storage.enums import Platform  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import (  # noqa: E402
+    AuditEvent,
+    Challenge,
+    Idea,
+    IdeaMember,
+    PanelMember,
+    Score,
+    Scorecard,
+    Vote,
+)
 
 COORDINATOR = "UBENCHCOORD"
 PANEL = [f"UPANEL{n}" for n in range(5)]
@@ -62,8 +84,23 @@ def build(ctx: Context, ideas: int) -> int:
             insert(IdeaMember),
             [dict(idea_id=i, user_id=f"UA{n:06d}", role="author") for n, i in enumerate(ids)],
         )
-        s.execute(insert(Vote), [dict(challenge_id=challenge.id, idea_id=i, voter_id=f"UV{n:06d}{v}", created_at=now)
-                                 for n, i in enumerate(ids) for v in range(n % 3)])  # fmt: skip
+        # 0–20 votes an idea, 10 on average (100,000 for 10,000 ideas); voter k casts up to
+        # 10 votes, and each vote writes its audit row, as voting.toggle_vote does.
+        votes = [
+            (i, f"UV{(n * 7 + v) % (ideas * 2):07d}")
+            for n, i in enumerate(ids)
+            for v in range(n % 21)
+        ]
+        s.execute(insert(Vote), [dict(challenge_id=challenge.id, idea_id=i, voter_id=voter, created_at=now)
+                                 for i, voter in votes])  # fmt: skip
+        used: dict[str, int] = {}
+        audit = []
+        for _, voter in votes:
+            used[voter] = used.get(voter, 0) + 1
+            audit.append(dict(workspace_id=None, challenge_id=challenge.id, actor_id=voter, action="vote.cast",
+                              subject=f"challenge:{challenge.id}", detail={"votes_used": used[voter]}, at=now))  # fmt: skip
+        for chunk in range(0, len(audit), 20_000):
+            s.execute(insert(AuditEvent), audit[chunk : chunk + 20_000])
         s.execute(
             insert(PanelMember),
             [
@@ -99,35 +136,42 @@ def raw_dump(values: dict[str, list[list]]) -> bytes:
     return out.getvalue()
 
 
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
-
-
-def peak_memory(fn) -> int:
-    """Peak Python heap while `fn` runs (tracemalloc slows code, so it is measured apart)."""
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
+def child(mode: str, database_url: str, challenge_id: int) -> None:
+    """In a child process: one export (or nothing), so its peak RSS can be measured."""
+    if mode == "export":
+        db = Database.from_url(database_url)
+        ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
+        with db.read() as s:
+            workspace = s.get(Challenge, challenge_id).workspace_id
+        export_workbook(ctx.in_workspace(workspace), COORDINATOR, challenge_id, words=plain)
+        db.dispose()
+    print_own_peak_rss()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--database-url")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ideas", type=int, default=10_000, help="10000 (default) or e.g. 50000")
+    parser.add_argument("--database-url", help="PostgreSQL (a throwaway schema); default SQLite")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "URL", "CHALLENGE"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database.from_url(args.database_url or f"sqlite:///{tmp}/bench.db")
-        SQLModel.metadata.drop_all(db.engine)
-        SQLModel.metadata.create_all(db.engine)
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]))
+        return
+    print(f"before: {load_average()}")
+    with throwaway_database(args.database_url, prefix="exportbench") as url:
+        db = Database.from_url(url)
+        upgrade(db.engine)
         ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
+        ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
         started = time.perf_counter()
         challenge_id = build(ctx, args.ideas)
-        print(f"built {args.ideas:,} ideas, 5 panel members, 5 criteria on {db.engine.dialect.name} "
+        with db.read() as s:
+            votes = s.scalar(select(func.count()).where(Vote.challenge_id == challenge_id))
+            audits = s.scalar(select(func.count()).where(AuditEvent.challenge_id == challenge_id))
+        print(f"built {args.ideas:,} ideas, 5 panel members, 5 criteria, {votes:,} votes, "
+              f"{audits:,} audit rows on {db.engine.dialect.name} "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
         export = export_workbook(ctx, COORDINATOR, challenge_id, words=plain)
@@ -137,25 +181,22 @@ def main() -> None:
         }
         loaded.close()
         cells = sum(len(r) for rows in values.values() for r in rows)
+        print(f"cells: {cells:,}   file: {len(export.content) / 1e6:.1f} MB   sheets: "
+              + ", ".join(f"{t} {len(rows):,} rows" for t, rows in values.items()))  # fmt: skip
+        del export, loaded
 
-        runs = []
-        for _ in range(args.repeat):  # interleaved, so drift on a shared machine hits both alike
-            t_raw = timed(lambda: raw_dump(values))
-            t_lair = timed(lambda: export_workbook(ctx, COORDINATOR, challenge_id, words=plain))
-            runs.append((t_lair, t_raw))
-        t_lair, t_raw = min(runs, key=lambda r: r[0] / r[1])
-        worst = max(r[0] / r[1] for r in runs)
-        m_raw = peak_memory(lambda: raw_dump(values))
-        m_lair = peak_memory(lambda: export_workbook(ctx, COORDINATOR, challenge_id, words=plain))
-        print(f"cells: {cells:,}   file: {len(export.content) / 1e6:.1f} MB")
-        print(f"raw write-only dump : {t_raw:6.2f} s   peak {m_raw / 1e6:6.1f} MB")
-        print(f"lair export         : {t_lair:6.2f} s   peak {m_lair / 1e6:6.1f} MB")
-        ratios = sorted(r[0] / r[1] for r in runs)
-        print(
-            f"ratio over {args.repeat} interleaved runs: best {t_lair / t_raw:.2f}×, "
-            f"median {ratios[len(ratios) // 2]:.2f}×, worst {worst:.2f}×   (goal ≤ 1.5×, ≤ 300 MB)"
+        pair = interleave(lambda: export_workbook(ctx, COORDINATOR, challenge_id, words=plain),
+                          lambda: raw_dump(values), args.repeat)  # fmt: skip
+        print("time:")
+        report_pair("Lair export", "raw openpyxl write-only dump", pair, goal="(goal ≤ 1.3×)")
+        rss_idle, _ = child_peak_rss(
+            ["-m", "bench.export", "--child", "idle", url, str(challenge_id)]
         )
+        rss, _ = child_peak_rss(["-m", "bench.export", "--child", "export", url, str(challenge_id)])
+        print(f"peak RSS of a child process: export {rss / 1e6:.0f} MB; the same imports, no "
+              f"export: {rss_idle / 1e6:.0f} MB   (goal ≤ 100 MB)")  # fmt: skip
         db.dispose()
+    print(f"after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ The fake answers 429 with Retry-After beyond the limit (and beyond 1/s per chann
 The real dispatcher (bot/slack/dispatcher.py, 8 senders) sends the outbox as `lair` does. Prints
 the total time beside the least time the limit allows ((N − burst) / rate), and how many
 messages were lost or duplicated (both counted from what the fake accepted).
+
+Re-runnable: each run has a database of its own (a fresh SQLite file, or a throwaway
+schema in the PostgreSQL database --database-url names, dropped at the end).
 """
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock  # noqa: E402
 
+from bench.common import load_average, throwaway_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.sandbox.slack_api import FakeSlack  # noqa: E402
 from bot.slack.app import make_client  # noqa: E402
-from bot.slack.dispatcher import Dispatcher
+from bot.slack.dispatcher import Dispatcher  # noqa: E402
 from bot.worker import OutboxWorker  # noqa: E402
 from challenges import outbox, setup, workspaces  # noqa: E402
 from challenges.context import Context  # noqa: E402
@@ -49,8 +52,9 @@ def main() -> int:
     args = p.parse_args()
     burst = args.burst or args.rate
 
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database.from_url(args.database_url or f"sqlite:///{tmp}/fanout.db")
+    print(f"before: {load_average()}")
+    with throwaway_database(args.database_url, prefix="fanout") as url:
+        db = Database.from_url(url)
         upgrade(db.engine)
         ctx = Context(db=db, coordinators=frozenset({"UBENCH"}))
         ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
@@ -90,6 +94,7 @@ def main() -> int:
         print(f"429 answers     {limit.refused}")
         print(f"lost            {lost}")
         print(f"duplicated      {duplicated}")
+        print(f"after: {load_average()}")
         db.dispose()
         return 0 if lost == 0 and duplicated == 0 else 1
 

@@ -1,6 +1,7 @@
 """Vote-button latency and throughput, against a bare Bolt app on the same server stack.
 
-    python bench/vote_latency.py [--database-url URL] [--clients N] [--seconds S] [--rate R]
+    python bench/vote_latency.py [--database-url URL] [--clients N] [--seconds S] [--rounds K]
+                                 [--rate R]
 
 Starts, each in its own process (so none shares a GIL with another):
   * a fake Slack Web API on 127.0.0.1 (answers chat.update, response_url, … with ok);
@@ -10,7 +11,8 @@ Starts, each in its own process (so none shares a GIL with another):
   * a bare Bolt app whose only listener acks the same action, behind the same waitress
     settings and the same App options.
 Then N client threads send signed `block_actions` Vote clicks to each app in turn for
-S seconds. Clicks follow a fixed schedule of R a second (open loop, as real clicks
+S seconds, K rounds interleaved (bare, Lair, bare, Lair …); each figure is printed as
+the median and min–max over the rounds, with the load average before and after. Clicks follow a fixed schedule of R a second (open loop, as real clicks
 arrive: a slow answer does not slow the next click, and latency is measured from the
 scheduled send time, so queueing is counted); `--rate 0` makes each client click as
 fast as answers come back (closed loop: maximum throughput). Every click is a new
@@ -31,16 +33,16 @@ import multiprocessing as mp
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout too
+
+from bench.common import load_average, throwaway_database  # noqa: E402
 
 SECRET = "bench-signing-secret"
 COORDINATOR = "UBENCHCOORD"
@@ -59,6 +61,10 @@ def run_fake_api(port_out) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY, and each answer written in one send (below): headers and body in
+        # two writes would hold the body back for the client's delayed ACK (~40 ms, Nagle),
+        # and every private reply would seem to take that long.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args):
             pass
@@ -76,20 +82,16 @@ def run_fake_api(port_out) -> None:
             elif method == "chat.update":
                 body.update(channel=CHANNEL, ts="1700000000.000100")
             elif method == "auth.test":
-                body.update(user_id="UBOT", bot_id="BBOT", team_id="T1")
-            payload = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+                body.update(user_id="UBOT", bot_id="BBOT", team_id="T0001")
+            self.answer(json.dumps(body).encode())
 
         def do_GET(self):  # the bench asks for the call counts at the end
-            payload = json.dumps(calls).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            self.answer(json.dumps(calls).encode())
+
+        def answer(self, payload: bytes) -> None:
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(payload)}\r\n\r\n").encode()  # fmt: skip
+            self.wfile.write(head + payload)  # one send
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -155,34 +157,9 @@ class Round:
     database_url: str
     challenge_id: int
     ideas: list[int]
-    drop: callable
 
 
-def fresh_database(url: str | None) -> tuple[str, callable]:
-    from sqlalchemy import text
-
-    from storage import make_engine, normalise_url
-
-    if not url:
-        folder = tempfile.mkdtemp(prefix="lair-bench-")
-        return f"sqlite:///{folder}/bench.db", lambda: None
-    if not normalise_url(url).startswith("postgresql"):
-        return url, lambda: None
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-
-    def drop():
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return f"{normalise_url(url)}{sep}options=-csearch_path%3D{schema}", drop
-
-
-def prepare(url: str | None, *, live: bool) -> Round:
+def prepare(database_url: str, *, live: bool) -> Round:
     from challenges import ideas, setup, workspaces
     from challenges.context import Context
     from challenges.inputs import ChallengeDraft, IdeaDraft
@@ -191,7 +168,6 @@ def prepare(url: str | None, *, live: bool) -> Round:
     from storage.enums import Platform
     from storage.migrate import upgrade
 
-    database_url, drop = fresh_database(url)
     db = Database.from_url(database_url)
     upgrade(db.engine)
     ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
@@ -211,7 +187,7 @@ def prepare(url: str | None, *, live: bool) -> Round:
     ]  # fmt: skip
     advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
     db.dispose()
-    return Round(database_url, challenge.id, made, drop)
+    return Round(database_url, challenge.id, made)
 
 
 def count_votes(database_url: str, challenge_id: int) -> int:
@@ -274,8 +250,8 @@ class Clicks:
         idea = self.ideas[(voter + round_) % len(self.ideas)]
         user = f"UV{voter:06d}"
         payload = {
-            "type": "block_actions", "team": {"id": "T1", "domain": "bench"}, "api_app_id": "A1",
-            "token": "legacy", "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "type": "block_actions", "team": {"id": "T0001", "domain": "bench"}, "api_app_id": "A1",
+            "token": "legacy", "user": {"id": user, "username": user.lower(), "team_id": "T0001"},
             "trigger_id": f"t.{k}", "response_url": self.response_url,
             "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": CHANNEL},
             "channel": {"id": CHANNEL, "name": "bench"},
@@ -396,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
                    help="PostgreSQL URL to bench in a throwaway schema (default: a SQLite file)")  # fmt: skip
     p.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
-    p.add_argument("--seconds", type=float, default=10, help="load per app (default 10)")
+    p.add_argument("--seconds", type=float, default=5, help="load per app per round (default 5)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds, bare then Lair each round (default 3)")  # fmt: skip
     p.add_argument("--rate", type=float, default=250,
                    help="clicks a second, open loop (default 250); 0 = closed loop, flat out")  # fmt: skip
     p.add_argument("--hidden-tallies", action="store_true",
@@ -404,7 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     backend = "postgresql" if (args.database_url or "").startswith("postgres") else "sqlite"
-    round_ = prepare(args.database_url, live=not args.hidden_tallies)
+    print(f"before: {load_average()}")
+    with throwaway_database(args.database_url, prefix="votebench") as database_url:
+        return run(args, backend, prepare(database_url, live=not args.hidden_tallies))
+
+
+def run(args, backend: str, round_: Round) -> int:
     processes: list[mp.Process] = []
     try:
         api, api_port = start(run_fake_api, processes)
@@ -416,46 +399,63 @@ def main(argv: list[str] | None = None) -> int:
         ):
             raise SystemExit("the idea cards were not posted; is the app running?")
 
-        clicks = Clicks(round_.ideas, api_port)
+        # Separate click streams: the bare app's clicks must not use up Lair's distinct votes.
+        bare_clicks, lair_clicks = Clicks(round_.ideas, api_port), Clicks(round_.ideas, api_port)
         load = dict(clients=args.clients, seconds=args.seconds, rate=args.rate)
         warm = dict(clients=args.clients, seconds=1, rate=args.rate or 0)
-        drive("warm-up", bare_port, clicks, **warm)
-        bare_result = drive("bare Bolt (ack only)", bare_port, clicks, pid=bare.pid, **load)
-        clicks.next = itertools.count().__next__  # Lair's votes: start from the first voter
-        warm_lair = drive("warm-up", lair_port, clicks, **warm)
-        lair_result = drive("Lair vote", lair_port, clicks, pid=lair.pid, **load)
+        drive("warm-up", bare_port, bare_clicks, **warm)
+        acked = [drive("warm-up", lair_port, lair_clicks, **warm)]
+        bares: list[Result] = []
+        lairs: list[Result] = []
+        for _ in range(args.rounds):  # A B A B …: the machine's other work falls on both alike
+            bares.append(
+                drive("bare Bolt (ack only)", bare_port, bare_clicks, pid=bare.pid, **load)
+            )
+            lairs.append(drive("Lair vote", lair_port, lair_clicks, pid=lair.pid, **load))
+        acked += lairs
 
-        expected = warm_lair.sent - warm_lair.errors + lair_result.sent - lair_result.errors
+        expected = sum(r.sent - r.errors for r in acked)
+        # The last replies and card refreshes may still be on their way; votes are not.
         recorded = count_votes(round_.database_url, round_.challenge_id)
         with contextlib.closing(http.client.HTTPConnection("127.0.0.1", api_port)) as conn:
             conn.request("GET", "/")
             api_calls = json.loads(conn.getresponse().read())
-        report(args, backend, bare_result, lair_result, expected, recorded, api_calls)
-        return 0 if recorded == expected and not lair_result.errors else 1
+        report(args, backend, bares, lairs, expected, recorded, api_calls)
+        return 0 if recorded == expected and not any(r.errors for r in lairs) else 1
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(timeout=10)
-        round_.drop()
 
 
-def report(args, backend, bare: Result, lair: Result, expected: int, recorded: int,
-           api_calls: dict) -> None:  # fmt: skip
+def _line(name: str, xs: list[float], digits: int = 1) -> str:
+    return (f"{name:26} median {statistics.median(xs):8.{digits}f}   "
+            f"min–max {min(xs):.{digits}f}–{max(xs):.{digits}f}")  # fmt: skip
+
+
+def report(args, backend, bares: list[Result], lairs: list[Result], expected: int,
+           recorded: int, api_calls: dict) -> None:  # fmt: skip
     mode = f"open loop at {args.rate:g} clicks/s" if args.rate else "closed loop (flat out)"
-    print(f"\nvote_latency: {backend}, {args.clients} clients, {args.seconds:g} s each, {mode}, "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
-    print(f"{'':24} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'per s':>8} "
-          f"{'CPU ms/req':>10}")  # fmt: skip
-    for r in (bare, lair):
-        cpu = f"{r.cpu / max(1, r.sent) * 1000:10.2f}" if r.cpu is not None else f"{'n/a':>10}"
-        print(f"{r.name:24} {r.sent:9d} {r.errors:7d} {r.percentile(50):8.1f} "
-              f"{r.percentile(99):8.1f} {r.per_second:8.1f} {cpu}")  # fmt: skip
-    print(f"p99 ratio Lair/bare: {lair.percentile(99) / bare.percentile(99):.2f} (goal ≤ 1.5); "
-          f"p50 ratio: {lair.percentile(50) / bare.percentile(50):.2f}")  # fmt: skip
-    print(
-        f"votes/s: {lair.per_second:.1f} (goal ≥ 200); mean {statistics.fmean(lair.latencies) * 1000:.1f} ms"
-    )
+    print(f"\nvote_latency: {backend}, {args.clients} clients, {args.rounds} interleaved rounds "
+          f"of {args.seconds:g} s per app, {mode}")  # fmt: skip
+    print(f"after: {load_average()}")
+    print("(a shared machine is noisy: the rounds alternate bare, Lair, bare, Lair …, so the "
+          "per-round ratios compare like with like)")  # fmt: skip
+    metrics = {
+        "p50 ms": lambda r: r.percentile(50),
+        "p99 ms": lambda r: r.percentile(99),
+        "acked/s": lambda r: r.per_second,
+        "CPU ms/request": lambda r: (r.cpu or 0) / max(1, r.sent) * 1000,
+    }
+    for label, of in metrics.items():
+        b, v = [of(r) for r in bares], [of(r) for r in lairs]
+        print(_line(f"bare  {label}", b, 2))
+        print(_line(f"Lair  {label}", v, 2))
+        ratios = [x / y if y else float("inf") for x, y in zip(v, b, strict=True)]
+        print(_line(f"Lair/bare {label}", ratios, 2))
+    print(f"requests: bare {sum(r.sent for r in bares)}, Lair {sum(r.sent for r in lairs)}; "
+          f"errors: bare {sum(r.errors for r in bares)}, Lair {sum(r.errors for r in lairs)}")  # fmt: skip
     print(f"votes in the database: {recorded}, clicks acked: {expected} -> "
           f"{'equal' if recorded == expected else 'MISMATCH'}")  # fmt: skip
     print(f"Web API calls from Lair: {json.dumps(api_calls, sort_keys=True)}")

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import learning_overview, scope
+from challenges import ideas, learning_overview, scope
 from challenges.context import Context
-from challenges.ideas import MyIdea, ideas_of
+from challenges.ideas import MyIdea
 from challenges.roles import is_coordinator
-from challenges.setup import ChallengeNumbers, numbers, stage_labels
+from challenges.setup import ChallengeNumbers, numbers_of, stage_labels
 from challenges.stages import Stage
 from storage.enums import IdeaStatus
 from storage.models import (
@@ -119,8 +119,10 @@ def _to_score(session: Session, user_id: str) -> list[ToScore]:
 
 
 def home_for(ctx: Context, user_id: str) -> Home:
-    mine = ideas_of(ctx, user_id)
-    with ctx.transaction() as session:
+    """A read (it never waits for writers) whose number of statements does not grow with
+    the number of challenges or ideas: every per-challenge figure is one grouped query."""
+    with ctx.read() as session:
+        mine = ideas.mine(session, user_id)
         running = session.exec(
             select(Challenge)
             .where(
@@ -136,10 +138,26 @@ def home_for(ctx: Context, user_id: str) -> Home:
             )
             .order_by(Challenge.id.desc())
         ).all()
+        voting = [c.id for c in running if voting_open(c)]
+        used = (
+            dict(
+                session.exec(
+                    select(Vote.challenge_id, func.count())
+                    .where(Vote.challenge_id.in_(voting), Vote.voter_id == user_id)
+                    .group_by(Vote.challenge_id)
+                ).all()
+            )
+            if voting
+            else {}
+        )
         open_challenges = []
         for challenge in running:
             label, deadline = next_deadline(challenge)
-            left = votes_left(session, challenge, user_id) if voting_open(challenge) else None
+            left = (
+                max(0, challenge.vote_budget - used.get(challenge.id, 0))
+                if voting_open(challenge)
+                else None
+            )
             open_challenges.append(OpenChallenge(challenge, label, deadline, left))
         idea_ids = [m.idea.id for m in mine]
         outcomes = (
@@ -173,7 +191,8 @@ def home_for(ctx: Context, user_id: str) -> Home:
                 )
                 .order_by(Challenge.id.desc())
             ).all()
-            coordinator = [CoordinatorView(c, numbers(session, c.id)) for c in theirs]
+            figures = numbers_of(session, [c.id for c in theirs])
+            coordinator = [CoordinatorView(c, figures[c.id]) for c in theirs]
         home = Home(
             user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator,
             rounds, learning_overview.recently_learned(session, limit=RECENTLY_LEARNED),

@@ -227,23 +227,35 @@ class MyIdea:
 
 def ideas_of(ctx: Context, user_id: str) -> list[MyIdea]:
     """Ideas the user authored or is on the team of, newest first."""
-    with ctx.transaction() as session:
-        rows = session.exec(
-            select(Idea, Challenge, IdeaMember.role)
-            .join(IdeaMember, IdeaMember.idea_id == Idea.id)
-            .join(Challenge, Challenge.id == Idea.challenge_id)
-            .where(IdeaMember.user_id == user_id, scope.visible(session))
-            .order_by(Idea.id.desc())
-        ).all()
-        result = []
-        for idea, challenge, role in rows:
-            votes = None
-            if tallies_visible(challenge):
-                votes = session.exec(
-                    select(func.count()).select_from(Vote).where(Vote.idea_id == idea.id)
-                ).one()
-            result.append(MyIdea(idea, challenge, role, votes))
-        return result
+    with ctx.read() as session:
+        return mine(session, user_id)
+
+
+def mine(session: Session, user_id: str) -> list[MyIdea]:
+    """`ideas_of` in an open session: two statements however many ideas (the counts shown
+    come from one grouped query)."""
+    rows = session.exec(
+        select(Idea, Challenge, IdeaMember.role)
+        .join(IdeaMember, IdeaMember.idea_id == Idea.id)
+        .join(Challenge, Challenge.id == Idea.challenge_id)
+        .where(IdeaMember.user_id == user_id, scope.visible(session))
+        .order_by(Idea.id.desc())
+    ).all()
+    shown = sorted(idea.id for idea, challenge, _ in rows if tallies_visible(challenge))
+    counts = {}
+    if shown:
+        counts = dict(
+            session.exec(
+                select(Vote.idea_id, func.count())
+                .where(Vote.idea_id.in_(shown))
+                .group_by(Vote.idea_id)
+            ).all()
+        )
+    visible = set(shown)
+    return [
+        MyIdea(idea, challenge, role, counts.get(idea.id, 0) if idea.id in visible else None)
+        for idea, challenge, role in rows
+    ]
 
 
 def tallies_visible(challenge: Challenge) -> bool:

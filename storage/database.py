@@ -120,7 +120,9 @@ class Database:
             try:
                 yield session
             finally:
-                session.rollback()
+                # Ends the transaction (the pool rolls it back) and detaches what was read,
+                # as loaded: a rollback would expire it, unusable after the block.
+                session.close()
 
     def run(
         self, operation: Callable[[Session], T], *, attempts: int = 5, info: dict | None = None

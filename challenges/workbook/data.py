@@ -2,7 +2,7 @@
 is ever named."""
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -64,7 +64,7 @@ class WorkbookData:
     scorecards: list[ScorecardRow]
     conflicts: list[tuple[Idea, Conflict]]
     panel: list[str]
-    audit: list[AuditEvent]
+    audit: "Sequence[AuditEvent] | AuditRows"
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
     # Anonymous ideas: idea id -> its author and team, who are never named about it.
@@ -103,9 +103,45 @@ def idea_of(subject: str) -> int | None:
     return int(number) if kind == "idea" and number.isdigit() else None
 
 
+class AuditRows:
+    """The challenge's audit trail for the Audit sheet, streamed: read in batches from a
+    read-only transaction of its own (`read`, e.g. `ctx.read`) while the sheet is written,
+    never all in memory at once (a big round has an audit row per vote)."""
+
+    BATCH = 2_000
+
+    def __init__(self, read: Callable, challenge_id: int, count: int):
+        self.read, self.challenge_id, self.count = read, challenge_id, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator:
+        with self.read() as session:
+            yield from session.execute(
+                _audit_rows(self.challenge_id).execution_options(yield_per=self.BATCH)
+            )
+
+
+def _audit_rows(challenge_id: int):
+    """Plain rows (attribute access like the model's), not ORM objects."""
+    return (
+        select(*AuditEvent.__table__.columns)
+        .where(AuditEvent.challenge_id == challenge_id)
+        .order_by(AuditEvent.id)
+    )
+
+
 def collect(
-    session: Session, challenge_id: int, *, now: datetime, people: Mapping[str, str] | None = None
+    session: Session,
+    challenge_id: int,
+    *,
+    now: datetime,
+    people: Mapping[str, str] | None = None,
+    read: Callable | None = None,
 ) -> WorkbookData:
+    """Everything the workbook shows. With `read` (a function opening a read-only
+    transaction), the audit trail is streamed when written (`AuditRows`), else read now."""
     challenge = get_challenge(session, challenge_id)
     # Plain rows (attribute access like the model's), not ORM objects: for 10,000 ideas the
     # identity map and object construction cost more than the query.
@@ -169,13 +205,11 @@ def collect(
             .order_by(PanelMember.user_id)
         )
     )
-    audit = list(
-        session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.challenge_id == challenge_id)
-            .order_by(AuditEvent.id)
-        )
-    )
+    if read is None:
+        audit = session.execute(_audit_rows(challenge_id)).all()
+    else:
+        count = select(func.count()).where(AuditEvent.challenge_id == challenge_id)
+        audit = AuditRows(read, challenge_id, session.execute(count).scalar_one())
     similar = links(session, [i.id for i in ideas])
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
@@ -192,7 +226,7 @@ def is_secret(event: AuditEvent) -> bool:
 def collect_people(ctx, challenge_id: int) -> set[str]:
     """Everyone the workbook may name (authors, teams, panel, audit actors) — never voters,
     nor an anonymous idea's people where only that idea would name them."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         scope.challenge(session, challenge_id)
         hidden: dict[int, set[str]] = defaultdict(set)
         people: set[str] = set()

@@ -43,9 +43,11 @@ def export_workbook(
     """Build the workbook (coordinators only) and audit the export. `words` words the
     recommendation's reasons in the workbook (bot.words: the catalogue, in plain text)."""
     now = ctx.now()
-    with ctx.transaction() as session:
+    # A read: on SQLite it never takes the write lock, so votes carry on meanwhile; the
+    # audit trail (a row per vote) is streamed from a read of its own as it is written.
+    with ctx.read() as session:
         require_coordinator(session, ctx, actor)
-        data = collect(session, challenge_id, now=now, people=people)
+        data = collect(session, challenge_id, now=now, people=people, read=ctx.read)
         ranks = rank_ideas(session, data.challenge.id)
         decisions_open = can_record(session, data.challenge)
     # Outside any transaction: the recommendation and the file need no database.

@@ -9,11 +9,14 @@ gets 400 or 401 and one log line, with no traceback, secret or body. Bolt then v
 the signature again as usual.
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 import logging
 import re
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -23,7 +26,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from waitress.server import create_server
 
-from bot.runtime import Runtime
+if TYPE_CHECKING:  # the runtime loads every listener: not needed to serve (bench/ baselines)
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,10 @@ from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.views.text import escape
 from bot.slack.views.workbook import import_preview
+from challenges import workbook  # its functions load openpyxl when first called
 from challenges.context import Context
 from challenges.money import format_pounds
 from challenges.requests import first_time
-from challenges.workbook import cancel_import, confirm_import, stage_import
-from challenges.workbook.importer import check_sender
 
 
 def register(app: App) -> None:
@@ -33,11 +32,11 @@ def receive_workbook(
     is looked at or downloaded."""
     if not channel.startswith("D") or not first_time(ctx, f"file:{file_id}"):
         return
-    check_sender(ctx, user)
+    workbook.check_sender(ctx, user)
     info = client.files_info(file=file_id)["file"]
     if not is_spreadsheet(info):
         return
-    preview = stage_import(ctx, user, download(client, info))
+    preview = workbook.stage_import(ctx, user, download(client, info))
     text, blocks = import_preview(preview)
     client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
@@ -52,7 +51,7 @@ def confirm(
     ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
-    result = confirm_import(lair(context), body["user"]["id"], int(action["value"]))
+    result = workbook.confirm_import(lair(context), body["user"]["id"], int(action["value"]))
     respond(
         replace_original=True,
         text=(
@@ -68,5 +67,5 @@ def cancel(
     ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     ack()
-    cancel_import(lair(context), body["user"]["id"], int(action["value"]))
+    workbook.cancel_import(lair(context), body["user"]["id"], int(action["value"]))
     respond(replace_original=True, text="Cancelled: nothing from that workbook was recorded.")

@@ -1,5 +1,9 @@
 """Messages about the workbook: the import preview with Confirm and Cancel."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -14,7 +18,9 @@ from bot.slack.ids import Action
 from bot.slack.views.text import SECTION, clip_mrkdwn, escape, fit
 from bot.words import SLACK, say_problem
 from challenges.money import format_pounds
-from challenges.workbook import ImportPreview
+
+if TYPE_CHECKING:  # the importer loads openpyxl; only its type is named here
+    from challenges.workbook import ImportPreview
 
 LABELS = {None: "no decision", "fund": "fund", "dont_fund": "don't fund", "defer": "defer"}
 MAX_LINES = 40

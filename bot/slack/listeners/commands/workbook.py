@@ -5,7 +5,7 @@ from bot.slack.listeners.commands.challenge import Call, subcommand
 from bot.slack.listeners.common import resolve_challenge
 from bot.slack.people import names_for
 from bot.words import plain
-from challenges.workbook import export_workbook
+from challenges import workbook  # export_workbook loads openpyxl when first called
 from challenges.workbook.data import collect_people
 
 
@@ -15,7 +15,9 @@ def export(call: Call) -> None:
     involved = collect_people(call.ctx, challenge_id)  # refuses a challenge it cannot see
     call.say_privately("Preparing the workbook; it will arrive in your DMs with Lair in a moment.")
     people = names_for(call.client, involved, call.ctx)
-    result = export_workbook(call.ctx, call.user, challenge_id, words=plain, people=people)
+    result = workbook.export_workbook(
+        call.ctx, call.user, challenge_id, words=plain, people=people
+    )
     dm = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(
         channel=dm,

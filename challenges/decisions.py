@@ -88,7 +88,7 @@ class DecisionForm:
 
 
 def decision_form(ctx: Context, actor: str, challenge_id: int) -> DecisionForm:
-    with ctx.transaction() as session:
+    with ctx.read() as session:  # on SQLite, no write lock: votes elsewhere carry on
         require_coordinator(session, ctx, actor)
         challenge = get_challenge(session, challenge_id)  # read only: no lock while computing
         require_deciding(session, challenge)

@@ -94,6 +94,9 @@ class Database:
             **{READ_ONLY: True},
             **({"postgresql_readonly": True} if engine.dialect.name == "postgresql" else {}),
         )
+        # An in-memory SQLite database is one connection shared by every thread: a read
+        # must not begin on it while a write is under way, so there reads queue too.
+        self._read_guard = self._writer if isinstance(engine.pool, StaticPool) else nullcontext()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -115,7 +118,7 @@ class Database:
     def read(self, *, info: dict | None = None) -> Iterator[Session]:
         """A transaction that only reads, rolled back at the end. It never waits for the
         in-process writer lock, and on SQLite takes no database lock either."""
-        with Session(self._reader, expire_on_commit=False) as session:
+        with self._read_guard, Session(self._reader, expire_on_commit=False) as session:
             session.info.update(info or {})
             try:
                 yield session

@@ -109,6 +109,21 @@ def throwaway_database(url: str | None, *, prefix: str = "bench") -> Iterator[st
         admin.dispose()
 
 
+def bench_context(url: str, coordinator: str):
+    """A migrated database at `url`, and a context acting in a Slack workspace installed
+    there, with `coordinator` as a coordinator. Returns (database, context)."""
+    from challenges import workspaces
+    from challenges.context import Context
+    from storage import Database
+    from storage.enums import Platform
+    from storage.migrate import upgrade
+
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    ctx = Context(db=db, coordinators=frozenset({coordinator}))
+    return db, ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
+
+
 def child_peak_rss(args: list[str]) -> tuple[int, float]:
     """Run `python args…` from the repository root as a child process that ends by calling
     `print_own_peak_rss()`; return its peak resident set size in bytes (everything the

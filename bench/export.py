@@ -25,6 +25,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.common import (  # noqa: E402
+    bench_context,
     child_peak_rss,
     interleave,
     load_average,
@@ -33,14 +34,12 @@ from bench.common import (  # noqa: E402
     throwaway_database,
 )
 from bot.words import plain  # noqa: E402
-from challenges import setup, workspaces  # noqa: E402
+from challenges import setup  # noqa: E402
 from challenges.context import Context  # noqa: E402
 from challenges.inputs import ChallengeDraft  # noqa: E402
 from challenges.stages import Stage  # noqa: E402
 from challenges.workbook import export_workbook  # noqa: E402
 from storage import Database  # noqa: E402
-from storage.enums import Platform  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
     AuditEvent,
     Challenge,
@@ -161,10 +160,7 @@ def main() -> None:
         return
     print(f"before: {load_average()}")
     with throwaway_database(args.database_url, prefix="exportbench") as url:
-        db = Database.from_url(url)
-        upgrade(db.engine)
-        ctx = Context(db=db, coordinators=frozenset({COORDINATOR}))
-        ctx = ctx.in_workspace(workspaces.install(ctx, Platform.SLACK, "T0001", "Council").id)
+        db, ctx = bench_context(url, COORDINATOR)
         started = time.perf_counter()
         challenge_id = build(ctx, args.ideas)
         with db.read() as s:

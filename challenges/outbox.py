@@ -10,13 +10,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import String, and_, case, cast, func, insert, literal, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from challenges import places
 from challenges.context import Context
 from storage.enums import Audience, OutboxStatus, Platform
 from storage.models import Challenge, OutboxMessage, Workspace
+from storage.types import UTCDateTime
 
 Status = OutboxStatus
 
@@ -80,6 +82,11 @@ class Head:
     id: int
     workspace_id: int
     address: str
+    kind: str = ""
+
+    @property
+    def redraw(self) -> bool:
+        return is_redraw(self.kind)
 
 
 @dataclass
@@ -116,6 +123,58 @@ def enqueue(
     return True
 
 
+def enqueue_card_redraws(session: Session, *, challenge: Challenge, ideas, key_suffix: str,
+                         now: datetime) -> int:  # fmt: skip
+    """Queue a redraw of the card of every idea `ideas` (a Select of idea ids) names, in one
+    INSERT … SELECT, however many: keyed `idea:{id}:card{key_suffix}`, none twice."""
+    ideas = ideas.subquery()
+    key = literal("idea:") + cast(ideas.c.id, String) + literal(f":card{key_suffix}")
+    queued = aliased(OutboxMessage)
+    workspace = session.get(Workspace, challenge.workspace_id)
+    json_object = (
+        func.json_build_object
+        if session.get_bind().dialect.name == "postgresql"
+        else func.json_object
+    )
+    columns = {
+        "dedupe_key": key,
+        "workspace_id": literal(workspace.id),
+        "platform": literal(workspace.platform),
+        "challenge_id": literal(challenge.id),
+        "kind": literal(MessageKind.CARD_UPDATE.value),
+        "audience": literal(Audience.UPDATE.value),
+        "address": literal(challenge.channel_id),
+        "place": literal("idea:") + cast(ideas.c.id, String) + literal(":card"),
+        "payload": json_object("idea_id", ideas.c.id),
+        "status": literal(Status.PENDING.value),
+        "attempts": literal(0),
+        "not_before": literal(now, UTCDateTime),
+        "created_at": literal(now, UTCDateTime),
+    }
+    rows = select(*columns.values()).where(
+        ~select(queued.id).where(queued.dedupe_key == key).exists()
+    )
+    return session.execute(insert(OutboxMessage).from_select(list(columns), rows)).rowcount
+
+
+def supersede(
+    session: Session, *, challenge_id: int, kind: MessageKind, keys_like: str, now: datetime
+) -> int:
+    """Skip the challenge's messages of `kind` whose key is LIKE `keys_like`, not yet sent
+    (nor being sent): for redraws, which render the state at send time, a newer one makes
+    them pointless. One statement."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.challenge_id == challenge_id,
+            OutboxMessage.kind == kind.value,
+            OutboxMessage.dedupe_key.like(keys_like),
+            OutboxMessage.status.in_([Status.PENDING.value, Status.UNSURE.value]),
+        )
+        .values(status=Status.SKIPPED.value, last_error="superseded", sent_at=now)
+    ).rowcount
+
+
 def _due(now: datetime):
     return and_(
         OutboxMessage.not_before <= now,
@@ -126,36 +185,67 @@ def _due(now: datetime):
     )
 
 
+# Redraws of posted cards (after a stage change, one per idea: thousands in a big round)
+# queue apart from the conversation's own messages: they never hold up an announcement,
+# a reminder or the results, and each waits for every message queued to its conversation
+# before it, so a stage's announcement always reaches the channel before its card updates.
+_REDRAW = OutboxMessage.kind == MessageKind.CARD_UPDATE.value
+_EARLIER = aliased(OutboxMessage)
+
+
 def _heads(platform: Platform):
+    """The oldest unsent message of each conversation, and of each conversation's redraws."""
     return (
         select(func.min(OutboxMessage.id))
         .where(OutboxMessage.status.in_(UNSENT), OutboxMessage.platform == platform.value)
-        .group_by(OutboxMessage.workspace_id, OutboxMessage.address)
+        .group_by(OutboxMessage.workspace_id, OutboxMessage.address, _REDRAW)
     )
+
+
+def _not_overtaking():
+    """A redraw is held while a message queued to its conversation before it is unsent."""
+    earlier = (
+        select(_EARLIER.id)
+        .where(
+            _EARLIER.workspace_id == OutboxMessage.workspace_id,
+            _EARLIER.address == OutboxMessage.address,
+            _EARLIER.kind != MessageKind.CARD_UPDATE.value,
+            _EARLIER.status.in_(UNSENT),
+            _EARLIER.id < OutboxMessage.id,
+        )
+        .exists()
+    )
+    return or_(~_REDRAW, ~earlier)
+
+
+def is_redraw(kind: str) -> bool:
+    return kind == MessageKind.CARD_UPDATE
 
 
 def due_heads(ctx: Context, platform: Platform, *, limit: int = 500) -> list[Head]:
     """The platform's messages that may be sent now: each the oldest unsent one for its
-    address, and due."""
+    address (or of its address's redraws, behind the address's earlier messages), and due.
+    Redraws come last."""
     now = ctx.now()
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         rows = session.exec(
-            select(OutboxMessage.id, OutboxMessage.workspace_id, OutboxMessage.address)
-            .where(OutboxMessage.id.in_(_heads(platform)), _due(now))
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            select(OutboxMessage.id, OutboxMessage.workspace_id, OutboxMessage.address,
+                   OutboxMessage.kind)
+            .where(OutboxMessage.id.in_(_heads(platform)), _due(now), _not_overtaking())
+            .order_by(case((_REDRAW, 1), else_=0), OutboxMessage.not_before, OutboxMessage.id)
             .limit(limit)
-        ).all()
+        ).all()  # fmt: skip
     return [Head(*row) for row in rows]
 
 
 def next_due_at(ctx: Context, platform: Platform) -> datetime | None:
     """When the platform's earliest unsent message becomes sendable (its not_before, or its
     claim's expiry)."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         rows = session.exec(
             select(
                 OutboxMessage.status, OutboxMessage.not_before, OutboxMessage.claimed_until
-            ).where(OutboxMessage.id.in_(_heads(platform)))
+            ).where(OutboxMessage.id.in_(_heads(platform)), _not_overtaking())
         ).all()
     moments = [claimed if status == Status.SENDING and claimed else not_before
                for status, not_before, claimed in rows]  # fmt: skip
@@ -256,6 +346,16 @@ def mark_unsendable(ctx: Context, message_id: int, *, error: str) -> bool:
                      "challenge_id": challenge.id,
                      "idea_id": (msg.payload or {}).get("idea_id")},
         )  # fmt: skip
+
+
+def postpone(ctx: Context, message_id: int, *, until: datetime) -> None:
+    """Leave a pending message for later (e.g. a redraw over its rate allowance)."""
+    with ctx.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == Status.PENDING.value)
+            .values(not_before=until)
+        )
 
 
 def mark_skipped(ctx: Context, message_id: int, *, reason: str) -> None:

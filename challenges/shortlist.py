@@ -8,7 +8,7 @@ parent message in the panel channel, all in the transition's transaction.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, update
 from sqlmodel import Session, select
 
 from challenges import audit, places
@@ -35,6 +35,10 @@ def cut(tallies: Iterable[tuple[int, int]], size: int) -> list[int]:
     return [i for i, votes in ranked if votes >= threshold]
 
 
+def _votes_of(idea_id):
+    return select(func.count()).select_from(Vote).where(Vote.idea_id == idea_id).scalar_subquery()
+
+
 def tallies(session: Session, challenge_id: int) -> dict[int, int]:
     """Votes per idea that may be shortlisted (not withdrawn), zero included."""
     ideas = session.exec(
@@ -53,16 +57,34 @@ def tallies(session: Session, challenge_id: int) -> dict[int, int]:
 
 
 def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> None:
+    """Set-based, whatever the number of ideas: the count at the cut (the
+    `shortlist_size`-th most votes), one UPDATE marking every live idea with at least that
+    many (ties at the cut go through, as `cut` says), and a read of the chosen few."""
     now = ctx.now()
-    votes = tallies(session, challenge.id)
-    chosen = cut(votes.items(), challenge.shortlist_size)
-    for idea in session.exec(select(Idea).where(Idea.challenge_id == challenge.id)):
-        idea.shortlisted = idea.id in chosen
+    conn = session.connection()
+    live = (Idea.challenge_id == challenge.id) & (Idea.status == IdeaStatus.SUBMITTED)
+    votes = _votes_of(Idea.id)
+    at_cut = conn.execute(
+        select(votes).where(live).order_by(votes.desc()).limit(1)
+        .offset(challenge.shortlist_size - 1)
+    ).scalar()  # fmt: skip
     session.flush()
+    chosen_now = and_(Idea.status == IdeaStatus.SUBMITTED, votes >= (at_cut or 0))
+    conn.execute(  # only the rows that change: a write per row is the cost on PostgreSQL
+        update(Idea)
+        .where(Idea.challenge_id == challenge.id, Idea.shortlisted.is_distinct_from(chosen_now))
+        .values(shortlisted=chosen_now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    tally = conn.execute(
+        select(Idea.id, votes).where(Idea.challenge_id == challenge.id, Idea.shortlisted)
+    ).all()
+    chosen = cut(tally, len(tally))
     audit.record(
         session, actor=SYSTEM, action="shortlist.computed", at=now, challenge_id=challenge.id,
         subject=f"challenge:{challenge.id}", size=challenge.shortlist_size, ideas=chosen,
-        votes={str(i): votes[i] for i in chosen},
+        votes={str(i): n for i, n in tally},
     )  # fmt: skip
     sync_conflicts(session, challenge.id, actor=SYSTEM, now=now)
     post_parents(session, challenge, now)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, select
 
-from challenges import audit, ballots, outbox, places, scope
+from challenges import audit, ballots, outbox, scope
 from challenges.codes import Code
 from challenges.context import Context
 from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
@@ -205,17 +205,16 @@ def counts(session: Session, challenge_id: int) -> dict[int, int]:
 
 
 def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
-    """Cards gain their Vote button when voting opens, and lose it (showing the
-    counts) when it closes."""
+    """Cards gain their Vote button when voting opens, and lose it (showing the counts)
+    when it closes. Set-based, whatever the number of ideas: an earlier stage's redraws
+    still waiting are superseded (each renders the card as it is when sent), and this
+    stage's are queued in one insert, behind the stage's announcement (challenges/outbox.py)."""
     now = ctx.now()
-    for idea_id in session.exec(
-        select(Idea.id).where(
+    outbox.supersede(session, challenge_id=challenge.id, kind=outbox.MessageKind.CARD_UPDATE,
+                     keys_like="idea:%:card:%", now=now)  # fmt: skip
+    outbox.enqueue_card_redraws(
+        session, challenge=challenge, key_suffix=f":{challenge.stage}", now=now,
+        ideas=select(Idea.id).where(
             Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED
-        )
-    ):
-        outbox.enqueue(
-            session, key=f"idea:{idea_id}:card:{challenge.stage}",
-            kind=outbox.MessageKind.CARD_UPDATE,
-            to=outbox.redraw(places.card(idea_id), challenge.channel_id),
-            payload={"idea_id": idea_id}, now=now, challenge=challenge,
-        )  # fmt: skip
+        ),
+    )  # fmt: skip

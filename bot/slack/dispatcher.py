@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 
 from bot.slack import messages
-from bot.slack.pacing import Pacer
+from bot.slack.pacing import Allowance, Pacer
 from bot.slack.views.text import FALLBACK, MESSAGE_BLOCKS
 from challenges import outbox, places
 from challenges.context import Context
@@ -48,6 +48,10 @@ MAX_ATTEMPTS = 8
 METADATA_EVENT = "lair_outbox"
 HISTORY_MARGIN = timedelta(minutes=5)  # clock skew between us and Slack
 HISTORY_PAGES = 20
+# chat.update is Tier 3 (about 50 a minute per workspace); the live tallies (tallies.py)
+# use it too, so queued redraws keep under that.
+REDRAWS_PER_MINUTE = 40
+REDRAW_BURST = 10
 
 
 class Dispatcher:
@@ -69,6 +73,7 @@ class Dispatcher:
         self.workers = 1 if _in_memory(ctx) else max(1, workers)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._redraw_allowance: dict[int, Allowance] = {}
 
     def pacer(self, workspace_id: int) -> Pacer:
         """Rate limits are per workspace: a 429 in one pauses only its own sends."""
@@ -82,9 +87,29 @@ class Dispatcher:
         were sent."""
         heads = [h for h in outbox.due_heads(self.ctx, Platform.SLACK, limit=limit)
                  if self.pacer(h.workspace_id).ready(h.address)]  # fmt: skip
+        # Announcements, DMs and replies first, all of them; card redraws after (they are
+        # many after a stage change, and chat.update is a slower tier), paced.
+        first = [h for h in heads if not h.redraw]
+        sent = self._deliver_all(first)
+        redraws = [h for h in heads if h.redraw and self._redraw_allowed(h)]
+        return sent + self._deliver_all(redraws)
+
+    def _deliver_all(self, heads: list[Head]) -> int:
         if len(heads) <= 1 or self.workers == 1:
             return sum(self._deliver(h) for h in heads)
         return sum(self._executor().map(self._deliver, heads))
+
+    def _redraw_allowed(self, head: Head) -> bool:
+        """Within the workspace's allowance for chat.update (Tier 3); otherwise the redraw
+        waits, in the outbox, until the allowance has room again."""
+        with self._pool_lock:
+            allowance = self._redraw_allowance.setdefault(
+                head.workspace_id, Allowance(REDRAWS_PER_MINUTE / 60, burst=REDRAW_BURST)
+            )
+        wait = allowance.take()
+        if wait > 0:
+            outbox.postpone(self.ctx, head.id, until=self.ctx.now() + timedelta(seconds=wait))
+        return wait == 0
 
     def close(self) -> None:
         if self._pool:

@@ -60,3 +60,26 @@ class Pacer:
                 return "channel"
             self._paused_until = max(self._paused_until, until)
             return "app"
+
+
+class Allowance:
+    """A token bucket: `rate` a second on average, `burst` at once. `take()` spends one and
+    returns 0, or returns the seconds until one is available (spending nothing)."""
+
+    def __init__(self, rate: float, *, burst: float,
+                 monotonic: Callable[[], float] = time.monotonic):  # fmt: skip
+        self.rate, self.burst = rate, burst
+        self._now = monotonic
+        self._tokens = burst
+        self._at = monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> float:
+        with self._lock:
+            now = self._now()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return 0.0
+            return (1 - self._tokens) / self.rate

@@ -285,3 +285,19 @@ def test_a_refused_report_is_not_reported_again(ctx, slack, clock):
     slack.refuse("chat.postMessage", lambda args: True, "msg_too_long")
     deliver_all(dispatcher(ctx, slack, clock, render=refused_by_slack_sdk), clock)
     assert [r.status for r in rows(ctx)] == ["failed", "failed"]  # the message, its report
+
+
+def test_card_redraws_have_an_allowance_of_their_own():
+    """chat.update is Tier 3: redraws queued after a stage change go at its pace, in bursts
+    of a few, and wait (in the outbox) for the time the allowance names."""
+    from bot.slack.pacing import Allowance
+
+    now = [0.0]
+    allowance = Allowance(0.5, burst=2, monotonic=lambda: now[0])
+    assert [allowance.take() for _ in range(3)] == [0, 0, 2.0]  # two at once, then wait 2 s
+    now[0] = 1.0
+    assert allowance.take() == 1.0  # half a token earned; nothing spent
+    now[0] = 2.0
+    assert allowance.take() == 0 and allowance.take() == 2.0
+    now[0] = 100.0
+    assert [allowance.take() for _ in range(3)] == [0, 0, 2.0]  # never more than the burst

@@ -71,7 +71,8 @@ def _write(result, output: Path | None) -> int:
     """Leave a workbook (anything with filename, content and summary) at `output`."""
     path = output or Path(result.filename)
     path.write_bytes(result.content)
-    print(f"wrote {path} ({len(result.content):,} bytes): {plain(result.summary)}")
+    summary = result.summary if isinstance(result.summary, str) else plain(result.summary)
+    print(f"wrote {path} ({len(result.content):,} bytes): {summary}")
     return 0
 
 

@@ -260,7 +260,8 @@ def funded_ideas_of(session: Session, user_id: str) -> list[Idea]:
 
 
 def form_for_me(ctx: Context, actor: str, idea_id: int | None) -> UpdateForm:
-    """`/idea update [id]`: the named idea's form, or that of the one funded idea of yours."""
+    """The update form a person asks for: the named idea's, or that of the one funded idea
+    of theirs."""
     if idea_id is not None:
         return form(ctx, actor, idea_id)
     with ctx.transaction() as session:

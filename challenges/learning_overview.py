@@ -123,14 +123,14 @@ def overview_in(session: Session, challenge: Challenge, now: datetime) -> Overvi
 
 
 def overview(ctx: Context, actor: str, challenge_id: int) -> Overview:
-    """`/challenge learning [id]` (coordinators only)."""
+    """Each funded idea's learning updates: received, due, overdue (coordinators only)."""
     with ctx.transaction() as session:
         require_coordinator(session, ctx, actor)
         return overview_in(session, get_challenge(session, challenge_id), ctx.now())
 
 
 def default_round(ctx: Context) -> int:
-    """The newest challenge whose awards are announced (what `/challenge learning` shows)."""
+    """The newest challenge whose awards are announced (what the coordinators' learning overview shows by default)."""
     with ctx.transaction() as session:
         candidates = session.exec(
             select(Challenge.id)

@@ -283,7 +283,8 @@ SKIP_TABLES = {"lease", "alembic_version"}
 
 
 def _word(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])")
+    edge = "A-Za-z0-9"  # a word's edge: no letter or digit just before or after it
+    return re.compile(rf"(?:^|(?<=[^{edge}])){re.escape(text)}(?=[^{edge}]|$)")
 
 
 def erase_person(ctx: Context, actor: str, user_id: str) -> Erasure:

@@ -96,7 +96,7 @@ def test_libreoffice_converts_it(ctx, two_rounds, tmp_path):
     done = subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True, text=True, timeout=180, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "portfolio.pdf"

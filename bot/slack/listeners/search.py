@@ -9,10 +9,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.errors import reports_errors
 from bot.slack.ids import Action
-from bot.slack.listeners.common import lair
+from bot.slack.listeners.common import lair, parse_id
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.found import search_blocks, search_modal
 from challenges import search, similar
+from challenges.codes import Code
+from challenges.errors import LairError
 from challenges.search import SearchResults
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,11 @@ def back_to_edit(
 ) -> None:
     """The similar-ideas page turns back into the form, as the person left it."""
     ack()
-    view = body["view"]
-    back = similar.back_to_edit(lair(context), body["user"]["id"], int(action["value"]))
+    view = body.get("view")
+    check_id = parse_id(action.get("value") or "")
+    if view is None or check_id is None:  # not pressed on the similar-ideas page Lair drew
+        raise LairError(Code.FORM_OUT_OF_DATE)
+    back = similar.back_to_edit(lair(context), body["user"]["id"], check_id)
     prefill = back.draft.model_dump(mode="json")
     prefill["funding_requested"] = str(back.draft.funding_requested)
     if back.source_permalink:

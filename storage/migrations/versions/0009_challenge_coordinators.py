@@ -1,7 +1,7 @@
 """Challenge coordinators, and themes up to 100 characters.
 
-`challenge_coordinator`: one row per challenge and coordinator given it
-(`/challenge grant 4 @alex`); the App Home's "Your challenges" lists the challenges a
+`challenge_coordinator`: one row per challenge and coordinator given it (the grant
+command with a challenge's number); the App Home's "Your challenges" lists the challenges a
 coordinator created or was given. `idea.theme` widens from 80 to 100 characters, the
 longest theme a challenge may now list.
 

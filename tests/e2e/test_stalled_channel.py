@@ -22,6 +22,18 @@ from tests.waiting import wait_until
 IDEAS = 600
 
 
+def posts_pending(ctx) -> int:
+    with ctx.db.transaction() as s:
+        return len(
+            s.exec(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.kind != outbox.MessageKind.CARD_UPDATE,
+                )
+            ).all()
+        )
+
+
 def test_one_unsendable_card_does_not_stall_its_channel(lair):
     challenge = setup.create_challenge(lair.ctx, COORDINATOR, challenge_draft())
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
@@ -41,7 +53,9 @@ def test_one_unsendable_card_does_not_stall_its_channel(lair):
     assert lair.send.command(COORDINATOR, "/challenge", f"advance {challenge.id}").status == 200
     wait_until(lambda: setup.load(lair.ctx, challenge.id).stage == "voting")
     lair.runtime.worker.kick()
-    wait_until(lambda: outbox.pending_count(lair.ctx) == 0, timeout=240)
+    # Every post goes out; the cards' redraws for the new stage follow at chat.update's own
+    # pace (bot/slack/dispatcher.py), behind the announcement, so they are not waited for.
+    wait_until(lambda: posts_pending(lair.ctx) == 0, timeout=240)
 
     channel = [m["text"] for m in lair.slack.posted("CCHALLENGE")]
     cards = [t for t in channel if t.startswith("New idea: ")]
@@ -51,7 +65,11 @@ def test_one_unsendable_card_does_not_stall_its_channel(lair):
         rows = s.exec(select(OutboxMessage)).all()
     failed = [(r.kind, r.payload.get("idea_id")) for r in rows if r.status == "failed"]
     assert failed == [("idea_card", bad.id)]
-    assert all(r.status in ("sent", "skipped") for r in rows if r.status != "failed")
+    assert all(
+        r.status in ("sent", "skipped")
+        for r in rows
+        if r.status != "failed" and r.kind != outbox.MessageKind.CARD_UPDATE
+    )
     reports = [
         m["text"] for m in lair.slack.posted("D" + COORDINATOR[1:]) if "could not post" in m["text"]
     ]

@@ -30,6 +30,8 @@ from bot.slack.views import text as limits
 from bot.slack.views.text import clip_mrkdwn, escape, escaped_len, fit, plain
 from challenges import decisions as decided
 from challenges import home as home_facts
+from challenges.codes import Code
+from challenges.errors import Problem
 from challenges.funding import Recommendation, RecommendationEntry
 from challenges.ideas import MyIdea
 from challenges.inputs import CHALLENGE_TITLE_MAX, LONG_TEXT_MAX, TITLE_MAX
@@ -38,7 +40,7 @@ from challenges.ranking import IdeaRank
 from challenges.scoring import MemberScores, PanelCard, PanelScores, ScoreForm, ScoreResult
 from challenges.shortlist import Candidate, ShortlistForm
 from challenges.stages import Stage
-from challenges.voting import Standing
+from challenges.tallies import Standing, Tallies
 from challenges.workbook.importer import DecisionChange, ImportPreview
 from storage.models import Challenge, Criterion, Decision, Idea, LearningUpdate
 
@@ -210,10 +212,16 @@ def test_every_view_is_valid_for_any_text(title, challenge_title, long, short):
     valid_message(("x", lists.my_ideas(mine)))
     valid_message(("x", lists.challenge_list([c] * 45)))
     changes = [DecisionChange(n, title, None, 0, "fund", 1500) for n in range(60)]
-    preview = ImportPreview(1, 4, challenge_title, changes, 0, 9000, 20000, [long] * 60)
+    over = Problem(Code.IMPORT_OVER_POT, {"total": 2**62, "over": 2**61, "pot": 2**61})
+    preview = ImportPreview(1, 4, challenge_title, changes, 0, 9000, 20000, [over] * 60)
     valid_message(workbook.import_preview(preview))
     valid_message(
-        ("x", lists.challenge_status(c, _numbers(), [Standing(n, title, 3) for n in range(90)]))
+        (
+            "x",
+            lists.challenge_status(
+                c, _numbers(), Tallies(False, False, [Standing(n, title, 3) for n in range(90)])
+            ),
+        )
     )
 
     # modals and the home tab
@@ -241,7 +249,10 @@ def test_every_view_is_valid_for_any_text(title, challenge_title, long, short):
 
 
 def _form(c: Challenge, ranks: list[IdeaRank]) -> decided.DecisionForm:
-    entries = [RecommendationEntry(r.idea_id, r.rank < 5, 1500, "Top by score") for r in ranks]
+    entries = [
+        RecommendationEntry(r.idea_id, r.rank < 5, 1500, Problem(Code.RECOMMEND_UNSCORED))
+        for r in ranks
+    ]
     return decided.DecisionForm(c, ranks, Recommendation(entries, 6000, c.fund_pot, 12.0), {})
 
 
@@ -256,4 +267,6 @@ def test_time_zone_labels_stay_inside_the_fields():
 def _numbers():
     from challenges.setup import ChallengeNumbers
 
-    return ChallengeNumbers(ideas=1, withdrawn=0, votes=2, voters=2, panel_members=1, scorecards=0)
+    return ChallengeNumbers(
+        ideas=1, withdrawn=0, removed=0, votes=2, voters=2, panel_members=1, scorecards=0
+    )

@@ -160,12 +160,13 @@ def _wait(slack: FakeSlack, method: str, count: int, timeout: float = 15.0) -> l
     return slack.wait_for(method, count, timeout=timeout)
 
 
-def _settle(slack: FakeSlack, quiet_for: float = 0.4, timeout: float = 15.0) -> None:
-    """Wait until the bot has stopped sending for a moment (the outbox drains after acks)."""
+def _settle(fake, quiet_for: float = 0.4, timeout: float = 15.0) -> None:
+    """Wait until the bot has stopped sending to `fake` (the sandbox's Slack or Bot
+    Connector, each recording its `calls`) for a moment: the outbox drains after acks."""
     deadline = time.monotonic() + timeout
     last = -1
     while time.monotonic() < deadline:
-        count = len(slack.calls)
+        count = len(fake.calls)
         if count == last:
             return
         last = count

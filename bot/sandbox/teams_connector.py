@@ -326,6 +326,17 @@ class FakeTeamsConnector:
         base = self.https_base if secure else self.base
         return f"{base}/login/{tenant or self.tenant_id}/oauth2/v2.0/token"
 
+    def lair_settings(self) -> dict[str, str]:
+        """The settings that point Lair for Teams at this fake (its app, its OpenID metadata,
+        issuer and token endpoint), for `bot.config.Settings(**…)`."""
+        return {
+            "teams_app_id": self.app_id,
+            "teams_app_password": self.app_password,
+            "teams_openid_metadata_url": self.openid_metadata_url,
+            "teams_token_issuer": self.issuer,
+            "teams_login_endpoint": self.login_endpoint,
+        }
+
     def start(self) -> FakeTeamsConnector:
         for thread in self.threads:
             thread.start()

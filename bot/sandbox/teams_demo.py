@@ -11,29 +11,18 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from bot.config import Settings
+from bot.sandbox import demo as slack_demo
 from bot.sandbox.teams_connector import Call, FakeTeamsConnector, Person, Posted
 from bot.sandbox.teams_driving import Driver, button, card_of, has_button, inputs, text_of
 
-STAFF = ["Sam (waste crew)", "Priya (contact centre)", "Ade (fleet)", "Jo (digital)",
-         "Lee (street scene)", "Mo (finance)"]  # fmt: skip
-DRAGONS = ["Dragon Ayo", "Dragon Bea", "Dragon Cal"]
-IDEAS = [
-    ("Bin sensors on the worst rounds", "Crews cannot see which bins are out on rural rounds.",
-     "Fit fill-level sensors to 200 bins on the three worst rounds.", "£4,800"),
-    ("Text residents the night before", "People forget which week is recycling.",
-     "An opt-in SMS reminder the evening before collection.", "£2,500"),
-    ("Photo proof from the cab", "Disputes about missed bins take hours to settle.",
-     "Crews tap a photo button when a bin is not out; the contact centre sees it.", "£3,000"),
-    ("Swap routes with the neighbours", "Two border streets are served from 15 miles away.",
-     "A shared-service agreement with the next council for 40 streets.", "£500"),
-    ("Bigger bins for big families", "Overflowing bins get left.", "A simple form to ask for a larger bin.", "£1,200"),
-    ("Route app for agency drivers", "Agency drivers miss streets they do not know.",
-     "Turn-by-turn rounds on a tablet in each cab.", "£5,000"),
-]  # fmt: skip
+# The same people and ideas as the Slack demo, by name.
+STAFF = list(slack_demo.STAFF.values())
+DRAGONS = list(slack_demo.DRAGONS.values())
+COORDINATOR = slack_demo.PEOPLE[slack_demo.CORA]
+IDEAS = slack_demo.IDEAS
 CRITERIA = ("impact_for_residents", "feasibility", "value_for_money", "innovation",
             "learning_potential")  # fmt: skip
 
@@ -91,15 +80,11 @@ def run_teams_demo(output: Path, *, quiet: bool = False) -> Path:
     printer = Printer(out=(lambda _t: None) if quiet else print)
     fake = FakeTeamsConnector(on_call=printer).start()
     printer.fake = fake
-    cora = fake.person("Cora (coordinator)")
+    cora = fake.person(COORDINATOR)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             _env_file=None,
-            teams_app_id=fake.app_id,
-            teams_app_password=fake.app_password,
-            teams_openid_metadata_url=fake.openid_metadata_url,
-            teams_token_issuer=fake.issuer,
-            teams_login_endpoint=fake.login_endpoint,
+            **fake.lair_settings(),
             database_url=f"sqlite:///{tmp}/demo.db",
             lair_coordinators=cora.aad_object_id,
         )
@@ -119,20 +104,7 @@ def run_teams_demo(output: Path, *, quiet: bool = False) -> Path:
     return output
 
 
-def _settle(fake: FakeTeamsConnector, quiet_for: float = 0.4, timeout: float = 20.0) -> None:
-    """Wait until the bot has stopped sending for a moment (the outbox drains after answers)."""
-    deadline = time.monotonic() + timeout
-    last = -1
-    while time.monotonic() < deadline:
-        count = len(fake.calls)
-        if count == last:
-            return
-        last = count
-        time.sleep(quiet_for)
-
-
-def _titled(posts: list[Posted], title: str) -> Posted:
-    return next(p for p in posts if p.cards and title in text_of(card_of(p)))
+_settle = slack_demo._settle  # the same wait, on the Bot Connector's calls
 
 
 def _play(drive: Driver, fake: FakeTeamsConnector, printer: Printer, cora: Person, output: Path,

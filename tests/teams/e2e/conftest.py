@@ -54,11 +54,7 @@ def start_teams_lair(database_url: str, connector: FakeTeamsConnector, *, coordi
                      clock=None, **settings) -> tuple[TeamsLair, callable]:  # fmt: skip
     config = Settings(
         _env_file=None,
-        teams_app_id=connector.app_id,
-        teams_app_password=connector.app_password,
-        teams_openid_metadata_url=connector.openid_metadata_url,
-        teams_token_issuer=connector.issuer,
-        teams_login_endpoint=connector.login_endpoint,
+        **connector.lair_settings(),
         database_url=database_url,
         lair_coordinators=coordinators,
         **settings,

@@ -71,8 +71,7 @@ def _write(result, output: Path | None) -> int:
     """Leave a workbook (anything with filename, content and summary) at `output`."""
     path = output or Path(result.filename)
     path.write_bytes(result.content)
-    summary = result.summary if isinstance(result.summary, str) else plain(result.summary)
-    print(f"wrote {path} ({len(result.content):,} bytes): {summary}")
+    print(f"wrote {path} ({len(result.content):,} bytes): {plain(result.summary)}")
     return 0
 
 

@@ -51,6 +51,7 @@ class Code(StrEnum):
     LEARNING_NUDGED_TODAY = "learning_nudged_today"  # title
     # Similar ideas at submission (issue 12)
     NO_SUCH_SUBMISSION = "no_such_submission"
+    PORTFOLIO_SUMMARY = "portfolio_summary"  # (a part) what the portfolio workbook holds
     # Moderation (issue 13): a coordinator hides an idea, or restores it; revokes a grant
     REMOVAL_REASON_NEEDED = "removal_reason_needed"
     REMOVAL_REASON_TOO_LONG = "removal_reason_too_long"

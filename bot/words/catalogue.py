@@ -557,6 +557,7 @@ CATALOGUE: dict[Code, str] = {
         "total score."
     ),
     Code.RECOMMEND_CAPPED: " (asked £{asked:,}; capped at the £{max_award:,} maximum award)",
+    Code.PORTFOLIO_SUMMARY: "{rounds} rounds · {ideas} ideas · {funded} funded, £{awarded:,} awarded",
     Code.EXPORT_SUMMARY: (
         "{shortlisted} shortlisted of {ideas} ideas · recommended £{recommended:,} of the "
         "£{pot:,} pot"
@@ -582,6 +583,6 @@ PARTS: frozenset[Code] = frozenset(
         Code.ROW_AWARD_RANGE, Code.ROW_AWARD_NOT_FUNDED, Code.AND_MORE,
         Code.IMPORT_OVER_POT,
         Code.RECOMMEND_FUND, Code.RECOMMEND_UNSCORED, Code.RECOMMEND_OVER_POT,
-        Code.RECOMMEND_NO_ROOM, Code.RECOMMEND_CAPPED, Code.EXPORT_SUMMARY,
+        Code.RECOMMEND_NO_ROOM, Code.RECOMMEND_CAPPED, Code.EXPORT_SUMMARY, Code.PORTFOLIO_SUMMARY,
     }
 )  # fmt: skip

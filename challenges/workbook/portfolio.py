@@ -23,8 +23,9 @@ from sqlmodel import Session, func, select
 
 from challenges import audit, scope
 from challenges.clock import utc_to_local
+from challenges.codes import Code
 from challenges.context import Context
-from challenges.money import format_pounds
+from challenges.errors import Problem
 from challenges.roles import require_coordinator
 from challenges.stages import Stage
 from challenges.workbook import cells
@@ -277,7 +278,7 @@ def write(p: Portfolio) -> bytes:
 class Report:
     filename: str
     content: bytes
-    summary: str
+    summary: Problem  # what is in it, as facts (Code.PORTFOLIO_SUMMARY)
 
 
 def portfolio_report(
@@ -294,10 +295,11 @@ def portfolio_report(
         audit.record(session, actor=actor, action="portfolio.exported", at=now,
                      rounds=len(portfolio.rounds), bytes=len(content))  # fmt: skip
     awarded = sum(r.awarded for r in portfolio.rounds)
-    summary = (
-        f"{len(portfolio.rounds)} rounds · {sum(r.ideas for r in portfolio.rounds)} ideas · "
-        f"{len(portfolio.funded)} funded, {format_pounds(awarded)} awarded"
-    )
+    summary = Problem(
+        Code.PORTFOLIO_SUMMARY,
+        {"rounds": len(portfolio.rounds), "ideas": sum(r.ideas for r in portfolio.rounds),
+         "funded": len(portfolio.funded), "awarded": awarded},
+    )  # fmt: skip
     return Report(f"lair-portfolio-{now:%Y%m%d-%H%M}.xlsx", content, summary)
 
 

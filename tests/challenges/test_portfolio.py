@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot.words import plain
 from challenges import ideas
 from challenges.errors import NotACoordinator
 from challenges.workbook.portfolio import SHEETS, portfolio_report
@@ -56,7 +57,7 @@ def sheet_rows(ws):
 def test_rounds_themes_funded_and_charts(ctx, two_rounds):
     first, second = two_rounds
     report = portfolio_report(ctx, COORDINATOR)
-    assert report.summary == "2 rounds · 4 ideas · 3 funded, £7,500 awarded"
+    assert plain(report.summary) == "2 rounds · 4 ideas · 3 funded, £7,500 awarded"
     wb = load_workbook(BytesIO(report.content))
     assert tuple(wb.sheetnames) == SHEETS
     rounds = sheet_rows(wb["Rounds"])

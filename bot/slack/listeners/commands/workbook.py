@@ -44,7 +44,7 @@ def report(call: Call) -> None:
     call.client.files_upload_v2(
         channel=dm, content=result.content, filename=result.filename,
         title=result.filename.removesuffix(".xlsx"),
-        initial_comment=f"The fund's portfolio across rounds: {result.summary}.",
+        initial_comment=f"The fund's portfolio across rounds: {plain(result.summary)}.",
     )  # fmt: skip
 
 

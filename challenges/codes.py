@@ -89,7 +89,6 @@ class Code(StrEnum):
     PANEL_FIXED = "panel_fixed"
     PANEL_EMPTY = "panel_empty"
     PANEL_TOO_BIG = "panel_too_big"
-    PANEL_MEMBERS_HAVE_SCORED = "panel_members_have_scored"
     CONFLICT_NOT_SHORTLISTED = "conflict_not_shortlisted"
     CONFLICTS_CLOSED = "conflicts_closed"
     CONFLICT_ALREADY = "conflict_already"

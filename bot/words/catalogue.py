@@ -235,11 +235,6 @@ CATALOGUE: dict[Code, str] = {
     ),
     Code.PANEL_EMPTY: "Name at least one panel member.",
     Code.PANEL_TOO_BIG: "A panel has at most {most} members. Leave some out.",
-    Code.PANEL_MEMBERS_HAVE_SCORED: (
-        "{count} of the members you left out ({members}) have already scored ideas, so they "
-        "stay on the panel. Keep them on it: a member who must not score an idea can declare "
-        "a conflict on it."
-    ),
     Code.CONFLICT_NOT_SHORTLISTED: (
         "“{title}” is not on the shortlist, so nobody scores it and there is no conflict to "
         "declare. Declare conflicts on the ideas in the panel channel."

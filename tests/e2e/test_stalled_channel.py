@@ -27,7 +27,8 @@ def posts_pending(ctx) -> int:
         return len(
             s.exec(
                 select(OutboxMessage.id).where(
-                    OutboxMessage.status == "pending",
+                    # unsent: pending, unsure, or claimed and on its way (sending)
+                    OutboxMessage.status.in_(outbox.UNSENT),
                     OutboxMessage.kind != outbox.MessageKind.CARD_UPDATE,
                 )
             ).all()

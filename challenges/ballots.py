@@ -54,17 +54,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from challenges import scope
-from storage.models import Ballot, Idea, ProcessedRequest, Vote
+from storage.models import Ballot, Idea, Vote
 
-# The hot path (one vote) runs prebuilt Core statements on the session's connection: a
-# vote is a handful of small statements, and building them, or the ORM's unit of work,
-# would be most of its cost. Parameters are bound by name at execution.
-BALLOT, VOTE, SEEN = Ballot.__table__, Vote.__table__, ProcessedRequest.__table__
+# A vote click itself is challenges/vote_path.py (the same locks, in the same order, in
+# one round trip); what is here takes votes back in bulk (a withdrawal, a moderation).
+BALLOT, VOTE = Ballot.__table__, Vote.__table__
 
 
 def _upserts(dialect) -> dict:
     ballot = dialect.insert(BALLOT)
-    seen = dialect.insert(SEEN)
     return {
         # Its no-op update takes the row lock (waiting for any holder) and returns the
         # committed count; a new voter's row is created instead.
@@ -72,15 +70,7 @@ def _upserts(dialect) -> dict:
             index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
             set_={"votes_used": BALLOT.c.votes_used},
         ).returning(BALLOT.c.votes_used),
-        "remember_one": seen.on_conflict_do_update(
-            index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}
-        ),
-        # Two keys, one statement: a vote's click marker and its request key.
-        "remember_two": dialect.insert(SEEN)
-        .values([{"key": bindparam("key1"), "seen_at": bindparam("now")},
-                 {"key": bindparam("key2"), "seen_at": bindparam("now")}])
-        .on_conflict_do_update(index_elements=[SEEN.c.key], set_={"seen_at": seen.excluded.seen_at}),
-    }  # fmt: skip
+    }
 
 
 _UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
@@ -120,37 +110,14 @@ def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
 _MINE = (BALLOT.c.challenge_id == bindparam("b_challenge")) & (
     BALLOT.c.voter_id == bindparam("b_voter")
 )
-_COUNT_ONE = (
-    update(BALLOT)
-    .where(_MINE, BALLOT.c.votes_used < bindparam("b_budget"))
-    .values(votes_used=BALLOT.c.votes_used + 1, updated_at=bindparam("b_now"))
-)
 _GIVE_BACK = (
     update(BALLOT)
     .where(_MINE)
     .values(votes_used=BALLOT.c.votes_used - 1, updated_at=bindparam("b_now"))
 )
-_RECORD = VOTE.insert()
 _ERASE = delete(VOTE).where(
     VOTE.c.idea_id == bindparam("b_idea"), VOTE.c.voter_id == bindparam("b_voter")
 )
-
-
-def add_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int, budget: int,
-             now: datetime) -> bool:  # fmt: skip
-    """Count a vote against the (locked) ballot and record it. False if the budget is spent:
-    the increment only happens while `votes_used < budget`, a guard in the database."""
-    conn = session.connection()
-    counted = conn.execute(
-        _COUNT_ONE, {"b_challenge": challenge_id, "b_voter": voter_id, "b_budget": budget, "b_now": now}
-    )  # fmt: skip
-    if counted.rowcount != 1:
-        return False
-    conn.execute(
-        _RECORD,
-        {"challenge_id": challenge_id, "idea_id": idea_id, "voter_id": voter_id, "created_at": now},
-    )
-    return True
 
 
 def remove_vote(session: Session, challenge_id: int, voter_id: str, idea_id: int,

@@ -11,30 +11,33 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import bindparam, exists, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from challenges import audit, ballots, outbox, scope
+from challenges import outbox, vote_path
 from challenges.codes import Code
 from challenges.context import Context
-from challenges.errors import NotFound, OwnIdea, VoteBudgetSpent, VotingClosed, WrongStage
+from challenges.errors import (
+    LairError,
+    NotFound,
+    OwnIdea,
+    VoteBudgetSpent,
+    VotingClosed,
+    WrongStage,
+)
 from challenges.ideas import tallies_visible
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
 from storage.enums import IdeaStatus
-from storage.models import Ballot, Challenge, Idea, IdeaMember, ProcessedRequest, Vote
+from storage.models import Ballot, Challenge, Idea, Vote
 
 # A second click by the same person on the same idea this soon after the first is a
 # double click, not a change of mind: it has no effect. (Slack re-sends with the same
 # action_ts are dropped earlier, by bot/slack/middleware.py; a double click has two.)
 # Someone who really means to take a vote straight back clicks again after this.
 DOUBLE_CLICK = timedelta(seconds=2)
-
-# Tables for the Core statements of the hot path (see challenges/ballots.py).
-CHALLENGE, IDEA, MEMBER = Challenge.__table__, Idea.__table__, IdeaMember.__table__
-CLICK = ProcessedRequest.__table__
 
 
 @dataclass(frozen=True)
@@ -66,94 +69,55 @@ def toggle_vote(
 
     `request_key` identifies the click across redeliveries (see bot/slack/middleware.py); it is
     recorded in the vote's own transaction, and a click already recorded has no effect.
+    The checks and writes are `challenges/vote_path.py`'s: one round trip on PostgreSQL.
     """
     now = ctx.now()
-    return ctx.run(lambda session: _toggle(session, voter, idea_id, now, request_key))
-
-
-# The hot path's reads, prebuilt (see challenges/ballots.py). The first locks the
-# challenge and the idea FOR SHARE in one statement; PostgreSQL takes a statement's
-# row locks in FROM order, so challenge → idea → ballot, as documented there.
-_CHALLENGE_AND_IDEA = (
-    select(
-        *(CHALLENGE.c[name] for name in ("id", "title", "stage", "vote_budget", "show_tallies_live", "vote_during_submissions")),
-        IDEA.c.title.label("idea_title"), IDEA.c.status.label("idea_status"),
-        IDEA.c.author_id,
-        exists().where(MEMBER.c.idea_id == IDEA.c.id, MEMBER.c.user_id == bindparam("voter")).label("on_team"),
-    )
-    .select_from(CHALLENGE.join(IDEA, IDEA.c.challenge_id == CHALLENGE.c.id))
-    .where(IDEA.c.id == bindparam("idea"))
-    .with_for_update(read=True)
-)  # fmt: skip
-# The same, for a voter acting in a workspace: another workspace's idea is not found.
-_CHALLENGE_AND_IDEA_IN = _CHALLENGE_AND_IDEA.where(
-    CHALLENGE.c.workspace_id == bindparam("workspace")
-)
-_BACKED_LAST_CLICK_SEEN = select(
-    exists().where(Vote.__table__.c.idea_id == bindparam("idea"), Vote.__table__.c.voter_id == bindparam("voter")),
-    select(CLICK.c.seen_at).where(CLICK.c.key == bindparam("click")).scalar_subquery(),
-    exists().where(CLICK.c.key == bindparam("request")),
-)  # fmt: skip
-
-
-def _toggle(
-    session: Session, voter: str, idea_id: int, now: datetime, request_key: str | None
-) -> VoteOutcome:
-    conn = session.connection()
-    workspace = scope.workspace_of(session)
-    row = conn.execute(
-        _CHALLENGE_AND_IDEA if workspace is None else _CHALLENGE_AND_IDEA_IN,
-        {"idea": idea_id, "voter": voter, "workspace": workspace},
-    ).first()
-    if row is None:
-        raise NotFound(Code.IDEA_GONE)
-    challenge, title = row, row.idea_title
-    if not voting_open(challenge):
-        raise _not_open(challenge)
-    if row.idea_status == IdeaStatus.REMOVED:
-        raise WrongStage(Code.IDEA_REMOVED, title=title)
-    if row.idea_status == IdeaStatus.WITHDRAWN:
-        raise WrongStage(Code.VOTE_FOR_WITHDRAWN, title=title)
-    if row.on_team:
-        mine = row.author_id == voter
-        raise OwnIdea(Code.VOTE_OWN_IDEA if mine else Code.VOTE_TEAM_IDEA, title=title)
-
-    used = ballots.lock_ballot(session, challenge.id, voter, now)
-    # Read after the ballot lock is held, so it sees every earlier click by this voter.
-    click = _click_key(idea_id, voter)
-    backed, last_click, seen = conn.execute(
-        _BACKED_LAST_CLICK_SEEN,
-        {"idea": idea_id, "voter": voter, "click": click, "request": request_key or ""},
-    ).one()
-    if seen or (last_click is not None and last_click > now - DOUBLE_CLICK):
-        # A redelivery of a click already counted, or a double click: no effect.
-        return _outcome(idea_id, title, challenge, used, backed=backed, changed=False,
-                        redelivered=seen)  # fmt: skip
-
-    if backed:
-        ballots.remove_vote(session, challenge.id, voter, idea_id, now)
-        used, action = used - 1, "vote.withdrawn"
-    else:
-        if not ballots.add_vote(session, challenge.id, voter, idea_id, challenge.vote_budget, now):
-            raise VoteBudgetSpent(
-                Code.VOTE_BUDGET_SPENT,
-                budget=challenge.vote_budget, challenge=challenge.title, title=title,
-            )  # fmt: skip
-        used, action = used + 1, "vote.cast"
-    # Remember this click (for DOUBLE_CLICK) and the request (for redeliveries) at once.
-    if request_key is None:
-        conn.execute(ballots.upsert(session, "remember_one"), {"key": click, "seen_at": now})
-    else:
-        conn.execute(
-            ballots.upsert(session, "remember_two"),
-            {"key1": click, "key2": request_key[:200], "now": now},
+    click = ctx.db.run_raw(
+        lambda dialect, conn: vote_path.toggle(
+            dialect, conn, idea_id=idea_id, voter=voter, workspace_id=ctx.workspace_id,
+            click_key=_click_key(idea_id, voter),
+            request_key=request_key[:200] if request_key else None,
+            now=now, recent=now - DOUBLE_CLICK,
         )
-    # Who and when, never which idea: the audit trail is exported (secret ballot).
-    audit.record(
-        session, actor=voter, action=action, at=now, challenge_id=challenge.id,
-        subject=f"challenge:{challenge.id}", votes_used=used,
     )  # fmt: skip
-    return _outcome(idea_id, title, challenge, used, backed=not backed, changed=True)
+    if click.refusal is not None:
+        raise _refused(click)
+    challenge = _ChallengeFacts(click.challenge_id, click.challenge_title, click.stage,
+                                click.vote_budget, click.show_tallies_live)  # fmt: skip
+    return _outcome(idea_id, click.idea_title, challenge, click.used, backed=click.backed,
+                    changed=click.changed, redelivered=click.redelivered)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _ChallengeFacts:
+    """The challenge as a click's outcome needs it (what `tallies_visible` reads)."""
+
+    id: int
+    title: str
+    stage: str
+    vote_budget: int
+    show_tallies_live: bool
+
+
+def _refused(click: vote_path.Click) -> LairError:
+    title = click.idea_title
+    match click.refusal:
+        case vote_path.Refusal.GONE:
+            return NotFound(Code.IDEA_GONE)
+        case vote_path.Refusal.NOT_OPEN:
+            return _not_open(click)
+        case vote_path.Refusal.REMOVED:
+            return WrongStage(Code.IDEA_REMOVED, title=title)
+        case vote_path.Refusal.WITHDRAWN:
+            return WrongStage(Code.VOTE_FOR_WITHDRAWN, title=title)
+        case vote_path.Refusal.OWN:
+            return OwnIdea(Code.VOTE_OWN_IDEA, title=title)
+        case vote_path.Refusal.TEAM:
+            return OwnIdea(Code.VOTE_TEAM_IDEA, title=title)
+        case vote_path.Refusal.SPENT:
+            return VoteBudgetSpent(Code.VOTE_BUDGET_SPENT, budget=click.vote_budget,
+                                   challenge=click.challenge_title, title=title)  # fmt: skip
+    raise AssertionError(click.refusal)
 
 
 # The secret ballot (issue 14, item 4): the double-click marker must not say who clicked
@@ -181,10 +145,10 @@ def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
     )  # fmt: skip
 
 
-def _not_open(challenge: Challenge) -> VotingClosed:
-    before = Stage(challenge.stage) in (Stage.DRAFT, Stage.SUBMISSIONS)
+def _not_open(click: vote_path.Click) -> VotingClosed:
+    before = Stage(click.stage) in (Stage.DRAFT, Stage.SUBMISSIONS)
     code = Code.VOTING_NOT_OPEN if before else Code.VOTING_CLOSED
-    return VotingClosed(code, challenge=challenge.title)
+    return VotingClosed(code, challenge=click.challenge_title)
 
 
 def votes_left(ctx: Context, voter: str, challenge_id: int) -> int:

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -20,6 +20,10 @@ T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "lair_read_only"  # an execution option: this transaction only reads
+# A pooled PostgreSQL connection idle longer than this is pinged before it is used again (a
+# server restart or a dropped idle connection is found then); one in steady use is not, so a
+# busy path (a vote) does not pay a round trip for the check on every checkout.
+PING_AFTER_IDLE_SECONDS = 30.0
 
 
 def normalise_url(url: str) -> str:
@@ -37,9 +41,34 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"), echo=echo)
     # Statement parameters (e.g. who voted for which idea) never reach logs or error text.
-    return create_engine(
-        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20
-    )
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping` pings on every checkout: a round trip per transaction.
+    Ping only a connection that has sat idle in the pool, as the pool's documented custom
+    "pessimistic" handling does: a dead one is replaced (DisconnectionError makes the pool
+    retry with a fresh connection). A connection lost while in use (e.g. a server restart
+    within the idle time) fails that one operation, and SQLAlchemy then replaces every
+    connection the pool held: not retried, since its commit may have happened."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as exc:
+            raise DisconnectionError(f"an idle connection was lost ({type(exc).__name__})") from exc
 
 
 def _sqlite_engine(url: str, *, in_memory: bool, echo: bool) -> Engine:
@@ -144,12 +173,71 @@ class Database:
                 time.sleep(0.01 * attempt)
         raise AssertionError("unreachable")
 
+    @contextmanager
+    def raw(self) -> Iterator[tuple[str, object]]:
+        """(dialect name, the pool's DBAPI connection) for a hand-written hot path (a vote):
+        no ORM session, no statement building. On SQLite it is one BEGIN IMMEDIATE
+        transaction under the in-process writer lock, committed at the end (rolled back on
+        an error); on PostgreSQL it is in autocommit, for a single statement that is its own
+        transaction (e.g. a stored function's call): one round trip, no BEGIN or COMMIT."""
+        dialect = self.engine.dialect.name
+        with self._writer:
+            fairy = self.engine.raw_connection()
+            try:
+                conn = fairy.driver_connection
+                if dialect == "sqlite":
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield dialect, conn
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                else:
+                    conn.autocommit = True
+                    try:
+                        yield dialect, conn
+                    finally:
+                        conn.autocommit = False
+            except BaseException as exc:
+                if self._lost(exc, fairy.driver_connection):
+                    fairy.invalidate(exc)  # the pool will not hand it out again
+                raise
+            finally:
+                fairy.close()
+
+    def run_raw(self, operation: Callable[[str, object], T], *, attempts: int = 5) -> T:
+        """`operation(dialect, connection)` under `raw()`, retried like `run`."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.raw() as (dialect, conn):
+                    return operation(dialect, conn)
+            except Exception as exc:
+                # Not a lost connection: a call in autocommit may have committed before the
+                # answer was lost, and must not run twice.
+                if attempt == attempts or not _retryable_driver_error(exc):
+                    raise
+                log.info("retrying after %s (attempt %d)", type(exc).__name__, attempt)
+                time.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+    def _lost(self, error: BaseException, conn) -> bool:
+        """A driver error that means the connection is gone (the dialect's own test)."""
+        dbapi = self.engine.dialect.loaded_dbapi
+        return isinstance(error, dbapi.Error) and self.engine.dialect.is_disconnect(
+            error, conn, None
+        )
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None)
+    return _retryable_driver_error(exc.orig)
+
+
+def _retryable_driver_error(error: BaseException | None) -> bool:
+    code = getattr(error, "sqlstate", None)
     if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
         return True
-    return "database is locked" in str(exc.orig)
+    return "database is locked" in str(error)

@@ -386,3 +386,34 @@ def test_withdrawal_racing_votes_leaves_no_budget_lost(ctx):
     assert_ballots_match_votes(ctx)
     for v in voters:
         assert voting.votes_left(ctx, v, made[0].challenge_id) == 3
+
+
+def test_the_hot_paths_rows_read_back_like_every_other_rows(ctx, clock):
+    """The vote's hand-written SQL (challenges/vote_path.py) writes what the ORM would: times
+    as the same UTC moments, the audit detail as the same JSON, the workspace on the audit."""
+    challenge, made = voting_round(ctx)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id, request_key="action:UVOTER:1")
+    with ctx.db.transaction() as s:
+        vote = s.exec(select(Vote).where(Vote.voter_id == "UVOTER")).one()
+        ballot = s.get(Ballot, (challenge.id, "UVOTER"))
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "vote.cast")).one()
+        seen = s.get(ProcessedRequest, "action:UVOTER:1")
+    assert vote.created_at == ballot.updated_at == event.at == seen.seen_at == ctx.now()
+    assert event.detail == {"votes_used": 1} and event.subject == f"challenge:{challenge.id}"
+    assert event.workspace_id == challenge.workspace_id
+
+
+def test_a_database_that_lost_the_vote_function_gets_it_back(ctx):
+    """PostgreSQL: the function is made on the first click that misses it (after a restore
+    from a dump without it, or a new release's version)."""
+    if ctx.db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's stored function")
+    from sqlalchemy import text
+
+    from challenges import vote_path
+
+    _, made = voting_round(ctx)
+    voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[0].id)
+    with ctx.db.transaction() as s:
+        s.execute(text(f"DROP FUNCTION {vote_path.FUNCTION}"))
+    assert voting.toggle_vote(ctx, voter="UVOTER", idea_id=made[1].id).votes_left == 1

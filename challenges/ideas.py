@@ -207,8 +207,12 @@ def withdraw_idea(ctx: Context, actor: str, idea_id: int) -> IdeaView:
 
 def load(ctx: Context, idea_id: int) -> IdeaView:
     with ctx.transaction() as session:
-        idea = get(session, idea_id)
-        return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
+        return view_in(session, idea_id)
+
+
+def view_in(session: Session, idea_id: int) -> IdeaView:
+    idea = get(session, idea_id)
+    return IdeaView(idea, get_challenge(session, idea.challenge_id), team_of(session, idea.id))
 
 
 def load_own(ctx: Context, actor: str, idea_id: int) -> IdeaView:

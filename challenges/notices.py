@@ -107,10 +107,12 @@ def unsendable(ctx: Context, payload: dict[str, Any]) -> Unsendable:
 
 
 def idea_card(ctx: Context, idea_id: int) -> IdeaCard:
-    view = ideas.load(ctx, idea_id)
-    votes = None
-    if ideas.tallies_visible(view.challenge):
-        with ctx.transaction() as session:
+    """The card as it is now: one read (live counts redraw cards while votes are cast, and a
+    read takes no write lock a vote needs)."""
+    with ctx.read() as session:
+        view = ideas.view_in(session, idea_id)
+        votes = None
+        if ideas.tallies_visible(view.challenge):
             votes = session.exec(
                 select(func.count()).select_from(Vote).where(Vote.idea_id == idea_id)
             ).one()

@@ -92,9 +92,11 @@ _UNSENT = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value, OutboxStatus.
 
 
 def place(ctx: Context, key: str) -> Place:
-    """Where the message `key` is, and whether one is still on its way."""
-    with ctx.transaction() as session:
+    """Where the message `key` is, and whether one is still on its way (a read)."""
+    with ctx.read() as session:
         ref = find(session, key)
+        if ref is not None:
+            return Place(ref, posting=False)
         waiting = session.exec(
             select(OutboxMessage.id).where(
                 OutboxMessage.save_as == key,

@@ -175,13 +175,22 @@ def score_form(view: dict, criterion_keys: list[str]) -> tuple[dict[str, int], s
     for key in criterion_keys:
         raw = v.get(score_block(key))
         if raw is not None:
-            scores[key] = int(raw)
+            scores[key] = option_number(raw)
     comment = (v.get(Block.COMMENT) or "").strip()
     return scores, comment, "share" in (v.get(Block.SHARE_COMMENT) or [])
 
 
 def shortlist_form(view: dict) -> list[int]:
-    return [int(i) for i in _values(view).get(Block.SHORTLIST) or []]
+    return [option_number(i) for i in _values(view).get(Block.SHORTLIST) or []]
+
+
+def option_number(value: Any) -> int:
+    """A number Lair put in an option's or a button's value. Anything else did not come
+    from a form Lair drew (an old form, or a forged request): refused as out of date."""
+    text = str(value or "")
+    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 12):
+        raise LairError(Code.FORM_OUT_OF_DATE)
+    return int(text)
 
 
 def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], bool]:

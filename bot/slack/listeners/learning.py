@@ -15,6 +15,7 @@ from bot.slack.metadata import LearningFormMetadata
 from bot.slack.views.learning import day_label, learning_modal
 from bot.slack.views.text import channel, escape
 from challenges import learning, learning_overview
+from challenges.codes import Code
 from challenges.errors import LairError
 
 
@@ -26,7 +27,10 @@ def register(app: App) -> None:
 
 def _idea_and_day(value: str) -> tuple[int, date | None]:
     idea, _, day = (value or "").partition(":")
-    return int(idea), date.fromisoformat(day) if day else None
+    try:
+        return forms.option_number(idea), date.fromisoformat(day) if day else None
+    except ValueError:  # not a date Lair wrote
+        raise LairError(Code.FORM_OUT_OF_DATE) from None
 
 
 @reports_errors

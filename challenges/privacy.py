@@ -298,6 +298,11 @@ def erase_person(ctx: Context, actor: str, user_id: str) -> Erasure:
     with ctx.transaction() as session:
         workspace, person = _subject(session, ctx, actor, user_id)
         name = person.name if person else ""
+        # Erasures in a workspace run one at a time (its row locked until commit), so two at
+        # once cannot both take the next pseudonym's number. SQLite's writers are serial already.
+        session.execute(
+            select(Workspace.id).where(Workspace.id == workspace).with_for_update()
+        ).first()
         taken = session.scalar(
             select(func.count()).select_from(Person).where(
                 Person.workspace_id == workspace, Person.user_id.startswith(PSEUDONYM_PREFIX))

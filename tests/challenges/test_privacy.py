@@ -202,3 +202,18 @@ def test_erasure_keeps_every_count_and_leaves_no_trace(ctx):
     with pytest.raises(LairError) as err:
         privacy.erase_person(ctx, COORDINATOR, "UNOBODY99")
     assert err.value.code is Code.NO_SUCH_PERSON
+
+
+def test_erasures_at_the_same_time_each_get_a_pseudonym_of_their_own(ctx):
+    """Two coordinators erasing two people at once (PostgreSQL runs them side by side) do not
+    both take the next number: erasures in a workspace queue on its row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    challenge = setup.create_challenge(ctx, COORDINATOR, challenge_draft())
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    people = [f"UERASE{n}" for n in range(6)]
+    for person in people:
+        ideas.submit_idea(ctx, person, challenge.id, idea_draft(title=f"Idea of {person}"))
+    with ThreadPoolExecutor(len(people)) as pool:
+        erased = list(pool.map(lambda p: privacy.erase_person(ctx, COORDINATOR, p), people))
+    assert sorted(e.name for e in erased) == [f"Former member {n}" for n in range(1, 7)]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, String, bindparam, func, true
+from sqlalchemy import Select, String, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
@@ -127,12 +127,7 @@ def votes_left(session: Session, challenge: Challenge, user_id: str) -> int:
 # The statements below are built once per shape (functools.cache) with the person and
 # the workspace as bound parameters: building SQLAlchemy expressions costs more than
 # running these small indexed queries.
-USER, WORKSPACE = bindparam("user_id", type_=String), bindparam("workspace_id", type_=Integer)
-
-
-def _visible(scoped: bool) -> ColumnElement[bool]:
-    """scope.visible with the workspace as a bound parameter."""
-    return Challenge.workspace_id == WORKSPACE if scoped else true()
+USER = bindparam("user_id", type_=String)
 
 
 def _first(query: Select, first: int, *columns) -> Select:
@@ -157,7 +152,7 @@ def _open_challenges_query(scoped: bool, first: int) -> Select:
     used = _count(select(Vote.id).where(Vote.challenge_id == Challenge.id, Vote.voter_id == USER))
     running = (
         select(Challenge)
-        .where(Challenge.stage.in_(_RUNNING), _visible(scoped))
+        .where(Challenge.stage.in_(_RUNNING), scope.visible_to(scoped))
         .order_by(Challenge.id.desc())
     )
     return _first(running, first, used)
@@ -169,7 +164,7 @@ def _my_ideas_query(scoped: bool, first: int) -> Select:
         select(Idea, Challenge, IdeaMember.role)
         .join(IdeaMember, IdeaMember.idea_id == Idea.id)
         .join(Challenge, Challenge.id == Idea.challenge_id)
-        .where(IdeaMember.user_id == USER, _visible(scoped))
+        .where(IdeaMember.user_id == USER, scope.visible_to(scoped))
         .order_by(Idea.id.desc())
     )
     votes = _count(select(Vote.id).where(Vote.idea_id == Idea.id))
@@ -195,7 +190,7 @@ def _to_score_query(scoped: bool, first: int) -> Select:
             Idea.status == IdeaStatus.SUBMITTED,
             ~scored.exists(),
             ~conflicted.exists(),
-            _visible(scoped),
+            scope.visible_to(scoped),
         )
         .order_by(Challenge.id, Idea.id)
     )
@@ -208,7 +203,7 @@ def _after_award_query(scoped: bool) -> Select:
         select(Challenge)
         .where(
             Challenge.stage.in_([Stage.DECIDED.value, Stage.CLOSED.value]),
-            _visible(scoped),
+            scope.visible_to(scoped),
             _theirs_filter(),
         )
         .order_by(Challenge.id.desc())
@@ -220,7 +215,7 @@ def _after_award_query(scoped: bool) -> Select:
 def _theirs_query(scoped: bool, first: int) -> Select:
     theirs = (
         select(Challenge)
-        .where(Challenge.stage != Stage.CLOSED.value, _visible(scoped), _theirs_filter())
+        .where(Challenge.stage != Stage.CLOSED.value, scope.visible_to(scoped), _theirs_filter())
         .order_by(Challenge.id.desc())
     )
     return _first(theirs, first, *number_columns())
@@ -236,7 +231,7 @@ def home_for(ctx: Context, user_id: str, *, shown: Shown = SHOWN) -> Home:
     challenges or ideas there are."""
     with ctx.read() as session:
         scoped = scope.workspace_of(session) is not None
-        params = {"user_id": user_id, "workspace_id": scope.workspace_of(session)}
+        params = {"user_id": user_id, **scope.params(session)}
 
         def rows(query: Select) -> list:
             return session.execute(query, params).all()

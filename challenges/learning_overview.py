@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from challenges import audit, decisions, outbox, scope
@@ -189,15 +191,22 @@ class Recent:
 
 def recently_learned(session: Session, *, limit: int = 5) -> list[Recent]:
     """The latest learning updates across every round in the workspace, newest first."""
-    rows = session.exec(
+    scoped = scope.workspace_of(session) is not None
+    rows = session.execute(_recent(scoped, limit), scope.params(session)).all()
+    return [Recent(u, i, c) for u, i, c in rows]
+
+
+@cache
+def _recent(scoped: bool, limit: int) -> Select:
+    """Built once per shape: building the statement cost more than running it."""
+    return (
         select(LearningUpdate, Idea, Challenge)
         .join(Idea, Idea.id == LearningUpdate.idea_id)
         .join(Challenge, Challenge.id == LearningUpdate.challenge_id)
-        .where(scope.visible(session))
+        .where(scope.visible_to(scoped))
         .order_by(LearningUpdate.created_at.desc(), LearningUpdate.id.desc())
         .limit(limit)
-    ).all()
-    return [Recent(u, i, c) for u, i, c in rows]
+    )
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,13 @@ def interleave(a: Callable[[], object], b: Callable[[], object], rounds: int, *,
     return pair
 
 
-def report_pair(label_a: str, label_b: str, pair: Pair, *, goal: str = "") -> None:
-    print(f"  A  {label_a:34} {spread(pair.a)}")
-    print(f"  B  {label_b:34} {spread(pair.b)}")
+def report_pair(
+    label_a: str, label_b: str, pair: Pair, *, goal: str = "", ms: bool = False
+) -> None:
+    """`ms`: times in milliseconds, for what takes well under one."""
+    unit = {"scale": 1000, "digits": 2, "unit": "ms"} if ms else {}
+    print(f"  A  {label_a:34} {spread(pair.a, **unit)}")
+    print(f"  B  {label_b:34} {spread(pair.b, **unit)}")
     rs = pair.ratios()
     print(f"  A/B {pair.ratio:.2f}× (ratio of medians over {len(pair.a)} interleaved rounds; "
           f"per round min {min(rs):.2f}×, max {max(rs):.2f}×){'   ' + goal if goal else ''}")  # fmt: skip

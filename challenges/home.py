@@ -1,17 +1,20 @@
 """What one person's App Home shows: open challenges, their ideas, votes left, scoring to do,
 and for coordinators the numbers of running challenges. Platform-neutral data."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import Select, String, bindparam, func
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
-from challenges import ideas, learning_overview, scope
+from challenges import learning_overview, scope
 from challenges.context import Context
-from challenges.ideas import MyIdea
+from challenges.ideas import MyIdea, tallies_visible
 from challenges.roles import is_coordinator
-from challenges.setup import ChallengeNumbers, numbers_of, stage_labels
+from challenges.setup import ChallengeNumbers, labels_in, number_columns, numbers_from
 from challenges.stages import Stage
 from storage.enums import IdeaStatus
 from storage.models import (
@@ -20,6 +23,7 @@ from storage.models import (
     Conflict,
     Decision,
     Idea,
+    IdeaMember,
     PanelMember,
     Scorecard,
     Vote,
@@ -27,6 +31,22 @@ from storage.models import (
 
 LEARNING_ROUNDS = 6  # the coordinator's learning summary: the newest rounds after their award
 RECENTLY_LEARNED = 5
+
+_RUNNING = [Stage.SUBMISSIONS.value, Stage.VOTING.value, Stage.PANEL.value, Stage.DECIDED.value]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How many rows of each list the App Home shows (on Slack and Teams alike): home_for
+    reads only these, and counts the rest for the "…and N more" line."""
+
+    challenges: int = 8
+    ideas: int = 8
+    to_score: int = 8
+    coordinator: int = 6
+
+
+SHOWN = Shown()
 
 _DEADLINE = {
     Stage.DRAFT: ("opens", "opens_at"),
@@ -69,6 +89,13 @@ class Home:
     # Everyone: the latest learning updates across rounds.
     recently_learned: list[learning_overview.Recent] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)  # challenge id → its stage, as read
+    # How many each list has in all, where it holds only the first few (see `total`).
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def total(self, name: str) -> int:
+        """How many `open_challenges`, `my_ideas`, `to_score` or `coordinator` there are in
+        all: home_for reads only the first few of each (`Shown`)."""
+        return self.totals.get(name, len(getattr(self, name) or []))
 
     def stage(self, challenge: Challenge) -> str:
         return self.labels.get(challenge.id) or Stage(challenge.stage).label
@@ -97,106 +124,143 @@ def votes_left(session: Session, challenge: Challenge, user_id: str) -> int:
     return max(0, challenge.vote_budget - used)
 
 
-def _to_score(session: Session, user_id: str) -> list[ToScore]:
-    rows = session.exec(
+# The statements below are built once per shape (functools.cache) with the person and
+# the workspace as bound parameters: building SQLAlchemy expressions costs more than
+# running these small indexed queries.
+USER = bindparam("user_id", type_=String)
+
+
+def _first(query: Select, first: int, *columns) -> Select:
+    """The first `first` rows of `query`, with `columns` and, last, how many rows it has in
+    all (a subquery of its own, run once, so the LIMIT still stops the rows early)."""
+    total = query.with_only_columns(func.count()).order_by(None).correlate(None)
+    return query.add_columns(*columns, total.scalar_subquery()).limit(first)
+
+
+def _count(query: Select) -> ColumnElement[int]:
+    """A count correlated to the row of the enclosing query."""
+    return query.with_only_columns(func.count()).scalar_subquery()
+
+
+def _theirs_filter() -> ColumnElement[bool]:
+    given = select(ChallengeCoordinator.challenge_id).where(ChallengeCoordinator.user_id == USER)
+    return (Challenge.created_by == USER) | Challenge.id.in_(given)
+
+
+@cache
+def _open_challenges_query(scoped: bool, first: int) -> Select:
+    used = _count(select(Vote.id).where(Vote.challenge_id == Challenge.id, Vote.voter_id == USER))
+    running = (
+        select(Challenge)
+        .where(Challenge.stage.in_(_RUNNING), scope.visible_to(scoped))
+        .order_by(Challenge.id.desc())
+    )
+    return _first(running, first, used)
+
+
+@cache
+def _my_ideas_query(scoped: bool, first: int) -> Select:
+    mine = (
+        select(Idea, Challenge, IdeaMember.role)
+        .join(IdeaMember, IdeaMember.idea_id == Idea.id)
+        .join(Challenge, Challenge.id == Idea.challenge_id)
+        .where(IdeaMember.user_id == USER, scope.visible_to(scoped))
+        .order_by(Idea.id.desc())
+    )
+    votes = _count(select(Vote.id).where(Vote.idea_id == Idea.id))
+    decided = aliased(Decision)
+    return _first(mine, first, decided, votes).outerjoin(decided, decided.idea_id == Idea.id)
+
+
+@cache
+def _to_score_query(scoped: bool, first: int) -> Select:
+    scored = select(Scorecard.id).where(Scorecard.idea_id == Idea.id, Scorecard.member_id == USER)
+    conflicted = select(Conflict.idea_id).where(
+        Conflict.idea_id == Idea.id, Conflict.user_id == USER
+    )
+    rows = (
         select(Idea, Challenge)
         .join(Challenge, Challenge.id == Idea.challenge_id)
         .join(
-            PanelMember,
-            (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == user_id),
+            PanelMember, (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == USER)
         )
         .where(
             Challenge.stage == Stage.PANEL.value,
             Idea.shortlisted,
             Idea.status == IdeaStatus.SUBMITTED,
-            scope.visible(session),
+            ~scored.exists(),
+            ~conflicted.exists(),
+            scope.visible_to(scoped),
         )
         .order_by(Challenge.id, Idea.id)
-    ).all()
-    scored = set(session.exec(select(Scorecard.idea_id).where(Scorecard.member_id == user_id)))
-    conflicted = set(session.exec(select(Conflict.idea_id).where(Conflict.user_id == user_id)))
-    return [ToScore(i, c) for i, c in rows if i.id not in scored and i.id not in conflicted]
+    )
+    return _first(rows, first)
 
 
-def home_for(ctx: Context, user_id: str) -> Home:
-    """A read (it never waits for writers) whose number of statements does not grow with
-    the number of challenges or ideas: every per-challenge figure is one grouped query."""
+@cache
+def _after_award_query(scoped: bool) -> Select:
+    return (
+        select(Challenge)
+        .where(
+            Challenge.stage.in_([Stage.DECIDED.value, Stage.CLOSED.value]),
+            scope.visible_to(scoped),
+            _theirs_filter(),
+        )
+        .order_by(Challenge.id.desc())
+        .limit(LEARNING_ROUNDS)
+    )
+
+
+@cache
+def _theirs_query(scoped: bool, first: int) -> Select:
+    theirs = (
+        select(Challenge)
+        .where(Challenge.stage != Stage.CLOSED.value, scope.visible_to(scoped), _theirs_filter())
+        .order_by(Challenge.id.desc())
+    )
+    return _first(theirs, first, *number_columns())
+
+
+def _total(rows) -> int:
+    return rows[0][-1] if rows else 0
+
+
+def home_for(ctx: Context, user_id: str, *, shown: Shown = SHOWN) -> Home:
+    """A read (it never waits for writers) of the first few rows of each list, as many as
+    `shown` says, and how many there are in all: one statement a list, however many
+    challenges or ideas there are."""
     with ctx.read() as session:
-        mine = ideas.mine(session, user_id)
-        running = session.exec(
-            select(Challenge)
-            .where(
-                Challenge.stage.in_(
-                    [
-                        Stage.SUBMISSIONS.value,
-                        Stage.VOTING.value,
-                        Stage.PANEL.value,
-                        Stage.DECIDED.value,
-                    ]
-                ),
-                scope.visible(session),
-            )
-            .order_by(Challenge.id.desc())
-        ).all()
-        voting = [c.id for c in running if voting_open(c)]
-        used = (
-            dict(
-                session.exec(
-                    select(Vote.challenge_id, func.count())
-                    .where(Vote.challenge_id.in_(voting), Vote.voter_id == user_id)
-                    .group_by(Vote.challenge_id)
-                ).all()
-            )
-            if voting
-            else {}
-        )
-        open_challenges = []
-        for challenge in running:
+        scoped = scope.workspace_of(session) is not None
+        params = {"user_id": user_id, **scope.params(session)}
+
+        def rows(query: Select) -> list:
+            return session.execute(query, params).all()
+
+        found = rows(_open_challenges_query(scoped, shown.challenges))
+        opened = []
+        for challenge, spent, _ in found:
             label, deadline = next_deadline(challenge)
-            left = (
-                max(0, challenge.vote_budget - used.get(challenge.id, 0))
-                if voting_open(challenge)
-                else None
-            )
-            open_challenges.append(OpenChallenge(challenge, label, deadline, left))
-        idea_ids = [m.idea.id for m in mine]
-        outcomes = (
-            {
-                d.idea_id: d
-                for d in session.exec(select(Decision).where(Decision.idea_id.in_(idea_ids)))
-            }
-            if idea_ids
-            else {}
-        )
+            left = max(0, challenge.vote_budget - spent) if voting_open(challenge) else None
+            opened.append(OpenChallenge(challenge, label, deadline, left))
+        totals = {"open_challenges": _total(found)}
+        found = rows(_my_ideas_query(scoped, shown.ideas))
+        mine = [MyIdea(idea, challenge, role, n if tallies_visible(challenge) else None)
+                for idea, challenge, role, _, n, _ in found]  # fmt: skip
+        outcomes = {idea.id: d for idea, _, _, d, _, _ in found if d is not None}
+        totals["my_ideas"] = _total(found)
+        found = rows(_to_score_query(scoped, shown.to_score))
+        to_score = [ToScore(idea, challenge) for idea, challenge, _ in found]
+        totals["to_score"] = _total(found)
         coordinator, rounds = None, []
         if is_coordinator(session, ctx, user_id):
-            given = select(ChallengeCoordinator.challenge_id).where(
-                ChallengeCoordinator.user_id == user_id
-            )
-            after_award = session.exec(
-                select(Challenge)
-                .where(Challenge.stage.in_([Stage.DECIDED.value, Stage.CLOSED.value]),
-                       scope.visible(session),
-                       (Challenge.created_by == user_id) | Challenge.id.in_(given))
-                .order_by(Challenge.id.desc())
-                .limit(LEARNING_ROUNDS)
-            ).all()  # fmt: skip
-            rounds = learning_overview.round_counts(session, list(after_award), ctx.now())
-            theirs = session.exec(
-                select(Challenge)
-                .where(
-                    Challenge.stage != Stage.CLOSED.value,
-                    scope.visible(session),
-                    (Challenge.created_by == user_id) | Challenge.id.in_(given),
-                )
-                .order_by(Challenge.id.desc())
-            ).all()
-            figures = numbers_of(session, [c.id for c in theirs])
-            coordinator = [CoordinatorView(c, figures[c.id]) for c in theirs]
-        home = Home(
-            user_id, open_challenges, mine, outcomes, _to_score(session, user_id), coordinator,
-            rounds, learning_overview.recently_learned(session, limit=RECENTLY_LEARNED),
-        )  # fmt: skip
-    shown = [o.challenge for o in open_challenges] + [m.challenge for m in mine]
-    shown += [v.challenge for v in coordinator or []]
-    return replace(home, labels=stage_labels(ctx, {c.id: c for c in shown}.values()))
+            after_award = [row[0] for row in rows(_after_award_query(scoped))]
+            rounds = learning_overview.round_counts(session, after_award, ctx.now())
+            found = rows(_theirs_query(scoped, shown.coordinator))
+            coordinator = [CoordinatorView(r[0], numbers_from(r[1:-1])) for r in found]
+            totals["coordinator"] = _total(found)
+        learned = learning_overview.recently_learned(session, limit=RECENTLY_LEARNED)
+        listed = [o.challenge for o in opened] + [m.challenge for m in mine]
+        listed += [v.challenge for v in coordinator or []]
+        labels = labels_in(session, {c.id: c for c in listed}.values())
+    return Home(user_id, opened, mine, outcomes, to_score, coordinator, rounds, learned, labels,
+                totals)  # fmt: skip

@@ -6,10 +6,13 @@ and everyone's "recently learned" across rounds. The updates themselves: challen
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from challenges import audit, decisions, outbox, scope
@@ -70,7 +73,11 @@ class Overview:
 def state_of(
     challenge: Challenge, day: date, update: LearningUpdate | None, now: datetime
 ) -> DateState:
-    if update is not None:
+    return date_state(challenge, day, update is not None, now)
+
+
+def date_state(challenge: Challenge, day: date, received: bool, now: datetime) -> DateState:
+    if received:
         return DateState.RECEIVED
     at = learning_moment(challenge, day)
     if now < at:
@@ -189,15 +196,22 @@ class Recent:
 
 def recently_learned(session: Session, *, limit: int = 5) -> list[Recent]:
     """The latest learning updates across every round in the workspace, newest first."""
-    rows = session.exec(
+    scoped = scope.workspace_of(session) is not None
+    rows = session.execute(_recent(scoped, limit), scope.params(session)).all()
+    return [Recent(u, i, c) for u, i, c in rows]
+
+
+@cache
+def _recent(scoped: bool, limit: int) -> Select:
+    """Built once per shape: building the statement cost more than running it."""
+    return (
         select(LearningUpdate, Idea, Challenge)
         .join(Idea, Idea.id == LearningUpdate.idea_id)
         .join(Challenge, Challenge.id == LearningUpdate.challenge_id)
-        .where(scope.visible(session))
+        .where(scope.visible_to(scoped))
         .order_by(LearningUpdate.created_at.desc(), LearningUpdate.id.desc())
         .limit(limit)
-    ).all()
-    return [Recent(u, i, c) for u, i, c in rows]
+    )
 
 
 @dataclass(frozen=True)
@@ -209,11 +223,35 @@ class RoundCounts:
 
 
 def round_counts(session: Session, challenges: list[Challenge], now: datetime) -> list[RoundCounts]:
-    """The coordinator's App Home line per announced round: updates received, due, overdue."""
+    """The coordinator's App Home line per announced round: updates received, due, overdue,
+    counted as `overview_in` counts them, in two statements however many rounds."""
+    keys = {decisions.results_key(c.id): c for c in challenges}
+    announced = set(session.exec(select(OutboxMessage.dedupe_key)
+                                 .where(OutboxMessage.dedupe_key.in_(list(keys))))) if keys else set()  # fmt: skip
+    rounds = [c for key, c in keys.items() if key in announced]
+    if not rounds:
+        return []
+    received: dict[int, dict[int, set[date]]] = {c.id: {} for c in rounds}
+    for challenge_id, idea_id, day in session.exec(
+        select(Idea.challenge_id, Idea.id, LearningUpdate.due_date)
+        .join(Decision, Decision.idea_id == Idea.id)
+        .outerjoin(LearningUpdate, LearningUpdate.idea_id == Idea.id)
+        .where(Idea.challenge_id.in_([c.id for c in rounds]), Decision.outcome == Outcome.FUND.value,
+               Idea.status != IdeaStatus.WITHDRAWN.value)
+    ):  # fmt: skip
+        got = received[challenge_id].setdefault(idea_id, set())
+        if day is not None:
+            got.add(day)
     out = []
-    for challenge in challenges:
-        view = overview_in(session, challenge, now)
-        if view.announced and view.ideas:
-            out.append(RoundCounts(challenge, view.total(DateState.RECEIVED),
-                                   view.total(DateState.DUE), view.total(DateState.OVERDUE)))  # fmt: skip
+    for challenge in rounds:
+        if not received[challenge.id]:
+            continue
+        days = dates_of(challenge)
+        states = Counter()
+        for got in received[challenge.id].values():
+            states.update(date_state(challenge, d, d in got, now) for d in days)
+            # An update for a date no longer on the challenge's list still counts as received.
+            states[DateState.RECEIVED] += len(got - set(days))
+        out.append(RoundCounts(challenge, states[DateState.RECEIVED], states[DateState.DUE],
+                               states[DateState.OVERDUE]))  # fmt: skip
     return out

@@ -7,7 +7,7 @@ a file — is fetched through `challenge` or `idea` here, which treat another
 workspace's row exactly like a missing one; every list is filtered by `visible`.
 """
 
-from sqlalchemy import true
+from sqlalchemy import Integer, bindparam, true
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
@@ -25,6 +25,21 @@ def visible(session: Session) -> ColumnElement[bool]:
     """A filter on Challenge rows: those of the session's workspace (all, for Lair itself)."""
     workspace = workspace_of(session)
     return true() if workspace is None else Challenge.workspace_id == workspace
+
+
+# For a statement built once and run in any workspace (the App Home's): `visible` with the
+# workspace as a bound parameter, given by `params`.
+WORKSPACE = bindparam("workspace_id", type_=Integer)
+
+
+def visible_to(scoped: bool) -> ColumnElement[bool]:
+    """`visible` for a statement built once: `scoped` when the session has a workspace."""
+    return Challenge.workspace_id == WORKSPACE if scoped else true()
+
+
+def params(session: Session) -> dict:
+    """The workspace parameter `visible_to` needs."""
+    return {"workspace_id": workspace_of(session)}
 
 
 def challenge(session: Session, challenge_id: int, *, lock: bool = False) -> Challenge:

@@ -198,17 +198,26 @@ RESULTS_ANNOUNCED = "results.announced"  # the audit action (challenges/decision
 def stage_labels(ctx: Context, challenges: Iterable[Challenge]) -> dict[int, str]:
     """Each challenge's stage as people read it (challenges.stages.label_of)."""
     challenges = list(challenges)
+    if not any(c.stage == Stage.DECIDED for c in challenges):
+        return labels_in(None, challenges)
+    with ctx.read() as session:
+        return labels_in(session, challenges)
+
+
+def labels_in(session: Session | None, challenges: Iterable[Challenge]) -> dict[int, str]:
+    """`stage_labels` in an open session (None will do when no challenge is decided)."""
+    challenges = list(challenges)
     decided = [c.id for c in challenges if c.stage == Stage.DECIDED]
     announced: set[int] = set()
     if decided:
-        with ctx.read() as session:
-            announced = set(
-                session.exec(
-                    select(AuditEvent.challenge_id).where(
-                        AuditEvent.action == RESULTS_ANNOUNCED, AuditEvent.challenge_id.in_(decided)
-                    )
+        assert session is not None
+        announced = set(
+            session.exec(
+                select(AuditEvent.challenge_id).where(
+                    AuditEvent.action == RESULTS_ANNOUNCED, AuditEvent.challenge_id.in_(decided)
                 )
             )
+        )
     return {c.id: label_of(c.stage, announced=c.id in announced) for c in challenges}
 
 
@@ -238,48 +247,51 @@ def numbers(session: Session, challenge_id: int) -> ChallengeNumbers:
     return numbers_of(session, [challenge_id])[challenge_id]
 
 
+def number_columns() -> list:
+    """A challenge's numbers as columns of a select on Challenge (each a scalar subquery
+    correlated to the row), in the order of ChallengeNumbers' fields; `numbers_from` reads
+    them back. Indexed lookups per row, so a select of the first few challenges computes
+    the numbers of those few alone."""
+    gone = [IdeaStatus.WITHDRAWN.value, IdeaStatus.REMOVED.value]
+
+    def count(query):
+        return query.correlate(Challenge).scalar_subquery()
+
+    def ideas(condition):
+        return count(select(func.count()).select_from(Idea)
+                     .where(Idea.challenge_id == Challenge.id, condition))  # fmt: skip
+
+    votes = select(func.count()).select_from(Vote).where(Vote.challenge_id == Challenge.id)
+    return [
+        ideas(Idea.status.not_in(gone)),
+        ideas(Idea.status == IdeaStatus.WITHDRAWN.value),
+        ideas(Idea.status == IdeaStatus.REMOVED.value),
+        # A round whose records were reduced (challenges/retention.py) keeps its number of voters.
+        func.coalesce(Challenge.voters_kept,
+                      count(votes.with_only_columns(func.count(func.distinct(Vote.voter_id))))),
+        count(votes),
+        count(select(func.count()).select_from(PanelMember)
+              .where(PanelMember.challenge_id == Challenge.id)),
+        count(select(func.count()).select_from(Scorecard).join(Idea, Idea.id == Scorecard.idea_id)
+              .where(Idea.challenge_id == Challenge.id)),
+    ]  # fmt: skip
+
+
+def numbers_from(values) -> ChallengeNumbers:
+    """ChallengeNumbers from the values of `number_columns()`, in order."""
+    ideas, withdrawn, removed, voters, votes, panel, cards = values
+    return ChallengeNumbers(ideas=ideas, withdrawn=withdrawn, removed=removed, voters=voters,
+                            votes=votes, panel_members=panel, scorecards=cards)  # fmt: skip
+
+
 def numbers_of(session: Session, challenge_ids: list[int]) -> dict[int, ChallengeNumbers]:
-    """The numbers of each challenge, in five grouped queries however many challenges."""
+    """The numbers of each challenge, in one statement however many challenges."""
     if not challenge_ids:
         return {}
-    gone = {IdeaStatus.WITHDRAWN: "withdrawn", IdeaStatus.REMOVED: "removed"}
-    statuses: dict[int, dict[str, int]] = {c: {} for c in challenge_ids}
-    for c, status, n in session.exec(
-        select(Idea.challenge_id, Idea.status, func.count())
-        .where(Idea.challenge_id.in_(challenge_ids)).group_by(Idea.challenge_id, Idea.status)
-    ).all():  # fmt: skip
-        statuses[c][gone.get(status, "ideas")] = statuses[c].get(gone.get(status, "ideas"), 0) + n
-    votes = session.exec(
-        select(Vote.challenge_id, func.count(func.distinct(Vote.voter_id)), func.count())
-        .where(Vote.challenge_id.in_(challenge_ids)).group_by(Vote.challenge_id)
-    ).all()  # fmt: skip
-    # A round whose records were reduced (challenges/retention.py) keeps its number of voters.
-    kept = dict(session.exec(
-        select(Challenge.id, Challenge.voters_kept)
-        .where(Challenge.id.in_(challenge_ids), Challenge.voters_kept.is_not(None))
-    ).all())  # fmt: skip
-    panel = dict(session.exec(
-        select(PanelMember.challenge_id, func.count())
-        .where(PanelMember.challenge_id.in_(challenge_ids)).group_by(PanelMember.challenge_id)
-    ).all())  # fmt: skip
-    cards = dict(session.exec(
-        select(Idea.challenge_id, func.count()).select_from(Scorecard)
-        .join(Idea, Idea.id == Scorecard.idea_id)
-        .where(Idea.challenge_id.in_(challenge_ids)).group_by(Idea.challenge_id)
-    ).all())  # fmt: skip
-    vote_counts = {c: (voters, n) for c, voters, n in votes}
-    return {
-        c: ChallengeNumbers(
-            ideas=statuses[c].get("ideas", 0),
-            withdrawn=statuses[c].get("withdrawn", 0),
-            removed=statuses[c].get("removed", 0),
-            voters=kept.get(c, vote_counts.get(c, (0, 0))[0]),
-            votes=vote_counts.get(c, (0, 0))[1],
-            panel_members=panel.get(c, 0),
-            scorecards=cards.get(c, 0),
-        )  # fmt: skip
-        for c in challenge_ids
-    }
+    rows = session.exec(
+        select(Challenge.id, *number_columns()).where(Challenge.id.in_(challenge_ids))
+    ).all()
+    return {row[0]: numbers_from(row[1:]) for row in rows}
 
 
 def status(ctx: Context, actor: str, challenge_id: int) -> tuple[Challenge, ChallengeNumbers]:

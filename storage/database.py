@@ -123,6 +123,10 @@ class Database:
             **{READ_ONLY: True},
             **({"postgresql_readonly": True} if engine.dialect.name == "postgresql" else {}),
         )
+        # psycopg forgets every statement it has prepared when a transaction rolls back,
+        # so PostgreSQL would plan each statement of every read afresh; a READ ONLY
+        # transaction that ends with COMMIT changes nothing and keeps them prepared.
+        self._commit_reads = engine.dialect.name == "postgresql"
         # An in-memory SQLite database is one connection shared by every thread: a read
         # must not begin on it while a write is under way, so there reads queue too.
         self._read_guard = self._writer if isinstance(engine.pool, StaticPool) else nullcontext()
@@ -145,15 +149,18 @@ class Database:
 
     @contextmanager
     def read(self, *, info: dict | None = None) -> Iterator[Session]:
-        """A transaction that only reads, rolled back at the end. It never waits for the
-        in-process writer lock, and on SQLite takes no database lock either."""
+        """A transaction that only reads, rolled back at the end (on PostgreSQL, READ ONLY
+        and committed: see `_commit_reads`). It never waits for the in-process writer lock,
+        and on SQLite takes no database lock either."""
         with self._read_guard, Session(self._reader, expire_on_commit=False) as session:
             session.info.update(info or {})
             try:
                 yield session
+                if self._commit_reads:
+                    session.commit()
             finally:
-                # Ends the transaction (the pool rolls it back) and detaches what was read,
-                # as loaded: a rollback would expire it, unusable after the block.
+                # Ends the transaction (the pool rolls back what is still open) and detaches
+                # what was read, as loaded: a rollback would expire it, unusable after the block.
                 session.close()
 
     def run(

@@ -12,11 +12,10 @@ from bot.teams.ids import Dialog, Verb
 from bot.teams.turn import Turn
 from bot.teams.views import Bold, sentence
 from challenges.clock import format_local
-from challenges.home import Home, home_for
+from challenges.home import SHOWN, Home, home_for
 from challenges.money import format_pounds
 from challenges.stages import Stage
 
-SHOWN = {"challenges": 8, "ideas": 8, "to_score": 8, "coordinator": 6}
 OUTCOME_LABELS = {"fund": "Funded", "dont_fund": "Not funded", "defer": "Deferred"}
 NEXT = {
     Stage.DRAFT: "“challenge edit {n}” · “challenge advance {n}” opens it",
@@ -38,7 +37,7 @@ def _open_challenges(home: Home) -> list:
     if not home.open_challenges:
         return body + [words("Nothing is running right now. You'll see new challenges here and "
                              "in their channels.")]  # fmt: skip
-    shown = home.open_challenges[: SHOWN["challenges"]]
+    shown = home.open_challenges[: SHOWN.challenges]
     for item in shown:
         c = item.challenge
         body.append(sentence(Bold(clip(c.title, 200)), f" (#{c.id}) — {home.stage(c)}"))
@@ -54,7 +53,7 @@ def _open_challenges(home: Home) -> list:
         if c.stage == Stage.SUBMISSIONS:
             body.append(ActionSet(actions=[open_dialog("Submit an idea", Dialog.SUBMIT_IDEA,
                                                        challenge=c.id)]))  # fmt: skip
-    return body + _more(len(home.open_challenges), len(shown))
+    return body + _more(home.total("open_challenges"), len(shown))
 
 
 def _status(home: Home, item) -> str:
@@ -73,7 +72,7 @@ def _my_ideas(home: Home) -> list:
     body: list = [words("**My ideas**", size="Medium")]
     if not home.my_ideas:
         return body + [words("None yet. Press **Submit an idea** or send “idea”.")]
-    shown = home.my_ideas[: SHOWN["ideas"]]
+    shown = home.my_ideas[: SHOWN.ideas]
     for item in shown:
         votes = f" · {item.votes} votes" if item.votes is not None else ""
         body.append(
@@ -81,16 +80,16 @@ def _my_ideas(home: Home) -> list:
         )
         body.append(words(f"{_status(home, item)}{votes} · asking "
                           f"{format_pounds(item.idea.funding_requested)}", subtle=True))  # fmt: skip
-    return body + _more(len(home.my_ideas), len(shown), "“idea mine” lists them all.")
+    return body + _more(home.total("my_ideas"), len(shown), "“idea mine” lists them all.")
 
 
 def _to_score(home: Home) -> list:
-    body: list = [words(f"**To score** ({len(home.to_score)})", size="Medium")]
-    shown = home.to_score[: SHOWN["to_score"]]
+    body: list = [words(f"**To score** ({home.total('to_score')})", size="Medium")]
+    shown = home.to_score[: SHOWN.to_score]
     for item in shown:
         body.append(sentence(Bold(clip(item.idea.title, 100)), " · ", clip(item.challenge.title, 80),
                              " — press Score on it in the panel channel"))  # fmt: skip
-    return body + _more(len(home.to_score), len(shown))
+    return body + _more(home.total("to_score"), len(shown))
 
 
 def _coordinator(home: Home) -> list:
@@ -98,7 +97,7 @@ def _coordinator(home: Home) -> list:
     if not home.coordinator:
         return body + [words("None of yours yet. “challenge new” creates one; “challenge list” "
                              "shows every challenge.")]  # fmt: skip
-    shown = home.coordinator[: SHOWN["coordinator"]]
+    shown = home.coordinator[: SHOWN.coordinator]
     for view in shown:
         c, n = view.challenge, view.numbers
         body.append(sentence(f"#{c.id} ", Bold(clip(c.title, 120)), f" — {home.stage(c)}"))
@@ -106,7 +105,7 @@ def _coordinator(home: Home) -> list:
                           f"{n.panel_members} on the panel · {n.scorecards} scorecards"))  # fmt: skip
         body.append(words(NEXT.get(Stage(c.stage), "“challenge status {n}”").format(n=c.id),
                           subtle=True))  # fmt: skip
-    return body + _more(len(home.coordinator), len(shown), "“challenge list” shows them all.")
+    return body + _more(home.total("coordinator"), len(shown), "“challenge list” shows them all.")
 
 
 LEARNING_STATUS = {

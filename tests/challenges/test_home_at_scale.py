@@ -1,10 +1,11 @@
 """A coordinator's App Home costs the same number of statements with 10 challenges as with
-100 (counted, which is deterministic): every per-challenge figure is a grouped query."""
+100 (counted, which is deterministic): each list is one statement that reads the rows
+shown and counts the rest; every per-challenge figure is a subquery of its row."""
 
 from sqlalchemy import event
 
 from challenges import ideas, voting
-from challenges.home import home_for
+from challenges.home import Shown, home_for
 from challenges.stages import Stage
 from challenges.transitions import advance
 from tests.challenges.factories import idea_draft, open_challenge
@@ -22,7 +23,10 @@ def challenges(ctx, n: int, start: int) -> None:
             voting.toggle_vote(ctx, voter=COORDINATOR, idea_id=made.idea.id)
 
 
-def statements(ctx) -> tuple[int, object]:
+EVERY = Shown(challenges=1000, ideas=1000, to_score=1000, coordinator=1000)
+
+
+def statements(ctx, shown=None) -> tuple[int, object]:
     seen = []
 
     def count(*_args):
@@ -30,7 +34,9 @@ def statements(ctx) -> tuple[int, object]:
 
     event.listen(ctx.db.engine, "before_cursor_execute", count)
     try:
-        home = home_for(ctx, COORDINATOR)
+        home = (
+            home_for(ctx, COORDINATOR) if shown is None else home_for(ctx, COORDINATOR, shown=shown)
+        )
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", count)
     return len(seen), home
@@ -39,11 +45,19 @@ def statements(ctx) -> tuple[int, object]:
 def test_app_home_statements_do_not_grow_with_challenges(ctx):
     challenges(ctx, 10, 0)
     few, home = statements(ctx)
-    assert len(home.coordinator) == 10 and len(home.my_ideas) == 10
+    assert home.total("coordinator") == 10 and home.total("my_ideas") == 10
+    assert len(home.coordinator) == 6 and len(home.my_ideas) == 8  # only what the home shows
     challenges(ctx, 90, 10)
     many, home = statements(ctx)
-    assert len(home.coordinator) == 100 and len(home.open_challenges) == 100
+    assert home.total("coordinator") == 100 and home.total("open_challenges") == 100
+    assert home.total("my_ideas") == 100 and len(home.open_challenges) == 8
+    assert [c.challenge.id for c in home.open_challenges] == sorted(
+        (c.challenge.id for c in home.open_challenges), reverse=True
+    )
     assert few == many <= 20, (few, many)
+    # every row, to check each one's figures (the same statements)
+    every, home = statements(ctx, EVERY)
+    assert every == many and len(home.coordinator) == 100 and len(home.open_challenges) == 100
     # the figures are still each challenge's own
     voting_ones = [c for c in home.open_challenges if c.votes_left is not None]
     assert voting_ones and all(

@@ -320,3 +320,43 @@ def test_search_finds_an_idea_by_a_word_only_its_learning_update_has(ctx, clock,
     learning.share(ctx, MATE, made[0].id, DAY1, draft(learned="Sealed sensors last."))
     assert [h.idea_id for h in search.search(ctx, "hygrometer").hits] == []
     assert made[0].id in [h.idea_id for h in search.search(ctx, "sealed").hits]
+
+
+def _home_statements(ctx):
+    from sqlalchemy import event
+
+    from challenges.home import home_for
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", count)
+    try:
+        home = home_for(ctx, COORDINATOR)
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", count)
+    return len(seen), home
+
+
+def test_the_home_counts_each_rounds_learning_as_the_overview_does(ctx, clock, funded):
+    """The App Home's line per announced round: the overview's counts, in as many statements
+    for three rounds as for one."""
+    clock.set(FIRST + timedelta(days=1))
+    learning.share(ctx, MATE, funded[1][0].id, DAY1, draft())
+    one, home = _home_statements(ctx)
+    assert [(r.received, r.due, r.overdue) for r in home.learning_rounds] == [(1, 1, 0)]
+    later, _ = decided(ctx)
+    decided(ctx, announce=False)  # not announced: no line
+    clock.set(FIRST + timedelta(days=8))
+    three, home = _home_statements(ctx)
+    assert one == three, (one, three)
+    assert [r.challenge.id for r in home.learning_rounds] == [later.id, funded[0].id]
+    for line in home.learning_rounds:
+        view = learning_overview.overview(ctx, COORDINATOR, line.challenge.id)
+        totals = tuple(
+            view.total(s) for s in (DateState.RECEIVED, DateState.DUE, DateState.OVERDUE)
+        )
+        assert (line.received, line.due, line.overdue) == totals
+    assert (home.learning_rounds[1].received, home.learning_rounds[1].overdue) == (1, 1)

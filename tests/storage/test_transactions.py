@@ -74,3 +74,20 @@ def test_nothing_a_read_does_is_kept(db, ws):
         assert db.engine.dialect.name == "postgresql"  # READ ONLY refused the write
     with db.transaction() as session:
         assert session.exec(select(Coordinator)).all() == []
+
+
+def test_a_read_on_postgresql_keeps_its_prepared_statements(db):
+    """psycopg prepares a statement run often on a connection, and forgets them all when a
+    transaction rolls back; reads end with COMMIT there, so PostgreSQL plans them once."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    repeated = text("SELECT count(*) FROM coordinator WHERE user_id = :user")
+    prepared = text("SELECT statement FROM pg_prepared_statements")
+    seen = []
+    for _ in range(20):  # each pooled connection prepares it on its fifth run
+        with db.read() as session:
+            session.execute(repeated, {"user": "U1"}).all()
+            seen += session.execute(prepared).scalars().all()
+    assert any("FROM coordinator WHERE user_id = $1" in s for s in seen), seen

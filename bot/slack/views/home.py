@@ -19,13 +19,12 @@ from bot.slack.ids import Block as Block_
 from bot.slack.views.cards import submit_button
 from bot.slack.views.learning import STATUS_ICONS, STATUS_LABELS
 from bot.slack.views.text import clip, escape, fit, when_for_reader
-from challenges.home import Home
+from challenges.home import SHOWN, Home
 from challenges.money import format_pounds
 from challenges.stages import Stage
 from storage.enums import LearningStatus
 
 MAX_BLOCKS = 100
-SHOWN = {"challenges": 8, "ideas": 8, "to_score": 8, "coordinator": 6}
 
 OUTCOME_LABELS = {"fund": "Funded", "dont_fund": "Not funded", "defer": "Deferred"}
 
@@ -80,7 +79,7 @@ def _open_challenges(home: Home) -> list[Block]:
                 )
             ),
         ]
-    shown = home.open_challenges[: SHOWN["challenges"]]
+    shown = home.open_challenges[: SHOWN.challenges]
     for item in shown:
         c = item.challenge
         line = f"*{escape(clip(c.title, 200))}* (#{c.id}) — {home.stage(c)}"
@@ -97,7 +96,7 @@ def _open_challenges(home: Home) -> list[Block]:
         if c.stage == Stage.SUBMISSIONS:
             section = SectionBlock(text=MarkdownTextObject(text=line), accessory=submit_button(c))
         blocks.append(section)
-    return blocks + _more(len(home.open_challenges), len(shown), "")
+    return blocks + _more(home.total("open_challenges"), len(shown), "")
 
 
 def _my_ideas(home: Home) -> list[Block]:
@@ -111,7 +110,7 @@ def _my_ideas(home: Home) -> list[Block]:
                 )
             ),
         ]
-    shown = home.my_ideas[: SHOWN["ideas"]]
+    shown = home.my_ideas[: SHOWN.ideas]
     for item in shown:
         idea, c = item.idea, item.challenge
         if idea.status == "withdrawn":
@@ -134,16 +133,16 @@ def _my_ideas(home: Home) -> list[Block]:
                 )
             )
         )
-    blocks += _more(len(home.my_ideas), len(shown), "`/idea mine` lists them all.")
+    blocks += _more(home.total("my_ideas"), len(shown), "`/idea mine` lists them all.")
     return blocks
 
 
 def _to_score(home: Home) -> list[Block]:
     blocks: list[Block] = [
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=f"*To score* ({len(home.to_score)})")),
+        SectionBlock(text=MarkdownTextObject(text=f"*To score* ({home.total('to_score')})")),
     ]
-    shown = home.to_score[: SHOWN["to_score"]]
+    shown = home.to_score[: SHOWN.to_score]
     for item in shown:
         blocks.append(
             SectionBlock(
@@ -154,7 +153,7 @@ def _to_score(home: Home) -> list[Block]:
                 )
             )
         )
-    return blocks + _more(len(home.to_score), len(shown), "")
+    return blocks + _more(home.total("to_score"), len(shown), "")
 
 
 def _coordinator(home: Home) -> list[Block]:
@@ -171,7 +170,7 @@ def _coordinator(home: Home) -> list[Block]:
                 )
             )
         )
-    shown = home.coordinator[: SHOWN["coordinator"]]
+    shown = home.coordinator[: SHOWN.coordinator]
     for view in shown:
         c, n = view.challenge, view.numbers
         blocks.append(
@@ -189,7 +188,7 @@ def _coordinator(home: Home) -> list[Block]:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=_next_commands(c.id, Stage(c.stage)))])
         )
-    blocks += _more(len(home.coordinator), len(shown), "`/challenge list` shows them all.")
+    blocks += _more(home.total("coordinator"), len(shown), "`/challenge list` shows them all.")
     blocks.append(
         ActionsBlock(
             elements=[

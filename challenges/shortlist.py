@@ -62,10 +62,16 @@ def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> 
     many (ties at the cut go through, as `cut` says), and a read of the chosen few."""
     now = ctx.now()
     conn = session.connection()
-    live = (Idea.challenge_id == challenge.id) & (Idea.status == IdeaStatus.SUBMITTED)
     votes = _votes_of(Idea.id)
+    # The cut from the challenge's votes grouped by idea (a tally: one pass over its votes,
+    # whatever the planner knows), less those of ideas not live; ideas without votes rank
+    # last, so the cut is 0 when fewer than `shortlist_size` have any.
+    not_live = select(Idea.id).where(
+        Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.SUBMITTED
+    )
     at_cut = conn.execute(
-        select(votes).where(live).order_by(votes.desc()).limit(1)
+        select(func.count()).where(Vote.challenge_id == challenge.id, Vote.idea_id.not_in(not_live))
+        .group_by(Vote.idea_id).order_by(func.count().desc()).limit(1)
         .offset(challenge.shortlist_size - 1)
     ).scalar()  # fmt: skip
     session.flush()

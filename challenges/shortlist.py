@@ -63,17 +63,7 @@ def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> 
     now = ctx.now()
     conn = session.connection()
     votes = _votes_of(Idea.id)
-    # The cut from the challenge's votes grouped by idea (a tally: one pass over its votes,
-    # whatever the planner knows), less those of ideas not live; ideas without votes rank
-    # last, so the cut is 0 when fewer than `shortlist_size` have any.
-    not_live = select(Idea.id).where(
-        Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.SUBMITTED
-    )
-    at_cut = conn.execute(
-        select(func.count()).where(Vote.challenge_id == challenge.id, Vote.idea_id.not_in(not_live))
-        .group_by(Vote.idea_id).order_by(func.count().desc()).limit(1)
-        .offset(challenge.shortlist_size - 1)
-    ).scalar()  # fmt: skip
+    at_cut = conn.execute(_at_cut(challenge, conn.dialect.name)).scalar()
     session.flush()
     chosen_now = and_(Idea.status == IdeaStatus.SUBMITTED, votes >= (at_cut or 0))
     conn.execute(  # only the rows that change: a write per row is the cost on PostgreSQL
@@ -94,6 +84,30 @@ def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> 
     )  # fmt: skip
     sync_conflicts(session, challenge.id, actor=SYSTEM, now=now)
     post_parents(session, challenge, now)
+
+
+def _at_cut(challenge: Challenge, dialect: str):
+    """The votes of the `shortlist_size`-th live idea (None, taken as 0, when there is
+    none). On PostgreSQL from the challenge's votes grouped by idea (one pass over them,
+    whatever the planner knows), less those of ideas not live: ideas without votes rank
+    last, so the cut is 0 when fewer than `shortlist_size` have any, as it is on SQLite,
+    which counts faster per live idea through the index on `vote.idea_id`."""
+    if dialect == "postgresql":
+        not_live = select(Idea.id).where(
+            Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.SUBMITTED
+        )
+        return (
+            select(func.count())
+            .where(Vote.challenge_id == challenge.id, Vote.idea_id.not_in(not_live))
+            .group_by(Vote.idea_id).order_by(func.count().desc())
+            .limit(1).offset(challenge.shortlist_size - 1)
+        )  # fmt: skip
+    votes = _votes_of(Idea.id)
+    return (
+        select(votes)
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED)
+        .order_by(votes.desc()).limit(1).offset(challenge.shortlist_size - 1)
+    )  # fmt: skip
 
 
 def scoring_started(session: Session, challenge_id: int) -> bool:

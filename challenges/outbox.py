@@ -314,6 +314,7 @@ def _next_card(session: Session, batch: OutboxMessage, now: datetime) -> Claim |
                 payload={**batch.payload, "after": idea_id or after},
                 **({} if idea_id else {"status": Status.SENT.value, "sent_at": now}),
             )
+            .execution_options(synchronize_session=False)
         )  # fmt: skip
         if moved.rowcount != 1 or idea_id is None:
             return None

@@ -182,3 +182,18 @@ def test_a_later_stages_redraws_supersede_the_rest_of_the_earlier_ones(ctx):
             OutboxMessage.kind.in_(["card_update", "card_redraws"]),
             OutboxMessage.dedupe_key.like("%:voting"))).all()  # fmt: skip
     assert sorted(voting_rows) == ["skipped", "skipped"]  # the batch and its waiting card
+
+
+def test_a_card_already_queued_on_its_own_is_not_queued_again_by_the_batch(ctx):
+    challenge, made = round_in_voting(ctx, 3, title="Mixed round")
+    send_redraws(ctx)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR, expected=Stage.VOTING)
+    with ctx.transaction() as session:  # as a stage change before batches queued it
+        outbox.enqueue(
+            session, key=f"idea:{made[1].id}:card:panel", kind=outbox.MessageKind.CARD_UPDATE,
+            to=outbox.redraw(places.card(made[1].id), challenge.channel_id),
+            payload={"idea_id": made[1].id}, now=ctx.now(), challenge=challenge,
+        )  # fmt: skip
+    send_posts(ctx)
+    sent = send_redraws(ctx)
+    assert sorted(sent) == sorted(f"idea:{m.id}:card:panel" for m in made)

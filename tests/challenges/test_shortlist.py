@@ -137,3 +137,9 @@ def test_with_fewer_ideas_voted_for_than_places_every_live_idea_goes_through(ctx
     challenge, _ = voting_challenge(ctx, [2, 0, 0], shortlist_size=2)
     advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
     assert shortlisted(ctx, challenge.id) == ["Idea 0", "Idea 1", "Idea 2"]  # tied at 0
+
+
+def test_with_as_many_ideas_voted_for_as_places_those_without_votes_stay_off(ctx):
+    challenge, _ = voting_challenge(ctx, [1, 0, 1], shortlist_size=2)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    assert shortlisted(ctx, challenge.id) == ["Idea 0", "Idea 2"]

@@ -7,8 +7,8 @@ Builds `rounds` identical challenges in voting (each `ideas` ideas and `votes` v
 in a database of its own (a fresh SQLite file, or a throwaway PostgreSQL schema). Then,
 round by round, B — one `SELECT idea_id, count(*) … GROUP BY idea_id` on a challenge —
 and A — `advance` from voting to panel on the same challenge (shortlist, audit, panel
-parents, the announcement and one redraw per card queued) — interleaved, with medians
-and min–max, the ratio, and how many statements and queued messages A made.
+parents, the announcement, and the cards' redraws queued as one row) — interleaved, with
+medians and min–max, the ratio, and how many statements and queued messages A made.
 """
 
 import argparse

@@ -10,15 +10,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, insert, literal, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from challenges import places
 from challenges.context import Context
-from storage.enums import Audience, OutboxStatus, Platform
-from storage.models import Challenge, OutboxMessage, Workspace
-from storage.types import UTCDateTime
+from storage.enums import Audience, IdeaStatus, OutboxStatus, Platform
+from storage.models import Challenge, Idea, OutboxMessage, Workspace
 
 Status = OutboxStatus
 
@@ -36,6 +35,9 @@ class MessageKind(StrEnum):
     RESULTS = "results"  # the winners, in the challenge channel
     OUTCOME = "outcome"  # an idea's outcome and the panel's feedback, to its author
     CARD_UPDATE = "card_update"  # an idea's posted card, redrawn in place (payload: idea_id)
+    # every live idea's card in a challenge, redrawn for a stage: one row, sent as one
+    # CARD_UPDATE at a time (payload: challenge_id, stage, after: the last idea queued)
+    CARD_REDRAWS = "card_redraws"
     MODERATION = "moderation"  # to an author: a coordinator hid (or restored) their idea, and why
     # to the challenge's coordinator: a message the platform will never accept (payload:
     # outbox_id, kind, error, idea_id)
@@ -123,38 +125,17 @@ def enqueue(
     return True
 
 
-def enqueue_card_redraws(session: Session, *, challenge: Challenge, ideas, key_suffix: str,
-                         now: datetime) -> int:  # fmt: skip
-    """Queue a redraw of the card of every idea `ideas` (a Select of idea ids) names, in one
-    INSERT … SELECT, however many: keyed `idea:{id}:card{key_suffix}`, none twice."""
-    ideas = ideas.subquery()
-    key = literal("idea:") + cast(ideas.c.id, String) + literal(f":card{key_suffix}")
-    queued = aliased(OutboxMessage)
-    workspace = session.get(Workspace, challenge.workspace_id)
-    json_object = (
-        func.json_build_object
-        if session.get_bind().dialect.name == "postgresql"
-        else func.json_object
-    )
-    columns = {
-        "dedupe_key": key,
-        "workspace_id": literal(workspace.id),
-        "platform": literal(workspace.platform),
-        "challenge_id": literal(challenge.id),
-        "kind": literal(MessageKind.CARD_UPDATE.value),
-        "audience": literal(Audience.UPDATE.value),
-        "address": literal(challenge.channel_id),
-        "place": literal("idea:") + cast(ideas.c.id, String) + literal(":card"),
-        "payload": json_object("idea_id", ideas.c.id),
-        "status": literal(Status.PENDING.value),
-        "attempts": literal(0),
-        "not_before": literal(now, UTCDateTime),
-        "created_at": literal(now, UTCDateTime),
-    }
-    rows = select(*columns.values()).where(
-        ~select(queued.id).where(queued.dedupe_key == key).exists()
-    )
-    return session.execute(insert(OutboxMessage).from_select(list(columns), rows)).rowcount
+def enqueue_card_redraws(session: Session, *, challenge: Challenge, stage: str,
+                         now: datetime) -> bool:  # fmt: skip
+    """Queue a redraw of the card of every live idea of `challenge` for `stage`, however
+    many: ONE row, which `claim` turns into one CARD_UPDATE at a time (keyed
+    `idea:{id}:card:{stage}`, in idea order, each after the previous one is out), so a
+    stage change writes one row, not one per card. True if queued (once per stage)."""
+    return enqueue(
+        session, key=f"challenge:{challenge.id}:cards:{stage}", kind=MessageKind.CARD_REDRAWS,
+        to=To(Audience.UPDATE, challenge.channel_id), now=now, challenge=challenge,
+        payload={"challenge_id": challenge.id, "stage": stage, "after": 0},
+    )  # fmt: skip
 
 
 def supersede(
@@ -189,7 +170,8 @@ def _due(now: datetime):
 # queue apart from the conversation's own messages: they never hold up an announcement,
 # a reminder or the results, and each waits for every message queued to its conversation
 # before it, so a stage's announcement always reaches the channel before its card updates.
-_REDRAW = OutboxMessage.kind == MessageKind.CARD_UPDATE.value
+_REDRAWS = (MessageKind.CARD_UPDATE.value, MessageKind.CARD_REDRAWS.value)
+_REDRAW = OutboxMessage.kind.in_(_REDRAWS)
 _EARLIER = aliased(OutboxMessage)
 
 
@@ -209,7 +191,7 @@ def _not_overtaking():
         .where(
             _EARLIER.workspace_id == OutboxMessage.workspace_id,
             _EARLIER.address == OutboxMessage.address,
-            _EARLIER.kind != MessageKind.CARD_UPDATE.value,
+            _EARLIER.kind.not_in(_REDRAWS),
             _EARLIER.status.in_(UNSENT),
             _EARLIER.id < OutboxMessage.id,
         )
@@ -219,7 +201,7 @@ def _not_overtaking():
 
 
 def is_redraw(kind: str) -> bool:
-    return kind == MessageKind.CARD_UPDATE
+    return kind in _REDRAWS
 
 
 def due_heads(ctx: Context, platform: Platform, *, limit: int = 500) -> list[Head]:
@@ -253,7 +235,8 @@ def next_due_at(ctx: Context, platform: Platform) -> datetime | None:
 
 
 def claim(ctx: Context, message_id: int) -> Claim | None:
-    """Take one due message for sending by a compare-and-set; None if it is not due or taken."""
+    """Take one due message for sending by a compare-and-set; None if it is not due or taken.
+    A stage's card redraws (CARD_REDRAWS) give their next card's redraw instead."""
     now = ctx.now()
     with ctx.transaction() as session:
         msg = session.exec(
@@ -261,25 +244,95 @@ def claim(ctx: Context, message_id: int) -> Claim | None:
         ).first()
         if msg is None:
             return None
-        uncertain = msg.status != Status.PENDING  # unsure, or a claim that expired mid-send
-        taken = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == msg.id, OutboxMessage.status == msg.status)
-            .where(
-                OutboxMessage.claimed_until.is_(None)
-                if msg.claimed_until is None
-                else OutboxMessage.claimed_until == msg.claimed_until
-            )
-            .values(
-                status=Status.SENDING.value,
-                claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
-                attempts=OutboxMessage.attempts + 1,
-            )
+        if msg.kind == MessageKind.CARD_REDRAWS:
+            return _next_card(session, msg, now)
+        return _take(session, msg, now)
+
+
+def _take(session: Session, msg: OutboxMessage, now: datetime) -> Claim | None:
+    uncertain = msg.status != Status.PENDING  # unsure, or a claim that expired mid-send
+    taken = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == msg.id, OutboxMessage.status == msg.status)
+        .where(
+            OutboxMessage.claimed_until.is_(None)
+            if msg.claimed_until is None
+            else OutboxMessage.claimed_until == msg.claimed_until
         )
-        if taken.rowcount != 1:
+        .values(
+            status=Status.SENDING.value,
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    if taken.rowcount != 1:
+        return None
+    session.refresh(msg)
+    return Claim(msg, uncertain)
+
+
+def _card_key(idea_id: int, stage: str) -> str:
+    return f"{places.card(idea_id)}:{stage}"
+
+
+def _next_card(session: Session, batch: OutboxMessage, now: datetime) -> Claim | None:
+    """A stage's card redraws, one at a time: while the last card queued is unsent, it (and
+    nothing after it) is what may be sent; once it is out (sent, failed or skipped), the
+    next live idea's redraw is queued and claimed, and the batch remembers that idea in the
+    same transaction — so a crash neither loses a card nor queues one twice. The batch is
+    sent when no idea is left."""
+    stage, after = batch.payload["stage"], batch.payload.get("after") or 0
+    if after:
+        last = session.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == _card_key(after, stage))
+        ).first()
+        if last is not None and last.status in UNSENT:
+            if session.exec(select(OutboxMessage.id).where(OutboxMessage.id == last.id,
+                                                           _due(now))).first():  # fmt: skip
+                return _take(session, last, now)
+            # not yet: the batch waits with it (a claim held by another sender, briefly)
+            claimed = last.status == Status.SENDING and last.claimed_until
+            wake = (
+                min(last.claimed_until, now + timedelta(seconds=1)) if claimed else last.not_before
+            )
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == batch.id)
+                            .values(not_before=max(wake, now)))  # fmt: skip
             return None
-        session.refresh(msg)
-        return Claim(msg, uncertain)
+    while True:
+        idea_id = session.exec(
+            select(Idea.id)
+            .where(Idea.challenge_id == batch.challenge_id, Idea.status == IdeaStatus.SUBMITTED,
+                   Idea.id > after)
+            .order_by(Idea.id).limit(1)
+        ).first()  # fmt: skip
+        moved = session.execute(  # compare-and-set: one sender moves the batch on
+            update(OutboxMessage)
+            .where(OutboxMessage.id == batch.id, OutboxMessage.attempts == batch.attempts,
+                   OutboxMessage.status.in_([Status.PENDING.value, Status.UNSURE.value]))
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                payload={**batch.payload, "after": idea_id or after},
+                **({} if idea_id else {"status": Status.SENT.value, "sent_at": now}),
+            )
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if moved.rowcount != 1 or idea_id is None:
+            return None
+        batch.attempts += 1
+        key = _card_key(idea_id, stage)
+        if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).first():
+            after = idea_id  # already queued on its own (before the batch): not twice
+            continue
+        card = OutboxMessage(
+            dedupe_key=key, workspace_id=batch.workspace_id, platform=batch.platform,
+            challenge_id=batch.challenge_id, kind=MessageKind.CARD_UPDATE.value,
+            audience=Audience.UPDATE.value, address=batch.address, place=places.card(idea_id),
+            payload={"idea_id": idea_id}, status=Status.SENDING.value, attempts=1,
+            not_before=now, claimed_until=now + timedelta(seconds=CLAIM_SECONDS), created_at=now,
+        )  # fmt: skip
+        session.add(card)
+        session.flush()
+        return Claim(card, uncertain=False)
 
 
 def mark_sent(ctx: Context, message_id: int, where: places.Ref | None) -> None:

@@ -62,14 +62,15 @@ def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> 
     many (ties at the cut go through, as `cut` says), and a read of the chosen few."""
     now = ctx.now()
     conn = session.connection()
-    live = (Idea.challenge_id == challenge.id) & (Idea.status == IdeaStatus.SUBMITTED)
     votes = _votes_of(Idea.id)
-    at_cut = conn.execute(
-        select(votes).where(live).order_by(votes.desc()).limit(1)
-        .offset(challenge.shortlist_size - 1)
-    ).scalar()  # fmt: skip
+    live = Idea.status == IdeaStatus.SUBMITTED
+    if conn.dialect.name == "postgresql":
+        ids = _top_on_postgresql(conn, challenge)
+        chosen_now = live if ids is None else and_(live, Idea.id.in_(ids))
+    else:
+        at_cut = conn.execute(_at_cut(challenge)).scalar()
+        chosen_now = and_(live, votes >= (at_cut or 0))
     session.flush()
-    chosen_now = and_(Idea.status == IdeaStatus.SUBMITTED, votes >= (at_cut or 0))
     conn.execute(  # only the rows that change: a write per row is the cost on PostgreSQL
         update(Idea)
         .where(Idea.challenge_id == challenge.id, Idea.shortlisted.is_distinct_from(chosen_now))
@@ -88,6 +89,38 @@ def shortlist_on_panel(session: Session, challenge: Challenge, ctx: Context) -> 
     )  # fmt: skip
     sync_conflicts(session, challenge.id, actor=SYSTEM, now=now)
     post_parents(session, challenge, now)
+
+
+def _at_cut(challenge: Challenge):
+    """The votes of the `shortlist_size`-th live idea (None, taken as 0, when there is
+    none), counted per live idea through the index on `vote.idea_id` (fastest on SQLite)."""
+    votes = _votes_of(Idea.id)
+    return (
+        select(votes)
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED)
+        .order_by(votes.desc()).limit(1).offset(challenge.shortlist_size - 1)
+    )  # fmt: skip
+
+
+def _top_on_postgresql(conn, challenge: Challenge) -> list[int] | None:
+    """The live ideas at or above the cut, from one pass over the challenge's votes grouped
+    by idea (a tally: PostgreSQL plans it the same whatever it knows of the tables, where a
+    count per idea costs twice as much), less those of ideas not live. An idea is at or
+    above the cut when fewer than `shortlist_size` ideas have more votes (its rank). None
+    when fewer than `shortlist_size` ideas have votes: the cut is 0, every live idea."""
+    not_live = select(Idea.id).where(
+        Idea.challenge_id == challenge.id, Idea.status != IdeaStatus.SUBMITTED
+    )
+    ranked = (
+        select(Vote.idea_id, func.rank().over(order_by=func.count().desc()).label("place"))
+        .where(Vote.challenge_id == challenge.id, Vote.idea_id.not_in(not_live))
+        .group_by(Vote.idea_id)
+        .subquery()
+    )
+    ids = conn.execute(
+        select(ranked.c.idea_id).where(ranked.c.place <= challenge.shortlist_size)
+    ).scalars().all()  # fmt: skip
+    return list(ids) if len(ids) >= challenge.shortlist_size else None
 
 
 def scoring_started(session: Session, challenge_id: int) -> bool:

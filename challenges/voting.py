@@ -170,15 +170,13 @@ def counts(session: Session, challenge_id: int) -> dict[int, int]:
 
 def refresh_cards(session: Session, challenge: Challenge, ctx: Context) -> None:
     """Cards gain their Vote button when voting opens, and lose it (showing the counts)
-    when it closes. Set-based, whatever the number of ideas: an earlier stage's redraws
-    still waiting are superseded (each renders the card as it is when sent), and this
-    stage's are queued in one insert, behind the stage's announcement (challenges/outbox.py)."""
+    when it closes. Whatever the number of ideas, a few statements: an earlier stage's
+    redraws still waiting are superseded (each renders the card as it is when sent), and
+    this stage's are queued as one row, behind the stage's announcement, which the sender
+    turns into one redraw per card (challenges/outbox.py)."""
     now = ctx.now()
     outbox.supersede(session, challenge_id=challenge.id, kind=outbox.MessageKind.CARD_UPDATE,
                      keys_like="idea:%:card:%", now=now)  # fmt: skip
-    outbox.enqueue_card_redraws(
-        session, challenge=challenge, key_suffix=f":{challenge.stage}", now=now,
-        ideas=select(Idea.id).where(
-            Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.SUBMITTED
-        ),
-    )  # fmt: skip
+    outbox.supersede(session, challenge_id=challenge.id, kind=outbox.MessageKind.CARD_REDRAWS,
+                     keys_like="challenge:%:cards:%", now=now)  # fmt: skip
+    outbox.enqueue_card_redraws(session, challenge=challenge, stage=challenge.stage, now=now)

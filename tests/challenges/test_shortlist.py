@@ -123,3 +123,23 @@ def test_shortlist_changes_refused_outside_the_panel_stage_and_for_withdrawn_ide
         shortlist.set_shortlist(ctx, COORDINATOR, challenge.id, [])
     with pytest.raises(InvalidInput):
         shortlist.set_shortlist(ctx, COORDINATOR, challenge.id, [99999])
+
+
+def test_votes_on_an_idea_no_longer_live_do_not_move_the_cut(ctx):
+    challenge, made = voting_challenge(ctx, [5, 9, 1, 3, 0], shortlist_size=2)
+    with ctx.db.transaction() as s:  # withdrawn with its votes still recorded
+        s.get(Idea, made[1].id).status = "withdrawn"
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    assert shortlisted(ctx, challenge.id) == ["Idea 0", "Idea 3"]
+
+
+def test_with_fewer_ideas_voted_for_than_places_every_live_idea_goes_through(ctx):
+    challenge, _ = voting_challenge(ctx, [2, 0, 0], shortlist_size=2)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    assert shortlisted(ctx, challenge.id) == ["Idea 0", "Idea 1", "Idea 2"]  # tied at 0
+
+
+def test_with_as_many_ideas_voted_for_as_places_those_without_votes_stay_off(ctx):
+    challenge, _ = voting_challenge(ctx, [1, 0, 1], shortlist_size=2)
+    advance(ctx, challenge_id=challenge.id, actor=COORDINATOR)
+    assert shortlisted(ctx, challenge.id) == ["Idea 0", "Idea 2"]

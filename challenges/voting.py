@@ -30,8 +30,7 @@ from challenges.errors import (
 from challenges.ideas import tallies_visible
 from challenges.setup import get as get_challenge
 from challenges.stages import Stage
-from storage.enums import IdeaStatus
-from storage.models import Ballot, Challenge, Idea, Vote
+from storage.models import Ballot, Challenge, Vote
 
 # A second click by the same person on the same idea this soon after the first is a
 # double click, not a change of mind: it has no effect. (Slack re-sends with the same

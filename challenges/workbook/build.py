@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 
 from challenges.clock import utc_to_local
 from challenges.stages import Stage
 from challenges.workbook import cells
 from challenges.workbook.audit_words import describe
-from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP, cell
+from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP
 from challenges.workbook.data import WorkbookData, idea_of, is_secret
-from challenges.workbook.layout import fit_row, print_across
+from challenges.workbook.layout import print_across, row_height
+from challenges.workbook.sheet import Sheet
 from storage.enums import IdeaStatus, Outcome
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
@@ -39,11 +39,11 @@ class Column:
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, freeze: str = "A2",
-           filters: bool = True, repeat: int = 0, first_page: int | None = None) -> WriteOnlyWorksheet:  # fmt: skip
+           filters: bool = True, repeat: int = 0, first_page: int | None = None) -> Sheet:  # fmt: skip
     """A sheet with its header row written; `rows` (data rows to come) sizes the filter;
     `repeat` leading columns are printed on every page of a sheet too wide for one (see
     `layout.print_across`, also for `first_page`)."""
-    ws = wb.create_sheet(title)
+    ws = Sheet.add(wb, title)
     for i, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = freeze
@@ -54,21 +54,24 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, fr
     return ws
 
 
-def append(ws: WriteOnlyWorksheet, columns: Sequence[Column], values: Sequence, index: int, *,
+def append(ws: Sheet, columns: Sequence[Column], values: Sequence, index: int, *,
            styles: Sequence[str | None] | None = None) -> None:  # fmt: skip
-    """Row `index` (1-based; rows come in order): its height estimated from its wrapped text
-    first, as a streamed row is written out at once."""
+    """Row `index` (1-based; rows come in order), its height estimated from its wrapped text
+    (a streamed row is written out at once)."""
     styles = styles or [c.style for c in columns]
-    fit_row(ws, index, [(v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
-                        if s in (WRAP, HEADER) and isinstance(v, str)])  # fmt: skip
-    ws.append(
-        [cell(ws, v, s) if v is not None else None for v, s in zip(values, styles, strict=True)]
-    )
+    ws.row(index, values, styles, row_height(
+        (v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
+        if s in (WRAP, HEADER) and isinstance(v, str)))  # fmt: skip
 
 
-def _rows(ws: WriteOnlyWorksheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    for index, row in enumerate(rows, start=2):
-        append(ws, columns, row, index)
+def _rows(ws: Sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
+    """Data rows from row 2, all in their columns' styles (what `append` does, per sheet
+    once: which columns wrap)."""
+    styles = [c.style for c in columns]
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style in (WRAP, HEADER)]
+    row, height = ws.row, row_height
+    for index, values in enumerate(rows, start=2):
+        row(index, values, styles, height((values[i], w) for i, w in wrapped if isinstance(values[i], str)))  # fmt: skip
 
 
 def local(data: WorkbookData, moment):
@@ -103,7 +106,7 @@ def summary(wb: Workbook, data: WorkbookData, recommended_total: int | None) -> 
         ("Criteria", "; ".join(f"{k.name} (weight {k.weight:g}, {k.scale_min}–{k.scale_max})" for k in data.criteria), WRAP),
         ("Exported", local(data, data.exported_at), DATE),
     ]  # fmt: skip
-    ws = wb.create_sheet("Summary")
+    ws = Sheet.add(wb, "Summary")
     ws.column_dimensions["A"].width = columns[0].width
     ws.column_dimensions["B"].width = columns[1].width
     print_across(ws, [c.width for c in columns])

@@ -20,7 +20,7 @@ from challenges.stages import Stage
 from challenges.workbook import cells
 from challenges.workbook.audit_words import describe
 from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP
-from challenges.workbook.data import WorkbookData, idea_of, is_secret
+from challenges.workbook.data import IdeaRow, WorkbookData, idea_of, is_secret
 from challenges.workbook.layout import print_across, row_height
 from challenges.workbook.sheet import Sheet
 from storage.enums import IdeaStatus, Outcome
@@ -129,7 +129,7 @@ DECISION_LABELS = {Outcome.FUND: "fund", Outcome.DONT_FUND: "don't fund", Outcom
 SHORTLIST_MADE = (Stage.PANEL, Stage.DECIDED, Stage.CLOSED)
 
 
-def status(data: WorkbookData, idea) -> str:
+def status(data: WorkbookData, idea: IdeaRow) -> str:
     """Where the idea stands: once the shortlist is made, an idea left off it says so."""
     if idea.status != IdeaStatus.SUBMITTED:
         return str(idea.status)  # withdrawn, or removed by a coordinator
@@ -145,13 +145,12 @@ def all_ideas(wb: Workbook, data: WorkbookData) -> None:
         IDEA_COLUMNS,
         (
             (
-                r.idea.id, r.idea.title, team_names(data, r.team, r.idea.anonymous), r.idea.theme,
-                status(data, r.idea),
-                r.idea.funding_requested, r.votes, local(data, r.idea.created_at), r.idea.problem,
-                r.idea.proposal, r.idea.benefit, r.idea.partners,
-                DECISION_LABELS.get(r.decision.outcome) if r.decision else None,
-                r.decision.award if r.decision else None,
-                ", ".join(f"#{i}" for i in data.similar.get(r.idea.id, [])) or None,
+                r.id, r.title, team_names(data, r.team, r.anonymous), r.theme, status(data, r),
+                r.funding_requested, r.votes, local(data, r.created_at), r.problem,
+                r.proposal, r.benefit, r.partners,
+                DECISION_LABELS.get(r.outcome) if r.outcome is not None else None,
+                r.award if r.outcome is not None else None,
+                ", ".join(f"#{i}" for i in data.similar.get(r.id, [])) or None,
             )
             for r in data.ideas
         ),

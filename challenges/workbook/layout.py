@@ -79,6 +79,8 @@ def estimated_lines(text: str, width: float) -> int:
     """Lines `text` wraps to in a column `width` characters wide. Generous: a character of
     text is on average narrower than the digit a width is measured in."""
     per_line = max(1, int(width))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most cells: no need to split
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 

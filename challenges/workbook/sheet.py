@@ -15,7 +15,8 @@ from typing import Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell._writer import write_cell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES as ERROR_CODE_LIST
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import is_date_format
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -27,6 +28,7 @@ from challenges.workbook.layout import fitted_height
 
 MAX_TEXT = 32_767  # Excel's longest cell text; openpyxl cuts longer text there
 INFINITY = float("inf")
+ERROR_CODES = frozenset(ERROR_CODE_LIST)  # text openpyxl writes as an error value
 
 
 def _escape(text: str) -> str:
@@ -46,7 +48,9 @@ class Sheet(WriteOnlyWorksheet):
     def __init__(self, parent, title: str):
         super().__init__(parent, title)
         self._letters: list[str] = []
-        self._ids: dict[tuple[str | None, bool], str | None] = {}
+        # style attributes (' s="3"') by named style, plain and with the quote prefix
+        self._plain: dict[str | None, str] = {}
+        self._quoted: dict[str | None, str] = {}
         self._heights: dict[float, str] = {}
         self._dated: dict[str, bool] = {}
         self._index = 0  # the last row written
@@ -89,18 +93,17 @@ class Sheet(WriteOnlyWorksheet):
             next(self._rows)
         self._rows.send(parts)
 
-    def _style_id(self, style: str | None, quoted: bool) -> str | None:
-        """The workbook's number for a named style (quoted: with Excel's quote prefix),
-        given on first use as openpyxl gives it."""
-        key = (style, quoted)
-        if key not in self._ids:
-            probe = WriteOnlyCell(self)
-            if style is not None:
-                probe._style = StyleArray(style_array(self, style))  # a copy: the prefix changes it
-            if quoted:
-                probe.quotePrefix = True
-            self._ids[key] = str(probe.style_id) if probe.has_style else None
-        return self._ids[key]
+    def _style_attribute(self, style: str | None, quoted: bool) -> str:
+        """A cell's style attribute: the workbook's number for a named style (quoted: with
+        Excel's quote prefix), given on first use as openpyxl gives it; "" for no style."""
+        probe = WriteOnlyCell(self)
+        if style is not None:
+            probe._style = StyleArray(style_array(self, style))  # a copy: the prefix changes it
+        if quoted:
+            probe.quotePrefix = True
+        found = f' s="{probe.style_id}"' if probe.has_style else ""
+        (self._quoted if quoted else self._plain)[style] = found
+        return found
 
     def _is_dated(self, style: str) -> bool:
         """Whether a named style shows dates (else openpyxl would give a date cell its own)."""
@@ -111,10 +114,10 @@ class Sheet(WriteOnlyWorksheet):
             found = self._dated[style] = is_date_format(probe.number_format)
         return found
 
-    def _letter(self, column: int) -> str:
-        while len(self._letters) < column:
+    def _letters_to(self, columns: int) -> list[str]:
+        while len(self._letters) < columns:
             self._letters.append(get_column_letter(len(self._letters) + 1))
-        return self._letters[column - 1]
+        return self._letters
 
     def _row_attributes(self, height: float | None) -> str:
         if height is None:
@@ -129,44 +132,59 @@ class Sheet(WriteOnlyWorksheet):
             height: float | None = None) -> None:  # fmt: skip
         """Row `index` (1-based, in order): each value in its named style (None: no cell);
         `height` the row's fitted height, if it has one."""
+        if len(values) != len(styles):
+            raise ValueError(f"{len(values)} values for {len(styles)} styles")
         out = [f'<row r="{index}"{self._row_attributes(height)}>']
         mixed = False
-        for column, (value, style) in enumerate(zip(values, styles, strict=True), 1):
+        letters = (
+            self._letters if len(self._letters) >= len(values) else self._letters_to(len(values))
+        )
+        plain, quoted = self._plain, self._quoted
+        for column, value, style in zip(letters, values, styles, strict=False):
             if value is None:
                 continue
             kind = type(value)
-            ref = f"{self._letter(column)}{index}"
             if kind is str:
-                quoted = value.startswith(FORMULA_TRIGGERS)
-                if len(value) <= MAX_TEXT and (quoted or value not in ERROR_CODES) and not ILLEGAL_CHARACTERS_RE.search(value):  # fmt: skip
-                    sid = self._style_id(style, quoted)
-                    s = f' s="{sid}"' if sid else ""
+                if not value.startswith(FORMULA_TRIGGERS):
+                    s = plain.get(style)
+                    if s is None:
+                        s = self._style_attribute(style, False)
+                    ok = value not in ERROR_CODES
+                else:
+                    s = quoted.get(style)
+                    if s is None:
+                        s = self._style_attribute(style, True)
+                    ok = True
+                if ok and len(value) <= MAX_TEXT and not ILLEGAL_CHARACTERS_RE.search(value):
                     if not value:
-                        out.append(f'<c r="{ref}"{s} t="inlineStr" />')
-                        continue
-                    stripped = value.strip()
-                    space = ' xml:space="preserve"' if stripped and stripped != value else ""
-                    out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')  # fmt: skip
+                        out.append(f'<c r="{column}{index}"{s} t="inlineStr" />')
+                    elif (value[0].isspace() or value[-1].isspace()) and not value.isspace():
+                        # as openpyxl keeps leading or trailing white space
+                        out.append(f'<c r="{column}{index}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>')  # fmt: skip
+                    else:
+                        out.append(f'<c r="{column}{index}"{s} t="inlineStr"><is><t>{_escape(value)}</t></is></c>')  # fmt: skip
                     continue
             elif (kind is int or kind is float) and value == value and abs(value) != INFINITY:
-                sid = self._style_id(style, False)
-                s = f' s="{sid}"' if sid else ""
-                out.append(f'<c r="{ref}"{s} t="n"><v>{value:.16g}</v></c>')
+                s = plain.get(style)
+                if s is None:
+                    s = self._style_attribute(style, False)
+                out.append(f'<c r="{column}{index}"{s} t="n"><v>{value:.16g}</v></c>')
                 continue
             elif kind is datetime and style is not None and value.tzinfo is None and self._is_dated(style):  # fmt: skip
                 if not self._dated_cell:
                     # As openpyxl does for a date cell's value before its style is set: the
                     # workbook lists its default date format (unused) among its formats.
                     self._dated_cell = WriteOnlyCell(self, value=value)
-                sid = self._style_id(style, False)
-                s = f' s="{sid}"' if sid else ""
-                out.append(f'<c r="{ref}"{s} t="n"><v>{to_excel(value, self.parent.epoch):.16g}</v></c>')  # fmt: skip
+                s = plain.get(style)
+                if s is None:
+                    s = self._style_attribute(style, False)
+                out.append(f'<c r="{column}{index}"{s} t="n"><v>{to_excel(value, self.parent.epoch):.16g}</v></c>')  # fmt: skip
                 continue
             # Anything else as openpyxl writes it, in its place in the row.
             c = cell(self, value, style)
             if not isinstance(c, Cell):
                 c = WriteOnlyCell(self, value=c)
-            c.row, c.column = index, column
+            c.row, c.column = index, letters.index(column) + 1
             if c.has_style:
                 c.style_id  # noqa: B018 -- numbered now, in the order of the row's cells
             out.append(c)

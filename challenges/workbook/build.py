@@ -7,7 +7,7 @@ long text wrapped in rows that grow to fit it, printed landscape on A4 (see `lay
 Every text cell goes through `cells.cell`, so nothing a person typed can become a formula.
 """
 
-import io
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -250,6 +250,8 @@ def write(
     wb.properties.title = f"Dragon's Lair — {data.challenge.title}"[:250]
     wb.properties.creator = "Lair"
     wb.properties.keywords = f"lair-challenge-{data.challenge.id}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    # Saved to a file and read back once: a BytesIO's getvalue() would hold the file twice.
+    with tempfile.TemporaryFile() as file:
+        wb.save(file)
+        file.seek(0)
+        return file.read()

@@ -163,8 +163,9 @@ def _stream(session: Session, query) -> Iterator:
 
 def _audit_rows(challenge_id: int):
     """Plain rows (attribute access like the model's), not ORM objects."""
+    a = AuditEvent.__table__.c
     return (
-        select(*AuditEvent.__table__.columns)
+        select(a.at, a.actor_id, a.action, a.subject, a.detail)
         .where(AuditEvent.challenge_id == challenge_id)
         .order_by(AuditEvent.id)
     )
@@ -327,8 +328,9 @@ def collect_people(ctx, challenge_id: int) -> set[str]:
         ):
             if user_id not in hidden.get(idea_id, ()):
                 people.add(user_id)
-        for event in session.exec(
-            select(AuditEvent).where(AuditEvent.challenge_id == challenge_id)
+        a = AuditEvent.__table__.c
+        for event in session.execute(
+            select(a.actor_id, a.action, a.subject).distinct().where(a.challenge_id == challenge_id)
         ):
             about = idea_of(event.subject)
             if not is_secret(event) and event.actor_id not in hidden.get(about, ()):

@@ -253,5 +253,6 @@ def write(
     # Saved to a file and read back once: a BytesIO's getvalue() would hold the file twice.
     with tempfile.TemporaryFile() as file:
         wb.save(file)
+        size = file.tell()
         file.seek(0)
-        return file.read()
+        return file.read(size)  # one allocation of the file's size

@@ -2,6 +2,8 @@
 row heights (so a workbook written either way is the same file)."""
 
 import io
+import subprocess
+import sys
 import zipfile
 from datetime import UTC, datetime
 
@@ -77,3 +79,20 @@ def test_a_control_character_is_refused_as_openpyxl_refuses_it():
     ws = Sheet.add(wb, "Sheet")
     with pytest.raises(IllegalCharacterError):
         ws.row(1, ["bell\x07"], [TEXT])
+
+
+def test_openpyxl_loads_without_numpy_unless_it_is_loaded_already():
+    """NumPy is a fifth of an export's memory and no cell holds a NumPy number."""
+    check = (
+        "import sys\n"
+        "from challenges.workbook import export_workbook\n"
+        "from openpyxl.compat import numbers\n"
+        "print('numpy' in sys.modules, numbers.NUMPY)\n"
+    )
+    alone = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True
+    )
+    first = subprocess.run([sys.executable, "-c", "import numpy\n" + check], capture_output=True,
+                           text=True, check=True)  # fmt: skip
+    assert alone.stdout.split() == ["False", "False"]
+    assert first.stdout.split() == ["True", "True"]

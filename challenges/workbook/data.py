@@ -140,7 +140,7 @@ class Streamed(Generic[T]):  # noqa: UP046 -- Python 3.11
     With `read` (a function opening a read-only transaction, e.g. `ctx.read`), from a
     transaction of their own, when written; else from `session` (still open then)."""
 
-    BATCH = 2_000
+    BATCH = 500
 
     def __init__(self, rows: Callable[[Session], Iterator[T]], count: int, *,
                  read: Callable | None = None, session: Session | None = None):  # fmt: skip

@@ -97,15 +97,9 @@ class WorkbookData:
     similar: Mapping[int, list[int]] = field(default_factory=dict)
     # The challenge's decisions (the shortlisted ideas'): idea id -> the decision.
     decisions: Mapping[int, Decision] = field(default_factory=dict)
-    _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def name(self, user_id: str) -> str:
-        found = self._names.get(user_id)
-        if found is None:
-            found = self._names[user_id] = (
-                self.people.get(user_id) or pseudonym_label(user_id) or user_id
-            )
-        return found
+        return self.people.get(user_id) or pseudonym_label(user_id) or user_id
 
     def name_about(self, idea_id: int | None, user_id: str) -> str:
         """`user_id`'s name where the row is about idea `idea_id`: never an anonymous

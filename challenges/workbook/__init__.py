@@ -4,7 +4,9 @@ The names below load their module (and openpyxl, ~0.5 s) on first use, not when 
 package is imported: a process that never touches a workbook never pays for it (start-up).
 """
 
+import sys
 from importlib import import_module
+from importlib.abc import MetaPathFinder
 
 _WHERE = {
     "Export": "export",
@@ -18,6 +20,23 @@ _WHERE = {
 }
 
 __all__ = sorted(_WHERE)
+
+
+class _NoNumPyForOpenpyxl(MetaPathFinder):
+    """openpyxl imports NumPy if it can (openpyxl.compat.numbers), only to take NumPy numbers
+    as cell values; the workbooks never hold any, and NumPy is 16 MB, a fifth of an export's
+    memory. While that module loads, NumPy is not found, unless it is loaded already (then
+    openpyxl takes it as before): `import numpy` anywhere else is untouched."""
+
+    def find_spec(self, name, path=None, target=None):
+        loading = sys.modules.get("openpyxl.compat.numbers")
+        if name == "numpy" and loading is not None and not hasattr(loading, "NUMPY"):
+            raise ModuleNotFoundError("not for openpyxl", name=name)
+        return None
+
+
+if not any(isinstance(f, _NoNumPyForOpenpyxl) for f in sys.meta_path):
+    sys.meta_path.insert(0, _NoNumPyForOpenpyxl())
 
 
 def __getattr__(name: str):

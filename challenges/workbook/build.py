@@ -7,22 +7,22 @@ long text wrapped in rows that grow to fit it, printed landscape on A4 (see `lay
 Every text cell goes through `cells.cell`, so nothing a person typed can become a formula.
 """
 
-import io
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 
 from challenges.clock import utc_to_local
 from challenges.stages import Stage
 from challenges.workbook import cells
 from challenges.workbook.audit_words import describe
-from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP, cell
-from challenges.workbook.data import WorkbookData, idea_of, is_secret
-from challenges.workbook.layout import fit_row, print_across
+from challenges.workbook.cells import DATE, HEADER, MONEY, PENCE, TEXT, WRAP
+from challenges.workbook.data import IdeaRow, WorkbookData, idea_of, is_secret
+from challenges.workbook.layout import print_across, row_height
+from challenges.workbook.sheet import Sheet
 from storage.enums import IdeaStatus, Outcome
 
 SHEETS = ("Summary", "Shortlist", "All ideas", "Panel scores", "Conflicts", "Audit")
@@ -39,11 +39,11 @@ class Column:
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, freeze: str = "A2",
-           filters: bool = True, repeat: int = 0, first_page: int | None = None) -> WriteOnlyWorksheet:  # fmt: skip
+           filters: bool = True, repeat: int = 0, first_page: int | None = None) -> Sheet:  # fmt: skip
     """A sheet with its header row written; `rows` (data rows to come) sizes the filter;
     `repeat` leading columns are printed on every page of a sheet too wide for one (see
     `layout.print_across`, also for `first_page`)."""
-    ws = wb.create_sheet(title)
+    ws = Sheet.add(wb, title)
     for i, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = freeze
@@ -54,21 +54,24 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: int, *, fr
     return ws
 
 
-def append(ws: WriteOnlyWorksheet, columns: Sequence[Column], values: Sequence, index: int, *,
+def append(ws: Sheet, columns: Sequence[Column], values: Sequence, index: int, *,
            styles: Sequence[str | None] | None = None) -> None:  # fmt: skip
-    """Row `index` (1-based; rows come in order): its height estimated from its wrapped text
-    first, as a streamed row is written out at once."""
+    """Row `index` (1-based; rows come in order), its height estimated from its wrapped text
+    (a streamed row is written out at once)."""
     styles = styles or [c.style for c in columns]
-    fit_row(ws, index, [(v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
-                        if s in (WRAP, HEADER) and isinstance(v, str)])  # fmt: skip
-    ws.append(
-        [cell(ws, v, s) if v is not None else None for v, s in zip(values, styles, strict=True)]
-    )
+    ws.row(index, values, styles, row_height(
+        (v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
+        if s in (WRAP, HEADER) and isinstance(v, str)))  # fmt: skip
 
 
-def _rows(ws: WriteOnlyWorksheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    for index, row in enumerate(rows, start=2):
-        append(ws, columns, row, index)
+def _rows(ws: Sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
+    """Data rows from row 2, all in their columns' styles (what `append` does, per sheet
+    once: which columns wrap)."""
+    styles = [c.style for c in columns]
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style in (WRAP, HEADER)]
+    row, height = ws.row, row_height
+    for index, values in enumerate(rows, start=2):
+        row(index, values, styles, height((values[i], w) for i, w in wrapped if isinstance(values[i], str)))  # fmt: skip
 
 
 def local(data: WorkbookData, moment):
@@ -103,7 +106,7 @@ def summary(wb: Workbook, data: WorkbookData, recommended_total: int | None) -> 
         ("Criteria", "; ".join(f"{k.name} (weight {k.weight:g}, {k.scale_min}–{k.scale_max})" for k in data.criteria), WRAP),
         ("Exported", local(data, data.exported_at), DATE),
     ]  # fmt: skip
-    ws = wb.create_sheet("Summary")
+    ws = Sheet.add(wb, "Summary")
     ws.column_dimensions["A"].width = columns[0].width
     ws.column_dimensions["B"].width = columns[1].width
     print_across(ws, [c.width for c in columns])
@@ -126,7 +129,7 @@ DECISION_LABELS = {Outcome.FUND: "fund", Outcome.DONT_FUND: "don't fund", Outcom
 SHORTLIST_MADE = (Stage.PANEL, Stage.DECIDED, Stage.CLOSED)
 
 
-def status(data: WorkbookData, idea) -> str:
+def status(data: WorkbookData, idea: IdeaRow) -> str:
     """Where the idea stands: once the shortlist is made, an idea left off it says so."""
     if idea.status != IdeaStatus.SUBMITTED:
         return str(idea.status)  # withdrawn, or removed by a coordinator
@@ -142,13 +145,12 @@ def all_ideas(wb: Workbook, data: WorkbookData) -> None:
         IDEA_COLUMNS,
         (
             (
-                r.idea.id, r.idea.title, team_names(data, r.team, r.idea.anonymous), r.idea.theme,
-                status(data, r.idea),
-                r.idea.funding_requested, r.votes, local(data, r.idea.created_at), r.idea.problem,
-                r.idea.proposal, r.idea.benefit, r.idea.partners,
-                DECISION_LABELS.get(r.decision.outcome) if r.decision else None,
-                r.decision.award if r.decision else None,
-                ", ".join(f"#{i}" for i in data.similar.get(r.idea.id, [])) or None,
+                r.id, r.title, team_names(data, r.team, r.anonymous), r.theme, status(data, r),
+                r.funding_requested, r.votes, local(data, r.created_at), r.problem,
+                r.proposal, r.benefit, r.partners,
+                DECISION_LABELS.get(r.outcome) if r.outcome is not None else None,
+                r.award if r.outcome is not None else None,
+                ", ".join(f"#{i}" for i in data.similar.get(r.id, [])) or None,
             )
             for r in data.ideas
         ),
@@ -248,6 +250,9 @@ def write(
     wb.properties.title = f"Dragon's Lair — {data.challenge.title}"[:250]
     wb.properties.creator = "Lair"
     wb.properties.keywords = f"lair-challenge-{data.challenge.id}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    # Saved to a file and read back once: a BytesIO's getvalue() would hold the file twice.
+    with tempfile.TemporaryFile() as file:
+        wb.save(file)
+        size = file.tell()
+        file.seek(0)
+        return file.read(size)  # one allocation of the file's size

@@ -59,7 +59,7 @@ _style_arrays: "weakref.WeakKeyDictionary[Workbook, dict[str, StyleArray]]" = (
 )
 
 
-def _style_array(ws: WriteOnlyWorksheet, style: str) -> StyleArray:
+def style_array(ws: WriteOnlyWorksheet, style: str) -> StyleArray:
     """The resolved style of a named style in this workbook, looked up once (setting
     `cell.style` by name costs a lookup per cell, a third of a large export's time)."""
     known = _style_arrays.setdefault(ws.parent, {})
@@ -84,7 +84,7 @@ def cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> Any:
     if style is not None:
         # Cells of one style share its array (openpyxl only reads it when writing); a risky
         # cell gets its own copy, as the quote prefix below changes it.
-        shared = _style_array(ws, style)
+        shared = style_array(ws, style)
         c._style = StyleArray(shared) if risky else shared
     if risky:
         c.data_type = "s"

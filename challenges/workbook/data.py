@@ -2,9 +2,12 @@
 is ever named."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import Generic, NamedTuple, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -14,7 +17,6 @@ from challenges.ideas import tallies_visible
 from challenges.privacy import pseudonym_label
 from challenges.setup import ChallengeNumbers, criteria_of, numbers
 from challenges.setup import get as get_challenge
-from challenges.similar import links
 from storage.enums import MemberRole
 from storage.models import (
     AuditEvent,
@@ -28,8 +30,11 @@ from storage.models import (
     PanelMember,
     Score,
     Scorecard,
+    SimilarIdea,
     Vote,
 )
+
+T = TypeVar("T")
 
 # Audit actions whose actor is a voter: the ballot is secret, so the workbook hides who.
 SECRET_ACTIONS = ("vote",)
@@ -37,17 +42,35 @@ SECRET_ACTIONS = ("vote",)
 ANONYMOUS_AUTHOR = "(anonymous author)"
 
 
-@dataclass(frozen=True)
-class IdeaRow:
-    idea: Idea
-    team: list[str]  # author first
+class IdeaRef(NamedTuple):
+    id: int
+    title: str
+
+
+class IdeaRow(NamedTuple):
+    """An idea for the All ideas sheet, as read (plain values, no ORM object)."""
+
+    id: int
+    title: str
+    anonymous: bool
+    theme: str | None
+    status: str
+    shortlisted: bool
+    funding_requested: int
     votes: int | None  # None while the challenge hides its tallies (left blank)
-    decision: Decision | None
+    created_at: datetime
+    problem: str
+    proposal: str
+    benefit: str
+    partners: str
+    outcome: str | None  # the decision's, if there is one
+    award: int | None
+    team: list[str]  # author first
 
 
 @dataclass(frozen=True)
 class ScorecardRow:
-    idea: Idea
+    idea: IdeaRef
     member_id: str
     values: dict[int, int]  # criterion id -> value
     comment: str
@@ -60,11 +83,11 @@ class WorkbookData:
     challenge: Challenge
     criteria: list[Criterion]
     numbers: ChallengeNumbers
-    ideas: list[IdeaRow]
+    ideas: "Streamed[IdeaRow]"
     scorecards: list[ScorecardRow]
-    conflicts: list[tuple[Idea, Conflict]]
+    conflicts: list[tuple[IdeaRef, Conflict]]
     panel: list[str]
-    audit: "Sequence[AuditEvent] | AuditRows"
+    audit: "Streamed"
     exported_at: datetime
     people: Mapping[str, str] = field(default_factory=dict)
     # Anonymous ideas: idea id -> its author and team, who are never named about it.
@@ -72,6 +95,8 @@ class WorkbookData:
     learning: list[tuple[Idea, LearningUpdate]] = field(default_factory=list)
     # Ideas submitted although similar ones were shown: idea id -> those ideas' ids.
     similar: Mapping[int, list[int]] = field(default_factory=dict)
+    # The challenge's decisions (the shortlisted ideas'): idea id -> the decision.
+    decisions: Mapping[int, Decision] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.people.get(user_id) or pseudonym_label(user_id) or user_id
@@ -103,33 +128,76 @@ def idea_of(subject: str) -> int | None:
     return int(number) if kind == "idea" and number.isdigit() else None
 
 
-class AuditRows:
-    """The challenge's audit trail for the Audit sheet, streamed: read in batches from a
-    read-only transaction of its own (`read`, e.g. `ctx.read`) while the sheet is written,
-    never all in memory at once (a big round has an audit row per vote)."""
+class Streamed(Generic[T]):  # noqa: UP046 -- Python 3.11
+    """Rows of a sheet, streamed: read in batches while the sheet is written, never all in
+    memory at once (a big round has an audit row per vote, and ideas of a page each).
+    With `read` (a function opening a read-only transaction, e.g. `ctx.read`), from a
+    transaction of their own, when written; else from `session` (still open then)."""
 
-    BATCH = 2_000
+    BATCH = 500
 
-    def __init__(self, read: Callable, challenge_id: int, count: int):
-        self.read, self.challenge_id, self.count = read, challenge_id, count
+    def __init__(self, rows: Callable[[Session], Iterator[T]], count: int, *,
+                 read: Callable | None = None, session: Session | None = None):  # fmt: skip
+        self.rows, self.count, self.read, self.session = rows, count, read, session
 
     def __len__(self) -> int:
         return self.count
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[T]:
+        if self.read is None:
+            yield from self.rows(self.session)
+            return
         with self.read() as session:
-            yield from session.execute(
-                _audit_rows(self.challenge_id).execution_options(yield_per=self.BATCH)
-            )
+            yield from self.rows(session)
+
+
+def _stream(session: Session, query) -> Iterator:
+    return iter(session.execute(query.execution_options(yield_per=Streamed.BATCH)))
 
 
 def _audit_rows(challenge_id: int):
     """Plain rows (attribute access like the model's), not ORM objects."""
+    a = AuditEvent.__table__.c
     return (
-        select(*AuditEvent.__table__.columns)
+        select(a.at, a.actor_id, a.action, a.subject, a.detail)
         .where(AuditEvent.challenge_id == challenge_id)
         .order_by(AuditEvent.id)
     )
+
+
+def _idea_rows(session: Session, challenge_id: int, tallies: bool) -> Iterator[IdeaRow]:
+    """Every idea with its votes, decision and team, by id: one query for the ideas and
+    one for their teams, read side by side."""
+    i = Idea.__table__.c
+    votes = (
+        select(Vote.idea_id, func.count().label("votes"))
+        .where(Vote.challenge_id == challenge_id)
+        .group_by(Vote.idea_id)
+        .subquery()
+    )
+    ideas = _stream(session,
+        select(i.id, i.title, i.anonymous, i.theme, i.status, i.shortlisted, i.funding_requested,
+               votes.c.votes, i.created_at, i.problem, i.proposal, i.benefit, i.partners,
+               Decision.outcome, Decision.award)
+        .outerjoin(votes, votes.c.idea_id == i.id)
+        .outerjoin(Decision, Decision.idea_id == i.id)
+        .where(i.challenge_id == challenge_id)
+        .order_by(i.id),
+    )  # fmt: skip
+    members = groupby(_stream(session,
+        select(IdeaMember.idea_id, IdeaMember.user_id)
+        .join(Idea, Idea.id == IdeaMember.idea_id)
+        .where(Idea.challenge_id == challenge_id)
+        .order_by(IdeaMember.idea_id, IdeaMember.role != MemberRole.AUTHOR.value, IdeaMember.user_id),
+    ), key=itemgetter(0))  # fmt: skip
+    team_of, team = -1, []
+    for row in ideas:
+        while team_of is not None and team_of < row[0]:
+            team_of, group = next(members, (None, ()))
+            team = [u for _, u in group]
+        n = row[7]
+        yield IdeaRow(*row[:7], (n or 0) if tallies else None, *row[8:],
+                      team if team_of == row[0] else [])  # fmt: skip
 
 
 def collect(
@@ -140,28 +208,22 @@ def collect(
     people: Mapping[str, str] | None = None,
     read: Callable | None = None,
 ) -> WorkbookData:
-    """Everything the workbook shows. With `read` (a function opening a read-only
-    transaction), the audit trail is streamed when written (`AuditRows`), else read now."""
+    """Everything the workbook shows. The ideas and the audit trail, the long sheets, are
+    `Streamed`: with `read` (a function opening a read-only transaction), each is read in
+    a transaction of its own as its sheet is written, else from `session`."""
     challenge = get_challenge(session, challenge_id)
-    # Plain rows (attribute access like the model's), not ORM objects: for 10,000 ideas the
-    # identity map and object construction cost more than the query.
-    ideas = session.execute(
-        select(*Idea.__table__.columns).where(Idea.challenge_id == challenge_id).order_by(Idea.id)
-    ).all()
-    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for idea_id, user_id, role in session.exec(
-        select(IdeaMember.idea_id, IdeaMember.user_id, IdeaMember.role)
+    tallies = tallies_visible(challenge)  # votes per idea are hidden from coordinators too
+    hidden: dict[int, set[str]] = {
+        i: set() for i in session.exec(
+            select(Idea.id).where(Idea.challenge_id == challenge_id, Idea.anonymous)
+        )
+    }  # fmt: skip
+    for idea_id, user_id in session.exec(
+        select(IdeaMember.idea_id, IdeaMember.user_id)
         .join(Idea, Idea.id == IdeaMember.idea_id)
-        .where(Idea.challenge_id == challenge_id)
+        .where(Idea.challenge_id == challenge_id, Idea.anonymous)
     ):
-        members[idea_id].append((role, user_id))
-    votes = dict(
-        session.exec(
-            select(Vote.idea_id, func.count())
-            .where(Vote.challenge_id == challenge_id)
-            .group_by(Vote.idea_id)
-        ).all()
-    )
+        hidden[idea_id].add(user_id)
     decisions = {
         d.idea_id: d
         for d in session.exec(
@@ -170,12 +232,6 @@ def collect(
             .where(Idea.challenge_id == challenge_id)
         )
     }
-    hidden = not tallies_visible(challenge)  # votes per idea are hidden from coordinators too
-    rows = [
-        IdeaRow(idea, [u for r, u in sorted(members[idea.id], key=lambda m: m[0] != MemberRole.AUTHOR)], None if hidden else votes.get(idea.id, 0), decisions.get(idea.id))
-        for idea in ideas
-    ]  # fmt: skip
-    by_id = {i.id: i for i in ideas}
     values: dict[int, dict[int, int]] = defaultdict(dict)
     for card_id, criterion_id, value in session.exec(
         select(Score.scorecard_id, Score.criterion_id, Score.value)
@@ -185,16 +241,16 @@ def collect(
     ):
         values[card_id][criterion_id] = value
     cards = [
-        ScorecardRow(by_id[c.idea_id], c.member_id, values[c.id], c.comment, c.share_comment, c.updated_at)
-        for c in session.exec(
-            select(Scorecard).join(Idea, Idea.id == Scorecard.idea_id)
+        ScorecardRow(IdeaRef(c.idea_id, title), c.member_id, values[c.id], c.comment, c.share_comment, c.updated_at)
+        for c, title in session.exec(
+            select(Scorecard, Idea.title).join(Idea, Idea.id == Scorecard.idea_id)
             .where(Idea.challenge_id == challenge_id).order_by(Scorecard.idea_id, Scorecard.member_id)
         )
     ]  # fmt: skip
     conflicts = [
-        (by_id[c.idea_id], c)
-        for c in session.exec(
-            select(Conflict).join(Idea, Idea.id == Conflict.idea_id)
+        (IdeaRef(c.idea_id, title), c)
+        for c, title in session.exec(
+            select(Conflict, Idea.title).join(Idea, Idea.id == Conflict.idea_id)
             .where(Idea.challenge_id == challenge_id).order_by(Conflict.idea_id, Conflict.user_id)
         )
     ]  # fmt: skip
@@ -205,17 +261,28 @@ def collect(
             .order_by(PanelMember.user_id)
         )
     )
-    if read is None:
-        audit = session.execute(_audit_rows(challenge_id)).all()
-    else:
-        count = select(func.count()).where(AuditEvent.challenge_id == challenge_id)
-        audit = AuditRows(read, challenge_id, session.execute(count).scalar_one())
-    similar = links(session, [i.id for i in ideas])
+    similar: dict[int, list[int]] = {}
+    for idea_id, similar_id in session.exec(
+        select(SimilarIdea.idea_id, SimilarIdea.similar_id)
+        .join(Idea, Idea.id == SimilarIdea.idea_id)
+        .where(Idea.challenge_id == challenge_id)
+        .order_by(SimilarIdea.score.desc(), SimilarIdea.similar_id)
+    ):
+        similar.setdefault(idea_id, []).append(similar_id)
+
+    def count(model) -> int:
+        return session.execute(
+            select(func.count()).select_from(model).where(model.challenge_id == challenge_id)
+        ).scalar_one()
+
+    where = {"read": read} if read is not None else {"session": session}
+    ideas = Streamed(lambda s: _idea_rows(s, challenge_id, tallies), count(Idea), **where)
+    audit = Streamed(lambda s: _stream(s, _audit_rows(challenge_id)), count(AuditEvent), **where)
     return WorkbookData(
-        challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), rows, cards,
+        challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), ideas, cards,
         conflicts, panel, audit, now, people or {},
-        {i.id: frozenset(u for _, u in members[i.id]) for i in ideas if i.anonymous},
-        learning.updates_of(session, challenge_id), similar,
+        {i: frozenset(team) for i, team in hidden.items()},
+        learning.updates_of(session, challenge_id), similar, decisions,
     )  # fmt: skip
 
 
@@ -255,8 +322,9 @@ def collect_people(ctx, challenge_id: int) -> set[str]:
         ):
             if user_id not in hidden.get(idea_id, ()):
                 people.add(user_id)
-        for event in session.exec(
-            select(AuditEvent).where(AuditEvent.challenge_id == challenge_id)
+        a = AuditEvent.__table__.c
+        for event in session.execute(
+            select(a.actor_id, a.action, a.subject).distinct().where(a.challenge_id == challenge_id)
         ):
             about = idea_of(event.subject)
             if not is_secret(event) and event.actor_id not in hidden.get(about, ()):

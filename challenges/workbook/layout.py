@@ -12,7 +12,7 @@ fits such rows to their text again when it opens the file.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -79,14 +79,18 @@ def estimated_lines(text: str, width: float) -> int:
     """Lines `text` wraps to in a column `width` characters wide. Generous: a character of
     text is on average narrower than the digit a width is measured in."""
     per_line = max(1, int(width))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most cells: no need to split
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
-def fit_row(ws: WriteOnlyWorksheet, index: int, wrapped: Sequence[tuple[str, float]]) -> None:
-    """Give row `index` the height its wrapped texts need (each with its column's width),
-    if that is more than one line. Call before the row is appended."""
+def row_height(wrapped: Iterable[tuple[str, float]]) -> float | None:
+    """The height a row needs for its wrapped texts (each with its column's width), if
+    that is more than one line."""
     lines = max((estimated_lines(text, width) for text, width in wrapped), default=1)
-    if lines > 1:
-        ws.row_dimensions[index] = _FittedRow(
-            worksheet=ws, index=index, ht=min(MAX_ROW_PT, lines * LINE_PT)
-        )
+    return min(MAX_ROW_PT, lines * LINE_PT) if lines > 1 else None
+
+
+def fitted_height(ws: WriteOnlyWorksheet, index: int, height: float) -> RowDimension:
+    """Row `index`'s dimension for a `row_height`."""
+    return _FittedRow(worksheet=ws, index=index, ht=height)

@@ -85,13 +85,12 @@ def write_shortlist(
     ws.data_validations.append(awards)
 
     entries = {e.idea_id: e for e in recommendation.entries}
-    decided = {r.idea.id: r.decision for r in data.ideas}
-    anonymous = {r.idea.id: r.idea.anonymous for r in data.ideas}
+    decided = data.decisions
     for index, r in enumerate(ranks, start=2):
         entry = entries.get(r.idea_id)
         decision = decided.get(r.idea_id)
         row = [
-            r.rank, r.idea_id, r.title, team_names(data, r.team, anonymous.get(r.idea_id, False)),
+            r.rank, r.idea_id, r.title, team_names(data, r.team, r.idea_id in data.hidden),
             r.funding_requested, r.votes, r.weighted,
             ("yes" if entry.fund else "no") if entry else None, entry.award if entry and entry.fund else None,
             DECISION_LABELS.get(decision.outcome) if decision else None,

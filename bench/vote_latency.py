@@ -112,12 +112,14 @@ def run_lair(database_url: str, api_url: str, port_out) -> None:
     _quiet()
     from bot.config import Settings
     from bot.runtime import build_runtime
+    from bot.slack.listeners import load_all
     from bot.slack.server import make_server
 
     settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
                         slack_api_url=api_url, database_url=database_url,
                         lair_coordinators=COORDINATOR)  # fmt: skip
     runtime = build_runtime(settings, outbox_interval=0.5)
+    load_all()  # what `lair` does in the background once serving: no vote waits for it
     runtime.worker.start()
     server = make_server(runtime, host="127.0.0.1", port=0)
     port_out.put(server.effective_port)

@@ -82,6 +82,8 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
         handler.connect()
         log.info("connected to Slack in Socket Mode")
+        _load_listeners_in_background()
+        _load_listeners_in_background()
         stop.wait()
         handler.close()
     elif web:
@@ -90,6 +92,8 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         server = make_server(runtime)
         threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
         log.info("Slack HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
+        _load_listeners_in_background(after=runtime.healthy)
+        _load_listeners_in_background()
         serve_until_closed(server)  # until the signal handler closes it
     else:
         stop.wait()
@@ -99,6 +103,29 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         the_clock.stop()
     runtime.close()
     log.info("lair stopped")
+
+
+def _load_listeners_in_background() -> None:
+    """Import every Slack listener module once Lair is answering: a start does not wait for
+    them (bot/slack/listeners/__init__.py), and this way nor does anyone's first click."""
+    from bot.slack.listeners import load_all
+
+    threading.Thread(target=load_all, name="lair-load-listeners", daemon=True).start()
+
+
+def _load_listeners_in_background(after: threading.Event | None = None) -> None:
+    """Import every Slack listener module in the background: a start does not wait for them
+    (bot/slack/listeners/__init__.py), and this way nor does anyone's first click. In HTTP
+    mode the imports begin once /healthz has first said healthy (or a second after serving
+    began), so that they do not compete for the interpreter with that first check."""
+    from bot.slack.listeners import load_all
+
+    def load() -> None:
+        if after is not None:
+            after.wait(timeout=1.0)
+        load_all()
+
+    threading.Thread(target=load, name="lair-load-listeners", daemon=True).start()
 
 
 def _describe(settings: Settings, *, web: bool, teams: bool, clock: bool) -> str:

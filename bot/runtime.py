@@ -1,6 +1,7 @@
 """Everything a Lair process needs, built once from settings."""
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import partial
 
 from slack_bolt import App
@@ -35,6 +36,8 @@ class Runtime:
     # Teams
     teams: object | None = None  # bot.teams.app.TeamsBot
     teams_sender: object | None = None  # bot.teams.sender.TeamsSender
+    # Set when /healthz first answers healthy (bot/slack/server.py).
+    healthy: threading.Event = field(default_factory=threading.Event)
 
     def close(self) -> None:
         self.worker.stop()

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from storage import search_index
 from storage.enums import (
@@ -27,6 +28,14 @@ CONVERSATION_ID = 255
 MESSAGE_ID = 255
 
 
+class Table(SQLModel):
+    """What every table derives from. Its rows are built without pydantic's validation, so
+    pydantic builds a table's validator only if something asks for one: not at import,
+    where building 25 of them is a tenth of what a start spends on imports (issue 15)."""
+
+    model_config = SQLModelConfig(defer_build=True)
+
+
 def _ts(nullable: bool = True) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
 
@@ -35,7 +44,7 @@ def _created() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
-class Workspace(SQLModel, table=True):
+class Workspace(Table, table=True):
     """A Slack workspace or a Teams (Entra) tenant Lair is installed in. Nothing crosses
     between workspaces: every challenge, grant and message belongs to exactly one."""
 
@@ -51,7 +60,7 @@ class Workspace(SQLModel, table=True):
     uninstalled_at: datetime | None = _ts(nullable=True)
 
 
-class Challenge(SQLModel, table=True):
+class Challenge(Table, table=True):
     __table_args__ = (
         CheckConstraint("fund_pot >= max_award", name="ck_challenge_pot_covers_award"),
         CheckConstraint("max_award > 0", name="ck_challenge_award_positive"),
@@ -93,7 +102,7 @@ class Challenge(SQLModel, table=True):
     voters_kept: int | None = None
 
 
-class Criterion(SQLModel, table=True):
+class Criterion(Table, table=True):
     __table_args__ = (
         UniqueConstraint("challenge_id", "key", name="uq_criterion_key"),
         CheckConstraint("weight > 0", name="ck_criterion_weight"),
@@ -110,7 +119,7 @@ class Criterion(SQLModel, table=True):
     scale_max: int = 5
 
 
-class Coordinator(SQLModel, table=True):
+class Coordinator(Table, table=True):
     """Coordinators granted in Lair, per workspace; those named in LAIR_COORDINATORS are not stored."""
 
     workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
@@ -119,7 +128,7 @@ class Coordinator(SQLModel, table=True):
     granted_at: datetime = _created()
 
 
-class ChallengeCoordinator(SQLModel, table=True):
+class ChallengeCoordinator(Table, table=True):
     """A coordinator given a challenge to run (besides its creator): it shows among their
     challenges on the App Home."""
 
@@ -129,7 +138,7 @@ class ChallengeCoordinator(SQLModel, table=True):
     given_at: datetime = _created()
 
 
-class Idea(SQLModel, table=True):
+class Idea(Table, table=True):
     __table_args__ = (
         CheckConstraint("funding_requested >= 0", name="ck_idea_funding"),
         Index("ix_idea_challenge_status", "challenge_id", "status"),
@@ -153,7 +162,7 @@ class Idea(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class IdeaMember(SQLModel, table=True):
+class IdeaMember(Table, table=True):
     """Author and team members of an idea (the author is a member with role 'author')."""
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
@@ -161,7 +170,7 @@ class IdeaMember(SQLModel, table=True):
     role: str = Field(default=MemberRole.MEMBER.value, max_length=16)
 
 
-class Ballot(SQLModel, table=True):
+class Ballot(Table, table=True):
     """One row per voter per challenge: the row a vote locks so a budget cannot be overrun."""
 
     __table_args__ = (CheckConstraint("votes_used >= 0", name="ck_ballot_nonnegative"),)
@@ -172,7 +181,7 @@ class Ballot(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class Vote(SQLModel, table=True):
+class Vote(Table, table=True):
     __table_args__ = (UniqueConstraint("idea_id", "voter_id", name="uq_vote_once"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -182,14 +191,14 @@ class Vote(SQLModel, table=True):
     created_at: datetime = _created()
 
 
-class PanelMember(SQLModel, table=True):
+class PanelMember(Table, table=True):
     challenge_id: int = Field(foreign_key="challenge.id", primary_key=True)
     user_id: str = Field(primary_key=True, max_length=USER_ID)
     added_by: str = Field(max_length=USER_ID)
     added_at: datetime = _created()
 
 
-class Conflict(SQLModel, table=True):
+class Conflict(Table, table=True):
     """A panel member who may not score an idea: author, team member, or declared."""
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True)
@@ -199,7 +208,7 @@ class Conflict(SQLModel, table=True):
     declared_at: datetime = _created()
 
 
-class Scorecard(SQLModel, table=True):
+class Scorecard(Table, table=True):
     """One panel member's scoring of one idea; the per-criterion values are `Score` rows."""
 
     __table_args__ = (UniqueConstraint("idea_id", "member_id", name="uq_scorecard"),)
@@ -213,7 +222,7 @@ class Scorecard(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class Score(SQLModel, table=True):
+class Score(Table, table=True):
     __table_args__ = (UniqueConstraint("scorecard_id", "criterion_id", name="uq_score"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -222,7 +231,7 @@ class Score(SQLModel, table=True):
     value: int
 
 
-class Decision(SQLModel, table=True):
+class Decision(Table, table=True):
     __table_args__ = (CheckConstraint("award >= 0", name="ck_decision_award"),)
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True)
@@ -233,7 +242,7 @@ class Decision(SQLModel, table=True):
     decided_at: datetime = _created()
 
 
-class LearningUpdate(SQLModel, table=True):
+class LearningUpdate(Table, table=True):
     """A funded team's learning update for one of its challenge's learning dates: one per idea
     and date, editable by the team for a while after it is first shared. Money in pence."""
 
@@ -260,7 +269,7 @@ class LearningUpdate(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
     challenge_id: int | None = Field(default=None, index=True)
@@ -271,7 +280,7 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = _created()
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(Table, table=True):
     """A message the app has decided to send, written in the same transaction as the change.
 
     `dedupe_key` makes "announce once" a database fact. The row names its workspace and
@@ -303,7 +312,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True)
 
 
-class PostedMessage(SQLModel, table=True):
+class PostedMessage(Table, table=True):
     """Where a message Lair posted landed, by what it is (`key`, e.g. "idea:12:card"): the
     platform's own reference kept as data — Slack: channel and message ts; Teams:
     conversation id, activity id and service URL. Threads and redraws start from here."""
@@ -321,14 +330,14 @@ class PostedMessage(SQLModel, table=True):
     posted_at: datetime = _created()
 
 
-class ProcessedRequest(SQLModel, table=True):
+class ProcessedRequest(Table, table=True):
     """Keys of requests already handled (event id, or action timestamp + user): de-duplication."""
 
     key: str = Field(primary_key=True, max_length=200)
     seen_at: datetime = _created()
 
 
-class Lease(SQLModel, table=True):
+class Lease(Table, table=True):
     """A named lease (e.g. the scheduler's clock) so only one process acts at a time."""
 
     name: str = Field(primary_key=True, max_length=40)
@@ -336,7 +345,7 @@ class Lease(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class PendingImport(SQLModel, table=True):
+class PendingImport(Table, table=True):
     """Decisions read from a returned workbook, awaiting the coordinator's Confirm."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -349,7 +358,7 @@ class PendingImport(SQLModel, table=True):
     created_at: datetime = _created()
 
 
-class Person(SQLModel, table=True):
+class Person(Table, table=True):
     """Someone Lair has met in a workspace: the id Lair knows them by (a Slack user id; a
     Teams person's Entra object id), their display name, and the platform's own address
     for them where it differs (Teams' per-bot user id "29:…", needed to open a chat)."""
@@ -361,7 +370,7 @@ class Person(SQLModel, table=True):
     seen_at: datetime = _created()
 
 
-class Conversation(SQLModel, table=True):
+class Conversation(Table, table=True):
     """A conversation Lair can post in unprompted, with what its platform needs to reach it
     (Teams: the service URL of the conversation's region). A person's own chat with Lair
     names them; a channel names its team."""
@@ -378,7 +387,7 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
-class SimilarCheck(SQLModel, table=True):
+class SimilarCheck(Table, table=True):
     """An idea form held back because similar ideas exist: the draft as typed, the similar
     ideas shown (ids and scores, best first), and what the person chose (storage.enums.
     SimilarChoice) — Submit anyway makes `idea_id` the idea it became."""
@@ -397,7 +406,7 @@ class SimilarCheck(SQLModel, table=True):
     decided_at: datetime | None = _ts(nullable=True)
 
 
-class SimilarIdea(SQLModel, table=True):
+class SimilarIdea(Table, table=True):
     """An idea submitted although Lair showed it similar ones: which, and how similar (0–100)."""
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")

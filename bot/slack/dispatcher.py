@@ -14,16 +14,18 @@ now + `Retry-After` and tells the pacer (bot/slack/pacing.py), which pauses that
 for the app-wide limit, every send; other channels carry on.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 
-from bot.slack import messages
 from bot.slack.pacing import Allowance, Pacer
 from bot.slack.views.text import FALLBACK, MESSAGE_BLOCKS
 from challenges import outbox, places
@@ -31,6 +33,9 @@ from challenges.context import Context
 from challenges.outbox import Claim, Head
 from storage.enums import Audience, Platform
 from storage.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from bot.slack.messages import Rendered
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +66,13 @@ class Dispatcher:
 
     def __init__(self, ctx: Context, clients: WebClient | Callable[[int], WebClient | None], *,
                  workers: int = 8, pacer: Pacer | None = None,
-                 render: Callable[[Context, OutboxMessage], messages.Rendered | None] = messages.render):  # fmt: skip
+                 render: Callable[[Context, OutboxMessage], Rendered | None] | None = None):  # fmt: skip
         """`clients(workspace_id)` gives the client acting in a workspace (None: Lair is not
         installed there); a single WebClient serves every workspace (one-workspace mode).
-        `render` turns a message into Slack's text and blocks (bot/slack/messages.py)."""
+        `render` turns a message into Slack's text and blocks (by default bot/slack/messages.py's
+        `render`)."""
         self.ctx = ctx
-        self.render = render
+        self.render = render or _render
         self.clients = (lambda _workspace: clients) if isinstance(clients, WebClient) else clients
         self._shared_pacer = pacer
         self._pacers: dict[int, Pacer] = {}
@@ -375,3 +381,11 @@ def _retry_after(exc: SlackApiError) -> int | None:
 def _in_memory(ctx: Context) -> bool:
     url = ctx.db.engine.url
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def _render(ctx: Context, message: OutboxMessage) -> Rendered | None:
+    """bot/slack/messages.py's `render`, imported when the first message is sent rather than
+    at start: it loads every view and the domain behind them."""
+    from bot.slack.messages import render
+
+    return render(ctx, message)

@@ -115,6 +115,7 @@ def _health(runtime: Runtime, start_response):
         with runtime.ctx.db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         status, body = "200 OK", {"status": "ok"}
+        runtime.healthy.set()
     except Exception as exc:
         log.warning("health check: database unreachable (%s)", type(exc).__name__)
         status, body = "503 Service Unavailable", {"status": "database unreachable"}

@@ -26,7 +26,6 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.messages import idea_card_for
 from challenges import places
 from challenges.context import Context
 
@@ -116,6 +115,8 @@ class CardRefresher:
             place = places.place(self.ctx, places.card(idea_id))
             if not place.posted:
                 return False  # the card post, when it goes, shows the current count
+            from bot.slack.messages import idea_card_for  # every view: not loaded at start
+
             text, blocks = idea_card_for(self.ctx, idea_id)
             rendered = json.dumps([b.to_dict() for b in blocks], sort_keys=True)
             if self._sent.get(idea_id) == rendered:

@@ -1,11 +1,10 @@
 """Buttons and selects: submit an idea, pick a challenge, edit or withdraw your idea."""
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors, tell_privately
-from bot.slack.ids import Action, Callback
 from bot.slack.listeners.common import lair, open_idea_form
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
@@ -16,14 +15,6 @@ from challenges import ideas, setup
 from challenges.codes import Code
 from challenges.errors import LairError, WrongStage
 from challenges.stages import Stage
-
-
-def register(app: App) -> None:
-    app.action(Action.SUBMIT_IDEA.value)(submit_idea_button)
-    app.action(Action.PICK_CHALLENGE.value)(pick_challenge)
-    app.view(Callback.IDEA_PICK_CHALLENGE.value)(submit_picker)
-    app.action(Action.EDIT_IDEA.value)(edit_idea_button)
-    app.action(Action.WITHDRAW_IDEA.value)(withdraw_idea_button)
 
 
 @reports_errors

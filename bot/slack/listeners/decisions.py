@@ -1,11 +1,11 @@
 """The coordinator's forms for the panel stage and after: the shortlist and funding decisions."""
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Block, Callback, outcome_block
+from bot.slack.ids import Block, outcome_block
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.scoring import refresh_parent
 from bot.slack.metadata import DecisionsMetadata, ShortlistMetadata
@@ -14,11 +14,6 @@ from bot.slack.views.text import channel
 from challenges import decisions, shortlist
 from challenges.errors import LairError
 from challenges.money import format_pounds
-
-
-def register(app: App) -> None:
-    app.view(Callback.SHORTLIST.value)(submit_shortlist)
-    app.view(Callback.DECIDE.value)(submit_decisions)
 
 
 @reports_errors

@@ -7,7 +7,7 @@ Discussion, top-level messages, bot messages, edits and deletions are ignored.
 Redelivered events are dropped by the de-duplicating middleware (by event id).
 """
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.listeners.common import lair
@@ -19,10 +19,6 @@ from challenges import scoring
 # Subtypes that are still a person's new reply. Edits (message_changed), deletions,
 # joins and bot messages have other subtypes.
 _REPLY_SUBTYPES = {None, "thread_broadcast"}
-
-
-def register(app: App) -> None:
-    app.event("message")(thread_reply)
 
 
 def unescape(text: str) -> str:

@@ -2,14 +2,13 @@
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.views.help import CHALLENGE_HELP, IDEA_HELP
 from bot.slack.views.home import home_view
@@ -17,11 +16,6 @@ from challenges.context import Context
 from challenges.home import home_for
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.event("app_home_opened")(home_opened)
-    app.action(Action.SHOW_HELP.value)(show_help)
 
 
 def publish_home(client: WebClient, ctx: Context, user_id: str) -> None:

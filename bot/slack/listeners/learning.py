@@ -3,12 +3,12 @@ Nudge. (`/idea update` and `/challenge learning` are in listeners/commands.)"""
 
 from datetime import date
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors, tell_privately
-from bot.slack.ids import Action, Block, Callback
+from bot.slack.ids import Block
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import LearningFormMetadata
@@ -17,12 +17,6 @@ from bot.slack.views.text import channel, escape
 from challenges import learning, learning_overview
 from challenges.codes import Code
 from challenges.errors import LairError
-
-
-def register(app: App) -> None:
-    app.action(Action.SHARE_UPDATE.value)(share_button)
-    app.action(Action.NUDGE_TEAM.value)(nudge_button)
-    app.view(Callback.LEARNING_UPDATE.value)(submit_update)
 
 
 def _idea_and_day(value: str) -> tuple[int, date | None]:

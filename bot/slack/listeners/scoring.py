@@ -2,13 +2,13 @@
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Action, Block, Callback
+from bot.slack.ids import Block
 from bot.slack.listeners.common import lair
 from bot.slack.messages import panel_parent_for
 from bot.slack.metadata import IdeaPlaceMetadata
@@ -19,14 +19,6 @@ from challenges.context import Context
 from challenges.errors import LairError
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.action(Action.SCORE_IDEA.value)(score_button)
-    app.action(Action.DECLARE_CONFLICT.value)(conflict_button)
-    app.action(Action.SHOW_SCORES.value)(show_scores_button)
-    app.view(Callback.SCORE.value)(submit_scores)
-    app.view(Callback.DECLARE_CONFLICT.value)(submit_conflict)
 
 
 def refresh_parent(client: WebClient, ctx: Context, idea_id: int) -> None:

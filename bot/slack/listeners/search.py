@@ -3,12 +3,11 @@ similar-ideas page's Back to edit."""
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Action
 from bot.slack.listeners.common import lair, parse_id
 from bot.slack.views import idea_modal as modals
 from bot.slack.views.found import search_blocks, search_modal
@@ -18,11 +17,6 @@ from challenges.errors import LairError
 from challenges.search import SearchResults
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.action(Action.SEARCH.value)(search_from_home)
-    app.action(Action.BACK_TO_EDIT.value)(back_to_edit)
 
 
 def card_links(client: WebClient, results: SearchResults) -> dict[int, str]:

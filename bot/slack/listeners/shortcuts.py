@@ -2,21 +2,16 @@
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Callback
 from bot.slack.listeners.common import lair, open_idea_form
 from bot.slack.views.text import clip
 from challenges.inputs import LONG_TEXT_MAX, TITLE_MAX
 
 log = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.message_shortcut(Callback.SHORTCUT_SUBMIT_AS_IDEA.value)(submit_as_idea)
 
 
 def prefill_from(message_text: str) -> dict:

@@ -1,11 +1,11 @@
 """Modal submissions: idea submit/edit, challenge create/edit."""
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import forms
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Block, Callback
+from bot.slack.ids import Block
 from bot.slack.listeners.common import kick_outbox, lair
 from bot.slack.listeners.home import publish_home
 from bot.slack.messages import redraw_card
@@ -21,14 +21,6 @@ from bot.words import SLACK, say
 from challenges import ideas, setup, similar
 from challenges.errors import LairError
 from challenges.stages import Stage
-
-
-def register(app: App) -> None:
-    app.view(Callback.IDEA_SUBMIT.value)(submit_idea)
-    app.view(Callback.IDEA_SIMILAR.value)(submit_anyway)
-    app.view(Callback.IDEA_EDIT.value)(edit_idea)
-    app.view(Callback.CHALLENGE_CREATE.value)(save_challenge)
-    app.view(Callback.CHALLENGE_EDIT.value)(save_challenge)
 
 
 @reports_errors

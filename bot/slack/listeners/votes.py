@@ -2,11 +2,10 @@
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import handle_error, reports_errors, tell_privately
-from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.middleware import request_key
 from bot.slack.replies import ResponseUrlReplies
@@ -15,10 +14,6 @@ from challenges import voting
 
 log = logging.getLogger(__name__)
 REPLIES = ResponseUrlReplies()
-
-
-def register(app: App) -> None:
-    app.action(Action.VOTE.value)(vote_button)
 
 
 @reports_errors

@@ -1,12 +1,11 @@
 """The workbook round trip: a coordinator sends the edited workbook back in a DM, sees the
 changes, and confirms (or cancels) them."""
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.errors import reports_errors
 from bot.slack.files import download, is_spreadsheet
-from bot.slack.ids import Action
 from bot.slack.listeners.common import lair
 from bot.slack.views.text import escape
 from bot.slack.views.workbook import import_preview
@@ -14,12 +13,6 @@ from challenges import workbook  # its functions load openpyxl when first called
 from challenges.context import Context
 from challenges.money import format_pounds
 from challenges.requests import first_time
-
-
-def register(app: App) -> None:
-    app.event("file_shared")(file_shared)
-    app.action(Action.IMPORT_CONFIRM.value)(confirm)
-    app.action(Action.IMPORT_CANCEL.value)(cancel)
 
 
 def receive_workbook(

@@ -1,4 +1,6 @@
-from slack_bolt import App
+"""Slash commands: `/idea`, and `/challenge`, whose subcommands live in these modules and
+register themselves in `challenge.SUBCOMMANDS` when imported: importing any command
+imports them all."""
 
 from bot.slack.listeners.commands import (  # noqa: F401 (register subcommands)
     challenge,
@@ -7,9 +9,3 @@ from bot.slack.listeners.commands import (  # noqa: F401 (register subcommands)
     person,
     workbook,
 )
-
-
-def register(app: App) -> None:
-    app.command("/idea")(idea.idea_command)
-    app.command("/challenge")(challenge.challenge_command)
-    person.register(app)

@@ -1,10 +1,9 @@
 """`/challenge person @user [json|erase]`: a person's data, sent privately to the
 coordinator; or their erasure, after a confirm step (UK GDPR)."""
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.slack.errors import reports_errors
-from bot.slack.ids import Action
 from bot.slack.listeners.commands.challenge import Call, subcommand
 from bot.slack.listeners.common import lair, mentioned_users
 from bot.slack.views.person import erase_confirmation, erased
@@ -13,11 +12,6 @@ from challenges import privacy
 from challenges.codes import Code
 from challenges.errors import LairError
 from challenges.workbook.person import person_file
-
-
-def register(app: App) -> None:
-    app.action(Action.PERSON_ERASE.value)(erase)
-    app.action(Action.PERSON_KEEP.value)(keep)
 
 
 @subcommand("person")

@@ -17,9 +17,14 @@ _LINE = re.compile(r"^(revision|down_revision)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|N
 
 
 def alembic_config(engine: Engine):
+    import sys
+
     from alembic.config import Config
 
-    cfg = Config()
+    # The stream Alembic reports to, as it is now: Config's default is sys.stdout as it was
+    # when alembic.config was first imported, which (now that Alembic loads only when a
+    # schema needs it) may be a stream closed since, such as a finished test's capture.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option(
         "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")

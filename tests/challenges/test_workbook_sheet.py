@@ -81,7 +81,7 @@ def test_a_control_character_is_refused_as_openpyxl_refuses_it():
         ws.row(1, ["bell\x07"], [TEXT])
 
 
-def test_openpyxl_loads_without_numpy_unless_it_is_loaded_already():
+def test_openpyxl_loads_without_numpy_unless_it_is_loaded_already(tmp_path):
     """NumPy is a fifth of an export's memory and no cell holds a NumPy number."""
     check = (
         "import sys\n"
@@ -90,9 +90,9 @@ def test_openpyxl_loads_without_numpy_unless_it_is_loaded_already():
         "print('numpy' in sys.modules, numbers.NUMPY)\n"
     )
     alone = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, check=True
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     first = subprocess.run([sys.executable, "-c", "import numpy\n" + check], capture_output=True,
-                           text=True, check=True)  # fmt: skip
+                           text=True, check=True, cwd=tmp_path)  # fmt: skip
     assert alone.stdout.split() == ["False", "False"]
     assert first.stdout.split() == ["True", "True"]

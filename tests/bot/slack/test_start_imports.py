@@ -58,7 +58,7 @@ def test_a_web_start_loads_no_listener_view_or_heavy_library(tmp_path):
     upgrade(db.engine)  # a current database: a start checks it without Alembic
     db.dispose()
     done = subprocess.run([sys.executable, "-c", START, url], capture_output=True, text=True,
-                          check=True, timeout=120)  # fmt: skip
+                          check=True, timeout=120, cwd=tmp_path)  # fmt: skip
     started = json.loads(done.stdout.splitlines()[-1])
     assert started["health"] == "200 OK"
     loaded = set(started["modules"])

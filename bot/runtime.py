@@ -98,7 +98,7 @@ def _add_slack(runtime: Runtime, *, connect: bool) -> None:
     sending = known.sharing(partial(_client, settings, retries=False))
     client = known.client_for_token(known.token) if not known.many else make_client(settings)
     runtime.dispatcher = Dispatcher(ctx, sending.client_for)
-    runtime.worker.dispatchers.append(runtime.dispatcher)
+    runtime.worker.add_background(runtime.dispatcher)
     runtime.cards = CardRefresher(ctx, client)
     runtime.app = build_app(settings, ctx, known, runtime.worker, runtime.cards)
     runtime.client, runtime.slack = client, known

@@ -29,6 +29,14 @@ class OutboxWorker:
     def kick(self) -> None:
         self._wake.set()
 
+    def add_background(self, dispatcher) -> None:
+        """A dispatcher that sends in the background (bot/slack/dispatcher.py): each drain
+        hands its messages to the dispatcher's pool and returns, and each send that ends
+        wakes this worker for the conversation's next message."""
+        dispatcher.background = True
+        dispatcher.on_done = self.kick
+        self.dispatchers.append(dispatcher)
+
     def start(self) -> "OutboxWorker":
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="lair-outbox", daemon=True)

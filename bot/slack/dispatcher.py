@@ -80,6 +80,13 @@ class Dispatcher:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._redraw_allowance: dict[int, Allowance] = {}
+        # Background mode (the outbox worker's): a drain hands each message to the pool and
+        # returns, so one slow call (up to its timeout) never holds up the other
+        # conversations' messages; `on_done` is called as each send ends (the worker wakes,
+        # and the conversation's next message goes at once).
+        self.background = False
+        self.on_done: Callable[[], None] = lambda: None
+        self._in_flight: set[int] = set()
 
     def pacer(self, workspace_id: int) -> Pacer:
         """Rate limits are per workspace: a 429 in one pauses only its own sends."""
@@ -91,8 +98,10 @@ class Dispatcher:
     def drain(self, *, limit: int = 500) -> int:
         """Send what is due now (up to `limit` conversations' next messages). Returns how many
         were sent."""
+        with self._pool_lock:
+            busy = set(self._in_flight)
         heads = [h for h in outbox.due_heads(self.ctx, Platform.SLACK, limit=limit)
-                 if self.pacer(h.workspace_id).ready(h.address)]  # fmt: skip
+                 if h.id not in busy and self.pacer(h.workspace_id).ready(h.address)]  # fmt: skip
         # Announcements, DMs and replies first, all of them; card redraws after (they are
         # many after a stage change, and chat.update is a slower tier), paced.
         first = [h for h in heads if not h.redraw]
@@ -101,9 +110,28 @@ class Dispatcher:
         return sent + self._deliver_all(redraws)
 
     def _deliver_all(self, heads: list[Head]) -> int:
+        """Send `heads` (each the next message of its conversation) and return how many were
+        sent; in background mode, hand them to the pool and return how many were handed."""
+        if self.background and self.workers > 1:
+            for head in heads:
+                with self._pool_lock:
+                    self._in_flight.add(head.id)
+                self._executor().submit(self._deliver, head).add_done_callback(
+                    lambda _done, sent=head.id: self._finished(sent)
+                )
+            return len(heads)
         if len(heads) <= 1 or self.workers == 1:
             return sum(self._deliver(h) for h in heads)
         return sum(self._executor().map(self._deliver, heads))
+
+    def _finished(self, message_id: int) -> None:
+        with self._pool_lock:
+            self._in_flight.discard(message_id)
+        self.on_done()
+
+    def in_flight(self) -> int:
+        with self._pool_lock:
+            return len(self._in_flight)
 
     def _redraw_allowed(self, head: Head) -> bool:
         """Within the workspace's allowance for chat.update (Tier 3); otherwise the redraw

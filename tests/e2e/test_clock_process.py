@@ -83,7 +83,9 @@ def test_sigkill_between_sending_and_marking_leaves_one_copy_of_each(database_ur
     in_flight = [r for r in outbox_rows(ctx) if r.status == "sending"]
     accepted = slack.posted_with_outbox_id()
     assert len(in_flight) == 4 and set(accepted) <= {r.id for r in in_flight}, (
-        "killed between send and mark"
+        "killed between send and mark",
+        [(r.id, r.kind, r.status, r.address, r.last_error) for r in outbox_rows(ctx)],
+        accepted,
     )
     assert all(n == 1 for n in accepted.values())
 

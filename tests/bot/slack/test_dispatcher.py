@@ -301,3 +301,24 @@ def test_card_redraws_have_an_allowance_of_their_own():
     assert allowance.take() == 0 and allowance.take() == 2.0
     now[0] = 100.0
     assert [allowance.take() for _ in range(3)] == [0, 0, 2.0]  # never more than the burst
+
+
+def test_a_slow_send_does_not_hold_up_another_conversations_messages(ctx, slack, clock):
+    """The worker's dispatcher sends in the background: a post whose answer is slow (up to
+    its timeout) keeps its own conversation waiting, and no other."""
+    from bot.worker import OutboxWorker
+    from tests.waiting import wait_until
+
+    d = dispatcher(ctx, slack, clock)
+    OutboxWorker([]).add_background(d)
+    slack.delay_reply("chat.postMessage", 5)  # each post arrives at once; its answer is slow
+    slow = enqueue(ctx, "slow", "CSLOW")
+    assert d.drain() == 1  # handed to the pool, on its way
+    wait_until(lambda: len(slack.posted("CSLOW")) == 1)
+    enqueue(ctx, "other", "COTHER")
+    assert d.drain() == 1  # the slow one is not handed out twice; the other goes now
+    wait_until(lambda: len(slack.posted("COTHER")) == 1)
+    with ctx.transaction() as s:
+        assert s.get(OutboxMessage, slow).status == "sending"  # still waiting for its answer
+    d.close()
+    assert outbox.pending_count(ctx) == 0 and d.in_flight() == 0

@@ -36,6 +36,7 @@ from storage.models import Vote  # noqa: E402
 def background(url: str, challenge_id: int, go, idle, stop) -> None:
     """Export, decide form, App Home, again and again while `go` is set; `idle` is set
     whenever none of them is running (so a quiet round can wait for quiet)."""
+    from bot.words import plain
     from challenges.decisions import decision_form
     from challenges.home import home_for
     from challenges.workbook import export_workbook
@@ -46,7 +47,7 @@ def background(url: str, challenge_id: int, go, idle, stop) -> None:
         if not go.wait(0.1):
             continue
         idle.clear()
-        export_workbook(ctx, COORDINATOR, challenge_id)
+        export_workbook(ctx, COORDINATOR, challenge_id, words=plain)
         decision_form(ctx, COORDINATOR, challenge_id)
         home_for(ctx, COORDINATOR)
         idle.set()
@@ -103,8 +104,13 @@ def main() -> None:
             cast += int(args.rate)
             for _ in range(args.rounds):
                 for kind in ("quiet", "busy"):
+                    if not worker.is_alive():  # its traceback is above
+                        raise SystemExit("the export/decide/App Home process died")
                     if kind == "quiet":
-                        idle.wait(600)  # an export still finishing would make it busy
+                        # An export still finishing would make it busy.
+                        while not idle.wait(1):
+                            if not worker.is_alive():
+                                raise SystemExit("the export/decide/App Home process died")
                     else:
                         go.set()
                         time.sleep(1)  # let the export get going

@@ -8,14 +8,14 @@ from functools import cache
 from sqlalchemy import Select, String, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from challenges import learning_overview, scope
 from challenges.context import Context
 from challenges.ideas import MyIdea, tallies_visible
 from challenges.roles import is_coordinator
 from challenges.setup import ChallengeNumbers, labels_in, number_columns, numbers_from
-from challenges.stages import Stage
+from challenges.stages import Stage, voting_open
 from storage.enums import IdeaStatus
 from storage.models import (
     Challenge,
@@ -107,21 +107,6 @@ def next_deadline(challenge: Challenge) -> tuple[str | None, datetime | None]:
         return None, None
     label, attr = label_attr
     return label, getattr(challenge, attr)
-
-
-def voting_open(challenge: Challenge) -> bool:
-    return challenge.stage == Stage.VOTING or (
-        challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
-    )
-
-
-def votes_left(session: Session, challenge: Challenge, user_id: str) -> int:
-    used = session.exec(
-        select(func.count())
-        .select_from(Vote)
-        .where(Vote.challenge_id == challenge.id, Vote.voter_id == user_id)
-    ).one()
-    return max(0, challenge.vote_budget - used)
 
 
 # The statements below are built once per shape (functools.cache) with the person and

@@ -36,3 +36,14 @@ ANNOUNCED = "Decided"  # the decided stage once its decisions have been announce
 def label_of(stage: str, *, announced: bool) -> str:
     """What people read for a challenge's stage: "Decided" only once decisions are announced."""
     return ANNOUNCED if Stage(stage) == Stage.DECIDED and announced else Stage(stage).label
+
+
+def takes_votes(stage: str, early: bool) -> bool:
+    """Votes may be cast or taken back: in the voting stage, or during submissions when the
+    challenge allows early voting (`early`)."""
+    return stage == Stage.VOTING or (stage == Stage.SUBMISSIONS and early)
+
+
+def voting_open(challenge) -> bool:
+    """`takes_votes` for a challenge (anything with `stage` and `vote_during_submissions`)."""
+    return takes_votes(challenge.stage, challenge.vote_during_submissions)

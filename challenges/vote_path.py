@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from challenges.stages import takes_votes
 from storage.enums import IdeaStatus
 
 
@@ -145,7 +146,7 @@ def _sqlite(conn, idea_id, voter, workspace_id, click_key, request_key, now, rec
 
 
 def _refusal(stage: str, early: bool, status: str, own: bool, on_team: bool) -> Refusal | None:
-    if not (stage == "voting" or (stage == "submissions" and early)):
+    if not takes_votes(stage, early):
         return Refusal.NOT_OPEN
     if status == IdeaStatus.REMOVED:
         return Refusal.REMOVED

@@ -54,13 +54,6 @@ class VoteOutcome:
     redelivered: bool = False  # the platform sent this very click again (not a second click)
 
 
-def voting_open(challenge) -> bool:
-    """Votes may be cast or taken back: in the voting stage, or early if the challenge allows."""
-    return challenge.stage == Stage.VOTING or (
-        challenge.stage == Stage.SUBMISSIONS and challenge.vote_during_submissions
-    )
-
-
 def toggle_vote(
     ctx: Context, *, voter: str, idea_id: int, request_key: str | None = None
 ) -> VoteOutcome:
@@ -81,21 +74,13 @@ def toggle_vote(
     )  # fmt: skip
     if click.refusal is not None:
         raise _refused(click)
-    challenge = _ChallengeFacts(click.challenge_id, click.challenge_title, click.stage,
-                                click.vote_budget, click.show_tallies_live)  # fmt: skip
-    return _outcome(idea_id, click.idea_title, challenge, click.used, backed=click.backed,
-                    changed=click.changed, redelivered=click.redelivered)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _ChallengeFacts:
-    """The challenge as a click's outcome needs it (what `tallies_visible` reads)."""
-
-    id: int
-    title: str
-    stage: str
-    vote_budget: int
-    show_tallies_live: bool
+    return VoteOutcome(
+        idea_id=idea_id, idea_title=click.idea_title, challenge_id=click.challenge_id,
+        backed=click.backed, changed=click.changed, votes_left=click.vote_budget - click.used,
+        budget=click.vote_budget, redelivered=click.redelivered,
+        # the Click has the stage and show_tallies_live that tallies_visible reads
+        tally_live=click.changed and tallies_visible(click),
+    )  # fmt: skip
 
 
 def _refused(click: vote_path.Click) -> LairError:
@@ -133,15 +118,6 @@ def _click_key(idea_id: int, voter: str) -> str:
     digest that neither names the idea nor the voter."""
     digest = hmac.new(_CLICK_SECRET, f"{idea_id}:{voter}".encode(), hashlib.sha256)
     return f"vote-click:{digest.hexdigest()[:40]}"
-
-
-def _outcome(idea_id: int, title: str, challenge, used: int, *, backed: bool,
-             changed: bool, redelivered: bool = False) -> VoteOutcome:  # fmt: skip
-    return VoteOutcome(
-        idea_id=idea_id, idea_title=title, challenge_id=challenge.id, backed=backed,
-        changed=changed, votes_left=challenge.vote_budget - used, budget=challenge.vote_budget,
-        tally_live=changed and tallies_visible(challenge), redelivered=redelivered,
-    )  # fmt: skip
 
 
 def _not_open(click: vote_path.Click) -> VotingClosed:

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -167,18 +167,12 @@ class Database:
         self, operation: Callable[[Session], T], *, attempts: int = 5, info: dict | None = None
     ) -> T:
         """Run `operation` in a transaction, retrying serialisation failures and deadlocks."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.transaction(info=info) as session:
-                    return operation(session)
-            except (OperationalError, DBAPIError) as exc:
-                if attempt == attempts or not _is_retryable(exc):
-                    raise
-                log.info(
-                    "retrying transaction after %s (attempt %d)", type(exc.orig).__name__, attempt
-                )
-                time.sleep(0.01 * attempt)
-        raise AssertionError("unreachable")
+
+        def once() -> T:
+            with self.transaction(info=info) as session:
+                return operation(session)
+
+        return _retrying(once, attempts, DBAPIError)
 
     @contextmanager
     def raw(self) -> Iterator[tuple[str, object]]:
@@ -214,19 +208,15 @@ class Database:
                 fairy.close()
 
     def run_raw(self, operation: Callable[[str, object], T], *, attempts: int = 5) -> T:
-        """`operation(dialect, connection)` under `raw()`, retried like `run`."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.raw() as (dialect, conn):
-                    return operation(dialect, conn)
-            except Exception as exc:
-                # Not a lost connection: a call in autocommit may have committed before the
-                # answer was lost, and must not run twice.
-                if attempt == attempts or not _retryable_driver_error(exc):
-                    raise
-                log.info("retrying after %s (attempt %d)", type(exc).__name__, attempt)
-                time.sleep(0.01 * attempt)
-        raise AssertionError("unreachable")
+        """`operation(dialect, connection)` under `raw()`, retried like `run`. (Not a lost
+        connection: a call in autocommit may have committed before the answer was lost, and
+        must not run twice.)"""
+
+        def once() -> T:
+            with self.raw() as (dialect, conn):
+                return operation(dialect, conn)
+
+        return _retrying(once, attempts, Exception)  # the driver's own errors
 
     def _lost(self, error: BaseException, conn) -> bool:
         """A driver error that means the connection is gone (the dialect's own test)."""
@@ -239,11 +229,24 @@ class Database:
         self.engine.dispose()
 
 
-def _is_retryable(exc: DBAPIError) -> bool:
-    return _retryable_driver_error(exc.orig)
+def _retrying(once: Callable[[], T], attempts: int, errors: type[Exception]) -> T:
+    """`once()`, again (up to `attempts` in all) while it raises one of `errors` that is a
+    serialisation failure, a deadlock or SQLite's lock: each means nothing was written."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return once()
+        except errors as exc:
+            error = (
+                exc.orig if isinstance(exc, DBAPIError) else exc
+            )  # SQLAlchemy's, or the driver's
+            if attempt == attempts or not _retryable(error):
+                raise
+            log.info("retrying transaction after %s (attempt %d)", type(error).__name__, attempt)
+            time.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")
 
 
-def _retryable_driver_error(error: BaseException | None) -> bool:
+def _retryable(error: BaseException | None) -> bool:
     code = getattr(error, "sqlstate", None)
     if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
         return True

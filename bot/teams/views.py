@@ -15,8 +15,7 @@ from challenges import decisions, learning, notices, scoring
 from challenges.clock import format_local
 from challenges.ideas import IdeaView, tallies_visible
 from challenges.money import format_pounds
-from challenges.stages import Stage
-from challenges.voting import voting_open
+from challenges.stages import Stage, voting_open
 from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea
 

@@ -27,8 +27,7 @@ from bot.slack.views.text import (
 )
 from challenges.ideas import tallies_visible
 from challenges.money import format_pounds
-from challenges.stages import Stage
-from challenges.voting import voting_open
+from challenges.stages import Stage, voting_open
 from storage.enums import IdeaStatus
 from storage.models import Challenge, Idea
 

@@ -80,8 +80,11 @@ def find(session: Session, key: str) -> Ref | None:
 
 def known(session: Session, key: str) -> bool:
     """Whether the message `key` is posted, or on its way (a thread under it will be sent)."""
-    if find(session, key) is not None:
-        return True
+    return find(session, key) is not None or _on_its_way(session, key)
+
+
+def _on_its_way(session: Session, key: str) -> bool:
+    """Whether a message that will become `key` waits in the outbox, unsent."""
     return session.exec(
         select(OutboxMessage.id).where(OutboxMessage.save_as == key,
                                        OutboxMessage.status.in_(_UNSENT))
@@ -95,21 +98,7 @@ def place(ctx: Context, key: str) -> Place:
     """Where the message `key` is, and whether one is still on its way (a read)."""
     with ctx.read() as session:
         ref = find(session, key)
-        if ref is not None:
-            return Place(ref, posting=False)
-        waiting = session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.save_as == key,
-                OutboxMessage.status.in_(
-                    [
-                        OutboxStatus.PENDING.value,
-                        OutboxStatus.SENDING.value,
-                        OutboxStatus.UNSURE.value,
-                    ]
-                ),
-            )
-        ).first()
-        return Place(ref, posting=waiting is not None)
+        return Place(ref, posting=ref is None and _on_its_way(session, key))
 
 
 def idea_under(ctx: Context, conversation_id: str, message_id: str) -> int | None:

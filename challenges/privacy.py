@@ -300,9 +300,7 @@ def erase_person(ctx: Context, actor: str, user_id: str) -> Erasure:
         name = person.name if person else ""
         # Erasures in a workspace run one at a time (its row locked until commit), so two at
         # once cannot both take the next pseudonym's number. SQLite's writers are serial already.
-        session.execute(
-            select(Workspace.id).where(Workspace.id == workspace).with_for_update()
-        ).first()
+        session.get(Workspace, workspace, with_for_update=True)
         taken = session.scalar(
             select(func.count()).select_from(Person).where(
                 Person.workspace_id == workspace, Person.user_id.startswith(PSEUDONYM_PREFIX))

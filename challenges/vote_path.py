@@ -21,11 +21,14 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
+
+from sqlalchemy.dialects import sqlite
 
 from challenges.stages import takes_votes
 from storage.enums import IdeaStatus
+from storage.types import UTCDateTime
 
 
 class Refusal(StrEnum):
@@ -107,10 +110,19 @@ _SQLITE_AUDIT = (
 )
 
 
+def _stored(moment: datetime) -> datetime:
+    """As every Lair timestamp is stored: naive UTC (storage.types.UTCDateTime)."""
+    return _UTC.process_bind_param(moment, None)
+
+
 def _sqlite_time(moment: datetime) -> str:
-    """As SQLAlchemy stores a DateTime in SQLite (naive UTC, microseconds always shown), so
-    the values compare and read back like every other row's."""
-    return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """As SQLAlchemy writes a DateTime into SQLite (its own bind processor), so the values
+    compare and read back like every other row's."""
+    return _SQLITE_DATETIME(_stored(moment))
+
+
+_UTC = UTCDateTime()
+_SQLITE_DATETIME = sqlite.DATETIME().bind_processor(sqlite.dialect())
 
 
 def _sqlite(conn, idea_id, voter, workspace_id, click_key, request_key, now, recent) -> Click:
@@ -283,13 +295,9 @@ def _create_function(conn) -> None:
         )
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _postgresql(conn, idea_id, voter, workspace_id, click_key, request_key, now,
                 recent) -> Click:  # fmt: skip
-    args = (idea_id, voter, workspace_id, click_key, request_key, _naive(now), _naive(recent))
+    args = (idea_id, voter, workspace_id, click_key, request_key, _stored(now), _stored(recent))
     try:
         row = conn.execute(_CALL, args).fetchone()
     except Exception as exc:

@@ -4,6 +4,7 @@ Errors come back as `InvalidInput` whose keys are block ids, ready for
 `ack(response_action="errors", errors=...)`.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
@@ -188,9 +189,12 @@ def option_number(value: Any) -> int:
     """A number Lair put in an option's or a button's value. Anything else did not come
     from a form Lair drew (an old form, or a forged request): refused as out of date."""
     text = str(value or "")
-    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 12):
+    if not _OPTION_NUMBER.fullmatch(text):
         raise LairError(Code.FORM_OUT_OF_DATE)
     return int(text)
+
+
+_OPTION_NUMBER = re.compile(r"-?[0-9]{1,12}")
 
 
 def decide_form(view: dict, idea_ids: list[int]) -> tuple[list[DecisionInput], bool]:

@@ -22,7 +22,7 @@ def test_the_shortlist_form_reads_idea_numbers():
     assert forms.shortlist_form(submitted(Block.SHORTLIST.value, options("12", "7"))) == [12, 7]
 
 
-@pytest.mark.parametrize("junk", ["", "x1", "1.5", "١٢", "9" * 40, " 3"])
+@pytest.mark.parametrize("junk", ["", "x1", "1.5", "١٢", "9" * 40, " 3", "--5", "3\n"])
 def test_junk_in_the_shortlist_or_a_score_is_an_out_of_date_form(junk):
     with pytest.raises(LairError) as refused:
         forms.shortlist_form(submitted(Block.SHORTLIST.value, options("3", junk)))

@@ -83,7 +83,6 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         handler.connect()
         log.info("connected to Slack in Socket Mode")
         _load_listeners_in_background()
-        _load_listeners_in_background()
         stop.wait()
         handler.close()
     elif web:
@@ -93,7 +92,6 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
         log.info("Slack HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
         _load_listeners_in_background(after=runtime.healthy)
-        _load_listeners_in_background()
         serve_until_closed(server)  # until the signal handler closes it
     else:
         stop.wait()
@@ -103,14 +101,6 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         the_clock.stop()
     runtime.close()
     log.info("lair stopped")
-
-
-def _load_listeners_in_background() -> None:
-    """Import every Slack listener module once Lair is answering: a start does not wait for
-    them (bot/slack/listeners/__init__.py), and this way nor does anyone's first click."""
-    from bot.slack.listeners import load_all
-
-    threading.Thread(target=load_all, name="lair-load-listeners", daemon=True).start()
 
 
 def _load_listeners_in_background(after: threading.Event | None = None) -> None:

@@ -59,11 +59,15 @@ class CardRefresher:
             if client is not None:
                 self._clients[idea_id] = client
             if idea_id in self._busy:
-                self._again.add(idea_id)
+                self._again.add(idea_id)  # looked at once the card in hand is done
             elif idea_id not in self._due:
                 self._due[idea_id] = self._earliest(idea_id)
-            self._start()
-            self._lock.notify()
+                # Woken only when a card joins the queue (it may be due before the one the
+                # refresher waits for): a click on a card already queued or in hand changes
+                # nothing it waits on, and waking it for each click of a popular card would
+                # cost every click a thread switch.
+                self._start()
+                self._lock.notify()
 
     def idle(self) -> bool:
         """Nothing is waiting to be sent or being sent (the last look after an update included)."""

@@ -43,6 +43,13 @@ class Context:
         with self.db.read(info={"workspace_id": self.workspace_id}) as session:
             yield session
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read in which every statement sees one snapshot of the database (see
+        `Database.snapshot`), scoped likewise."""
+        with self.db.snapshot(info={"workspace_id": self.workspace_id}) as session:
+            yield session
+
     def run(self, operation: Callable[[Session], T], *, attempts: int = 5) -> T:
         """`operation` in a scoped transaction, retried on serialisation failures."""
         return self.db.run(operation, attempts=attempts, info={"workspace_id": self.workspace_id})

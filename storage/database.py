@@ -127,6 +127,14 @@ class Database:
         # so PostgreSQL would plan each statement of every read afresh; a READ ONLY
         # transaction that ends with COMMIT changes nothing and keeps them prepared.
         self._commit_reads = engine.dialect.name == "postgresql"
+        # A snapshot (see `snapshot`): on PostgreSQL a read at REPEATABLE READ, whose
+        # snapshot is taken at its first statement and kept to its end (READ COMMITTED, the
+        # default, takes one per statement). A SQLite read is one snapshot already.
+        self._snapshotter = (
+            self._reader.execution_options(isolation_level="REPEATABLE READ")
+            if engine.dialect.name == "postgresql"
+            else self._reader
+        )
         # An in-memory SQLite database is one connection shared by every thread: a read
         # must not begin on it while a write is under way, so there reads queue too.
         self._read_guard = self._writer if isinstance(engine.pool, StaticPool) else nullcontext()
@@ -152,7 +160,22 @@ class Database:
         """A transaction that only reads, rolled back at the end (on PostgreSQL, READ ONLY
         and committed: see `_commit_reads`). It never waits for the in-process writer lock,
         and on SQLite takes no database lock either."""
-        with self._read_guard, Session(self._reader, expire_on_commit=False) as session:
+        with self._reading(self._reader, info) as session:
+            yield session
+
+    @contextmanager
+    def snapshot(self, *, info: dict | None = None) -> Iterator[Session]:
+        """A read (see `read`) in which every statement sees the same committed state: one
+        snapshot of the database, from its first statement to its end. On PostgreSQL it
+        runs at REPEATABLE READ; on SQLite (WAL) a deferred read transaction is one snapshot
+        already, as long as everything is read through this session (its one connection),
+        not from a transaction of its own. Like `read`, it holds no lock a writer needs."""
+        with self._reading(self._snapshotter, info) as session:
+            yield session
+
+    @contextmanager
+    def _reading(self, bind: Engine, info: dict | None) -> Iterator[Session]:
+        with self._read_guard, Session(bind, expire_on_commit=False) as session:
             session.info.update(info or {})
             try:
                 yield session

@@ -1,5 +1,5 @@
-"""Everything the fund panel's workbook shows, read in one transaction. Counts only: no voter
-is ever named."""
+"""Everything the fund panel's workbook shows, read in one transaction (for an export, one
+snapshot: see `Database.snapshot`). Counts only: no voter is ever named."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -131,24 +131,19 @@ def idea_of(subject: str) -> int | None:
 class Streamed(Generic[T]):  # noqa: UP046 -- Python 3.11
     """Rows of a sheet, streamed: read in batches while the sheet is written, never all in
     memory at once (a big round has an audit row per vote, and ideas of a page each).
-    With `read` (a function opening a read-only transaction, e.g. `ctx.read`), from a
-    transaction of their own, when written; else from `session` (still open then)."""
+    Read from `session`, which must still be open then: in the transaction that read
+    everything else and counted the rows, so the rows are the ones `count` counted."""
 
     BATCH = 500
 
-    def __init__(self, rows: Callable[[Session], Iterator[T]], count: int, *,
-                 read: Callable | None = None, session: Session | None = None):  # fmt: skip
-        self.rows, self.count, self.read, self.session = rows, count, read, session
+    def __init__(self, rows: Callable[[Session], Iterator[T]], count: int, session: Session):
+        self.rows, self.count, self.session = rows, count, session
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[T]:
-        if self.read is None:
-            yield from self.rows(self.session)
-            return
-        with self.read() as session:
-            yield from self.rows(session)
+        yield from self.rows(self.session)
 
 
 def _stream(session: Session, query) -> Iterator:
@@ -206,11 +201,10 @@ def collect(
     *,
     now: datetime,
     people: Mapping[str, str] | None = None,
-    read: Callable | None = None,
 ) -> WorkbookData:
     """Everything the workbook shows. The ideas and the audit trail, the long sheets, are
-    `Streamed`: with `read` (a function opening a read-only transaction), each is read in
-    a transaction of its own as its sheet is written, else from `session`."""
+    `Streamed`: read from `session` as their sheets are written, so it stays open until
+    then."""
     challenge = get_challenge(session, challenge_id)
     tallies = tallies_visible(challenge)  # votes per idea are hidden from coordinators too
     hidden: dict[int, set[str]] = {
@@ -275,9 +269,8 @@ def collect(
             select(func.count()).select_from(model).where(model.challenge_id == challenge_id)
         ).scalar_one()
 
-    where = {"read": read} if read is not None else {"session": session}
-    ideas = Streamed(lambda s: _idea_rows(s, challenge_id, tallies), count(Idea), **where)
-    audit = Streamed(lambda s: _stream(s, _audit_rows(challenge_id)), count(AuditEvent), **where)
+    ideas = Streamed(lambda s: _idea_rows(s, challenge_id, tallies), count(Idea), session)
+    audit = Streamed(lambda s: _stream(s, _audit_rows(challenge_id)), count(AuditEvent), session)
     return WorkbookData(
         challenge, criteria_of(session, challenge_id), numbers(session, challenge_id), ideas, cards,
         conflicts, panel, audit, now, people or {},

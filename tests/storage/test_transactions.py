@@ -62,12 +62,13 @@ def test_a_read_does_not_wait_for_a_writer(db, ws, tmp_path):
         thread.join(10)
 
 
-def test_nothing_a_read_does_is_kept(db, ws):
-    """A read is rolled back (and on PostgreSQL cannot write at all)."""
+@pytest.mark.parametrize("read", ["read", "snapshot"])
+def test_nothing_a_read_does_is_kept(db, ws, read):
+    """A read, or a snapshot, is rolled back (and on PostgreSQL cannot write at all)."""
     from sqlalchemy.exc import DBAPIError
 
     try:
-        with db.read() as session:
+        with getattr(db, read)() as session:
             session.add(Coordinator(workspace_id=ws, user_id="UR", granted_by="U0"))
             session.flush()
     except DBAPIError:
@@ -91,3 +92,15 @@ def test_a_read_on_postgresql_keeps_its_prepared_statements(db):
             session.execute(repeated, {"user": "U1"}).all()
             seen += session.execute(prepared).scalars().all()
     assert any("FROM coordinator WHERE user_id = $1" in s for s in seen), seen
+
+
+def test_a_snapshot_reads_one_state_and_lets_writers_commit_meanwhile(db, ws):
+    """Every statement of a snapshot sees the database as at its first: a write committed
+    after it (from another connection, not kept waiting) is not seen, though a read sees it."""
+    with db.snapshot() as session:
+        assert session.exec(select(Coordinator)).all() == []
+        with db.transaction() as other:
+            other.add(Coordinator(workspace_id=ws, user_id="U1", granted_by="U0"))
+        with db.read() as fresh:
+            assert [c.user_id for c in fresh.exec(select(Coordinator))] == ["U1"]
+        assert session.exec(select(Coordinator)).all() == []  # still the first state

@@ -15,9 +15,7 @@ def export(call: Call) -> None:
     involved = collect_people(call.ctx, challenge_id)  # refuses a challenge it cannot see
     call.say_privately("Preparing the workbook; it will arrive in your DMs with Lair in a moment.")
     people = names_for(call.client, involved, call.ctx)
-    result = workbook.export_workbook(
-        call.ctx, call.user, challenge_id, words=plain, people=people
-    )
+    result = workbook.export_workbook(call.ctx, call.user, challenge_id, words=plain, people=people)
     dm = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(
         channel=dm,

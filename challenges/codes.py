@@ -171,6 +171,8 @@ class Code(StrEnum):
     MOMENT_NEEDS_ZONE = "moment_needs_zone"
     MOMENT_ORDER = "moment_order"
     TOO_MANY_TEAM_MEMBERS = "too_many_team_members"
+    # An export that could not be made
+    EXPORT_KEPT_CHANGING = "export_kept_changing"
     # A returned workbook: refused whole, and (parts) why
     WORKBOOK_UNUSABLE = "workbook_unusable"
     WORKBOOK_RESHAPED = "workbook_reshaped"

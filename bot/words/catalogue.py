@@ -425,6 +425,10 @@ CATALOGUE: dict[Code, str] = {
         "The Shortlist sheet's columns have been changed, so Lair cannot tell which value is "
         "which. Record decisions in the Decision and Award £ columns only, or export a fresh copy."
     ),
+    Code.EXPORT_KEPT_CHANGING: (
+        "The panel's scores changed {attempts} times while the workbook was being made, so no "
+        "workbook was sent. Send [[challenge export {challenge_id}]] again in a minute."
+    ),
     Code.WORKBOOK_OTHER_CHALLENGE: (
         "This workbook is for challenge #{challenge_id}, not #{expected}. Check you picked the "
         "right file."

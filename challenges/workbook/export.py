@@ -10,7 +10,7 @@ from challenges import audit
 from challenges.codes import Code
 from challenges.context import Context
 from challenges.decisions import can_record
-from challenges.errors import Problem
+from challenges.errors import LairError, Problem
 from challenges.funding import Recommendation, recommend_challenge
 from challenges.ranking import IdeaRank, rank_ideas
 from challenges.roles import require_coordinator
@@ -99,7 +99,7 @@ def export_workbook(
             content = _write(data, ranks, recommendation, words)  # streams from `session`
         break
     else:
-        raise RuntimeError(f"challenge {challenge_id}'s ranks kept changing during its export")
+        raise LairError(Code.EXPORT_KEPT_CHANGING, challenge_id=challenge_id, attempts=ATTEMPTS)
     with ctx.transaction() as session:
         audit.record(
             session, actor=actor, action="workbook.exported", at=now, challenge_id=challenge_id,

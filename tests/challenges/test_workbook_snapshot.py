@@ -13,6 +13,8 @@ from sqlmodel import select
 
 from bot.words import plain
 from challenges import ideas, voting
+from challenges.codes import Code
+from challenges.errors import LairError
 from challenges.workbook import export_workbook
 from storage.database import READ_ONLY
 from storage.models import AuditEvent, Idea, Vote
@@ -141,10 +143,12 @@ def test_an_export_that_cannot_keep_up_with_changing_ranks_says_so(ctx):
 
     event.listen(ctx.db.engine, "begin", rescore)
     try:
-        with pytest.raises(RuntimeError, match="ranks kept changing"):
+        with pytest.raises(LairError) as refused:
             export_workbook(ctx, COORDINATOR, challenge.id, words=plain)
     finally:
         event.remove(ctx.db.engine, "begin", rescore)
+    assert refused.value.code is Code.EXPORT_KEPT_CHANGING
+    assert plain(refused.value.problem).startswith("The panel's scores changed 5 times")
     with ctx.read() as session:
         exported = select(AuditEvent).where(AuditEvent.action == "workbook.exported")
         assert session.exec(exported).all() == []

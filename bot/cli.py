@@ -89,10 +89,9 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         from bot.slack.server import make_server, serve_until_closed
 
         server = make_server(runtime)
-        threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
         log.info("Slack HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
         _load_listeners_in_background(after=runtime.healthy)
-        serve_until_closed(server)  # until the signal handler closes it
+        serve_until_closed(server, stop)  # until SIGTERM or SIGINT
     else:
         stop.wait()
     for server in servers:

@@ -143,14 +143,17 @@ def run_demo(output: Path, *, quiet: bool = False) -> Path:
                 clock.stop()
 
         server = make_server(runtime, host="127.0.0.1", port=0, threads=8)
-        threading.Thread(target=serve_until_closed, args=(server,), daemon=True).start()
+        stop = threading.Event()
+        serving = threading.Thread(target=serve_until_closed, args=(server, stop), daemon=True)
+        serving.start()
         send = SlackSender(
             f"http://127.0.0.1:{server.effective_port}/slack/events", SECRET, slack.response_url()
         )
         try:
             _play(send, slack, output, narrate if not quiet else (lambda _l: None), travel)
         finally:
-            server.close()
+            stop.set()
+            serving.join(timeout=15)
             runtime.close()
             slack.stop()
     return output

@@ -11,10 +11,11 @@ the signature again as usual.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
+import threading
+import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 if TYPE_CHECKING:  # the runtime loads every listener: not needed to serve (bench/ baselines)
@@ -155,8 +158,34 @@ def wsgi_server(application, *, host: str, port: int, threads: int = 24):
     )
 
 
-def serve_until_closed(server) -> None:
-    """Run `server` until `server.close()` is called from another thread. Closing the
-    listening socket under waitress's select loop ends it with EBADF: that is the stop."""
-    with contextlib.suppress(OSError, ValueError):
-        server.run()
+def serve_until_closed(server, stop: threading.Event, *, grace: float = 10.0) -> None:
+    """Run `server` until `stop` is set, then stop gracefully: take no new connection, let
+    the requests under way finish and their answers go out (for up to `grace` seconds),
+    and close every connection, kept-alive idle ones too.
+
+    waitress by itself closes an idle kept-alive connection only in its periodic
+    maintenance, which runs no more once its listening socket is closed: closing the
+    server from another thread used to leave the loop serving, for good, any connection
+    a client (Slack, a load balancer) kept open, and a stopping process waited until the
+    platform killed it."""
+    adj = server.adj
+
+    def turn(timeout: float) -> None:  # one turn of waitress's loop
+        wasyncore.loop(timeout=timeout, map=server._map, use_poll=adj.asyncore_use_poll, count=1)
+
+    threading.Thread(target=lambda: (stop.wait(), server.pull_trigger()), daemon=True,
+                     name="lair-stop").start()  # fmt: skip
+    while not stop.is_set():
+        turn(adj.asyncore_loop_timeout)
+    wasyncore.dispatcher.close(server)  # the listening socket: no new connections
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        connections = [c for c in server._map.values() if isinstance(c, HTTPChannel)]
+        if not connections:
+            break
+        for channel in connections:
+            if not channel.requests:  # idle, or its answer sent: closed once flushed
+                channel.will_close = True
+        turn(0.05)
+    server.task_dispatcher.shutdown(timeout=1)
+    wasyncore.close_all(server._map)

@@ -54,7 +54,8 @@ def start_lair(
     runtime = build_runtime(config, outbox_interval=0.2, **({"clock": clock} if clock else {}))
     runtime.worker.start()
     server = make_server(runtime, host="127.0.0.1", port=0, threads=16)
-    thread = threading.Thread(target=serve_until_closed, args=(server,), daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=serve_until_closed, args=(server, stopping), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     lair = Lair(
@@ -62,7 +63,8 @@ def start_lair(
     )
 
     def stop():
-        server.close()
+        stopping.set()
+        thread.join(timeout=15)
         runtime.close()
         slack.stop()
 

@@ -1,5 +1,6 @@
 """`python -m bot` as a real process: health check, request verification, config errors."""
 
+import http.client
 import os
 import socket
 import subprocess
@@ -77,6 +78,21 @@ def test_health_and_request_verification(bot_process):
     assert wrong.command("USTAFF", "/idea", "help").status == 401
     assert sender.command("USTAFF", "/idea", "help").status == 200
     assert "Lair" in slack.wait_for("response_url")[0].args["text"]
+
+
+def test_a_stop_closes_kept_alive_connections_and_ends(bot_process):
+    """SIGTERM while a client keeps a connection open (as Slack and load balancers do):
+    the process closes it and ends, rather than serve it until the platform kills it."""
+    base, _slack, proc = bot_process
+    kept = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=15)
+    kept.request("GET", "/healthz")
+    answer = kept.getresponse()
+    assert answer.status == 200 and not answer.will_close
+    answer.read()
+    proc.terminate()
+    output, _ = proc.communicate(timeout=15)  # before: it never ended
+    assert proc.returncode == 0 and "lair stopped" in output
+    assert kept.sock.recv(1) == b""  # closed by Lair, not by this test
 
 
 @pytest.mark.parametrize(

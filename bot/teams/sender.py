@@ -156,10 +156,10 @@ class TeamsSender:
             return False
         api = self._api(service_url)
         if activity_id is not None:  # a redraw in place
-            self._run(api.conversations.activities(conversation).update(activity_id, rendered))
+            self._run(api.conversations.update_activity(conversation, activity_id, rendered))
             outbox.mark_sent(self.ctx, message.id, None)
             return True
-        sent = self._run(api.conversations.activities(conversation).create(rendered))
+        sent = self._run(api.conversations.create_activity(conversation, rendered))
         base = conversation.split(";messageid=")[0]
         outbox.mark_sent(self.ctx, message.id, places.Ref(base, sent.id, service_url))
         return True

@@ -67,6 +67,11 @@ def _ping_after_idle(engine: Engine) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("SELECT 1")
             cursor.close()
+            # The ping began a transaction (the driver's implicit BEGIN): end it, so that the
+            # connection is handed out idle. Left open, a read could not be set READ ONLY (nor
+            # a snapshot its isolation): psycopg refuses to change either in a transaction.
+            # COMMIT, not ROLLBACK, which would make psycopg forget its prepared statements.
+            dbapi_conn.commit()
         except Exception as exc:
             raise DisconnectionError(f"an idle connection was lost ({type(exc).__name__})") from exc
 

@@ -94,6 +94,20 @@ def test_a_read_on_postgresql_keeps_its_prepared_statements(db):
     assert any("FROM coordinator WHERE user_id = $1" in s for s in seen), seen
 
 
+def test_a_connection_pinged_after_idle_can_still_read(db, ws, monkeypatch):
+    """A connection idle in the pool is pinged at checkout (storage.database._ping_after_idle);
+    the ping must leave it out of any transaction, or a read, which sets the connection
+    READ ONLY (and a snapshot, its isolation) before it begins, fails on PostgreSQL."""
+    from storage import database
+
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)  # every checkout pings
+    with db.transaction() as session:
+        session.add(Coordinator(workspace_id=ws, user_id="U1", granted_by="U0"))
+    for reading in (db.read, db.snapshot, db.read):
+        with reading() as session:
+            assert [c.user_id for c in session.exec(select(Coordinator))] == ["U1"]
+
+
 def test_a_snapshot_reads_one_state_and_lets_writers_commit_meanwhile(db, ws):
     """Every statement of a snapshot sees the database as at its first: a write committed
     after it (from another connection, not kept waiting) is not seen, though a read sees it."""

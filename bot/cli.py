@@ -67,7 +67,8 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         if not (web or teams):  # a clock-only process sends only while it is the active clock
             runtime.worker.active = the_clock.is_leader
         the_clock.start()
-    runtime.worker.start()
+    # In Slack's HTTP mode the first drain waits for the first healthy /healthz (or a second).
+    runtime.worker.start(after=runtime.healthy if web and not settings.socket_mode else None)
     servers = []
     if teams:
         from bot.teams.server import TeamsServer

@@ -70,12 +70,6 @@ class Overview:
         return sum(i.count(state) for i in self.ideas)
 
 
-def state_of(
-    challenge: Challenge, day: date, update: LearningUpdate | None, now: datetime
-) -> DateState:
-    return date_state(challenge, day, update is not None, now)
-
-
 def date_state(challenge: Challenge, day: date, received: bool, now: datetime) -> DateState:
     if received:
         return DateState.RECEIVED
@@ -83,6 +77,19 @@ def date_state(challenge: Challenge, day: date, received: bool, now: datetime) -
     if now < at:
         return DateState.UPCOMING
     return DateState.OVERDUE if now >= at + LEARNING_OVERDUE_AFTER else DateState.DUE
+
+
+def idea_dates(challenge: Challenge, days: list[date], received: set[date],
+               now: datetime) -> list[tuple[date, DateState]]:  # fmt: skip
+    """One funded idea's learning dates and their states, by day, given the days it has
+    updates for: each date on the challenge's list, and each date no longer on it that has
+    an update (it still counts as received)."""
+    listed = [(d, date_state(challenge, d, d in received, now)) for d in days]
+    return sorted(listed + [(d, DateState.RECEIVED) for d in received - set(days)])
+
+
+# A funded idea whose team owes learning updates (a withdrawn one owes none).
+_FUNDED = (Decision.outcome == Outcome.FUND.value, Idea.status != IdeaStatus.WITHDRAWN.value)
 
 
 def overview_in(session: Session, challenge: Challenge, now: datetime) -> Overview:
@@ -93,8 +100,7 @@ def overview_in(session: Session, challenge: Challenge, now: datetime) -> Overvi
     rows = session.exec(
         select(Idea, Decision.award)
         .join(Decision, Decision.idea_id == Idea.id)
-        .where(Idea.challenge_id == challenge.id, Decision.outcome == Outcome.FUND.value,
-               Idea.status != IdeaStatus.WITHDRAWN.value)
+        .where(Idea.challenge_id == challenge.id, *_FUNDED)
         .order_by(Idea.id)
     ).all()  # fmt: skip
     ids = [i.id for i, _ in rows]
@@ -118,14 +124,11 @@ def overview_in(session: Session, challenge: Challenge, now: datetime) -> Overvi
     }
     ideas = []
     for idea, award in rows:
-        dated = [DateLearning(d, state_of(challenge, d, updates.get((idea.id, d)), now),
-                              updates.get((idea.id, d))) for d in days]  # fmt: skip
-        # An update for a date no longer on the challenge's list still counts as received.
-        dated += [DateLearning(d, DateState.RECEIVED, u) for (i, d), u in updates.items()
-                  if i == idea.id and d not in days]  # fmt: skip
+        received = {d for i, d in updates if i == idea.id}
+        dated = [DateLearning(d, state, updates.get((idea.id, d)))
+                 for d, state in idea_dates(challenge, days, received, now)]  # fmt: skip
         team = [u for r, u in sorted(teams[idea.id], key=lambda m: m[0] != "author")]
-        ideas.append(IdeaLearning(idea, award, team, sorted(dated, key=lambda x: x.day),
-                                  idea.id in nudged))  # fmt: skip
+        ideas.append(IdeaLearning(idea, award, team, dated, idea.id in nudged))
     return Overview(challenge, True, ideas)
 
 
@@ -236,8 +239,7 @@ def round_counts(session: Session, challenges: list[Challenge], now: datetime) -
         select(Idea.challenge_id, Idea.id, LearningUpdate.due_date)
         .join(Decision, Decision.idea_id == Idea.id)
         .outerjoin(LearningUpdate, LearningUpdate.idea_id == Idea.id)
-        .where(Idea.challenge_id.in_([c.id for c in rounds]), Decision.outcome == Outcome.FUND.value,
-               Idea.status != IdeaStatus.WITHDRAWN.value)
+        .where(Idea.challenge_id.in_([c.id for c in rounds]), *_FUNDED)
     ):  # fmt: skip
         got = received[challenge_id].setdefault(idea_id, set())
         if day is not None:
@@ -247,11 +249,10 @@ def round_counts(session: Session, challenges: list[Challenge], now: datetime) -
         if not received[challenge.id]:
             continue
         days = dates_of(challenge)
-        states = Counter()
-        for got in received[challenge.id].values():
-            states.update(date_state(challenge, d, d in got, now) for d in days)
-            # An update for a date no longer on the challenge's list still counts as received.
-            states[DateState.RECEIVED] += len(got - set(days))
+        states = Counter(
+            state for got in received[challenge.id].values()
+            for _, state in idea_dates(challenge, days, got, now)
+        )  # fmt: skip
         out.append(RoundCounts(challenge, states[DateState.RECEIVED], states[DateState.DUE],
                                states[DateState.OVERDUE]))  # fmt: skip
     return out

@@ -61,35 +61,30 @@ from storage.models import Ballot, Idea, Vote
 BALLOT, VOTE = Ballot.__table__, Vote.__table__
 
 
-def _upserts(dialect) -> dict:
-    ballot = dialect.insert(BALLOT)
-    return {
-        # Its no-op update takes the row lock (waiting for any holder) and returns the
-        # committed count; a new voter's row is created instead.
-        "lock_ballot": ballot.on_conflict_do_update(
+def _lock(dialect):
+    # Its no-op update takes the row lock (waiting for any holder) and returns the
+    # committed count; a new voter's row is created instead.
+    return (
+        dialect.insert(BALLOT)
+        .on_conflict_do_update(
             index_elements=[BALLOT.c.challenge_id, BALLOT.c.voter_id],
             set_={"votes_used": BALLOT.c.votes_used},
-        ).returning(BALLOT.c.votes_used),
-    }
+        )
+        .returning(BALLOT.c.votes_used)
+    )
 
 
-_UPSERTS = {"postgresql": _upserts(postgresql), "sqlite": _upserts(sqlite)}
-
-
-def upsert(session: Session, name: str):
-    """A prebuilt INSERT … ON CONFLICT for the session's database."""
-    return _UPSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"][
-        name
-    ]
+_LOCK = {"postgresql": _lock(postgresql), "sqlite": _lock(sqlite)}
 
 
 def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetime) -> int:
     """Lock the voter's ballot for the challenge (creating it if new) until the transaction
     ends, and return its `votes_used`: one statement (see the module's docstring)."""
+    dialect = session.get_bind().dialect.name
     return (
         session.connection()
         .execute(
-            upsert(session, "lock_ballot"),
+            _LOCK["postgresql" if dialect == "postgresql" else "sqlite"],
             {
                 "challenge_id": challenge_id,
                 "voter_id": voter_id,
@@ -101,10 +96,10 @@ def lock_ballot(session: Session, challenge_id: int, voter_id: str, now: datetim
     )
 
 
-def lock_idea(session: Session, idea_id: int, *, shared: bool = False) -> Idea:
-    """The idea (in the acting person's workspace), re-read and locked: FOR SHARE to vote
-    on it, FOR UPDATE to change it."""
-    return scope.idea(session, idea_id, lock=not shared, shared=shared)
+def lock_idea(session: Session, idea_id: int) -> Idea:
+    """The idea (in the acting person's workspace), re-read and locked FOR UPDATE, to change
+    it or take its votes back: no vote lands on it meanwhile."""
+    return scope.idea(session, idea_id, lock=True)
 
 
 _MINE = (BALLOT.c.challenge_id == bindparam("b_challenge")) & (

@@ -52,14 +52,12 @@ def challenge(session: Session, challenge_id: int, *, lock: bool = False) -> Cha
     return found
 
 
-def idea(session: Session, idea_id: int, *, lock: bool = False, shared: bool = False) -> Idea:
+def idea(session: Session, idea_id: int, *, lock: bool = False) -> Idea:
     """The idea, if its challenge is in the session's workspace. `lock` re-reads it FOR
-    UPDATE (to change it), `shared` FOR SHARE (to vote on it)."""
+    UPDATE (to change it)."""
     query = select(Idea).where(Idea.id == idea_id)
-    if lock or shared:
-        query = query.with_for_update(read=shared and not lock).execution_options(
-            populate_existing=True
-        )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
     workspace = workspace_of(session)
     if workspace is not None:
         query = query.where(

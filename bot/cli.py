@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,8 +68,9 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
         if not (web or teams):  # a clock-only process sends only while it is the active clock
             runtime.worker.active = the_clock.is_leader
         the_clock.start()
-    # In Slack's HTTP mode the first drain waits for the first healthy /healthz (or a second).
-    runtime.worker.start(after=runtime.healthy if web and not settings.socket_mode else None)
+    http = web and not settings.socket_mode
+    if not http:  # in HTTP mode, once /healthz has first said healthy (below)
+        runtime.worker.start()
     servers = []
     if teams:
         from bot.teams.server import TeamsServer
@@ -77,21 +79,24 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
             TeamsServer(runtime.teams, host=settings.teams_host, port=settings.teams_port).start()
         )
         log.info("Teams: POST /api/messages, GET /healthz on port %s", servers[-1].port)
-    if web and settings.socket_mode:
+    if web and not http:  # Socket Mode
         from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        from bot.slack.listeners import load_all
 
         handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
         handler.connect()
         log.info("connected to Slack in Socket Mode")
-        _load_listeners_in_background()
+        _in_background(load_all)  # every listener module (bot/slack/listeners/__init__.py)
         stop.wait()
         handler.close()
-    elif web:
+    elif http:
+        from bot.slack.listeners import load_all
         from bot.slack.server import make_server, serve_until_closed
 
         server = make_server(runtime)
         log.info("Slack HTTP mode: POST /slack/events, GET /healthz on port %s", settings.port)
-        _load_listeners_in_background(after=runtime.healthy)
+        _in_background(runtime.worker.start, load_all, after=runtime.healthy)
         serve_until_closed(server, stop)  # until SIGTERM or SIGINT
     else:
         stop.wait()
@@ -103,19 +108,19 @@ def serve(settings: Settings, *, web: bool, clock: bool, teams: bool = False,
     log.info("lair stopped")
 
 
-def _load_listeners_in_background(after: threading.Event | None = None) -> None:
-    """Import every Slack listener module in the background: a start does not wait for them
-    (bot/slack/listeners/__init__.py), and this way nor does anyone's first click. In HTTP
-    mode the imports begin once /healthz has first said healthy (or a second after serving
-    began), so that they do not compete for the interpreter with that first check."""
-    from bot.slack.listeners import load_all
+def _in_background(*steps: Callable[[], object], after: threading.Event | None = None) -> None:
+    """Run `steps` in turn in a thread of their own; with `after`, once it is set (in HTTP
+    mode, when /healthz has first said healthy) or a second has passed, so that they do not
+    compete for the interpreter with that first check: the outbox's first drain and the
+    listener modules' imports."""
 
-    def load() -> None:
+    def run() -> None:
         if after is not None:
             after.wait(timeout=1.0)
-        load_all()
+        for step in steps:
+            step()
 
-    threading.Thread(target=load, name="lair-load-listeners", daemon=True).start()
+    threading.Thread(target=run, name="lair-after-start", daemon=True).start()
 
 
 def _describe(settings: Settings, *, web: bool, teams: bool, clock: bool) -> str:

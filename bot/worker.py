@@ -37,14 +37,9 @@ class OutboxWorker:
         dispatcher.on_done = self.kick
         self.dispatchers.append(dispatcher)
 
-    def start(self, *, after: threading.Event | None = None) -> "OutboxWorker":
-        """Start draining; with `after`, once it is set (or a second has passed): a web
-        process's first drain then waits for its first healthy /healthz, rather than compete
-        with the start for the interpreter."""
+    def start(self) -> "OutboxWorker":
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, args=(after,), name="lair-outbox", daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, name="lair-outbox", daemon=True)
             self._thread.start()
         return self
 
@@ -61,9 +56,7 @@ class OutboxWorker:
         """The first (on a Slack-only install, the only) dispatcher."""
         return self.dispatchers[0]
 
-    def _run(self, after: threading.Event | None = None) -> None:
-        if after is not None:
-            after.wait(timeout=1.0)
+    def _run(self) -> None:
         timeout = 0.0
         while not self._stop.is_set() and self.dispatchers:
             self._wake.wait(timeout)

@@ -59,19 +59,28 @@ def append(ws: Sheet, columns: Sequence[Column], values: Sequence, index: int, *
     """Row `index` (1-based; rows come in order), its height estimated from its wrapped text
     (a streamed row is written out at once)."""
     styles = styles or [c.style for c in columns]
-    ws.row(index, values, styles, row_height(
-        (v, c.width * (BOLD_WIDTH if s == HEADER else 1)) for v, c, s in zip(values, columns, styles, strict=True)
-        if s in (WRAP, HEADER) and isinstance(v, str)))  # fmt: skip
+    ws.row(index, values, styles, _height(values, _wrapping(columns, styles)))
 
 
 def _rows(ws: Sheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
-    """Data rows from row 2, all in their columns' styles (what `append` does, per sheet
-    once: which columns wrap)."""
+    """Data rows from row 2, all in their columns' styles: `append`, with which cells wrap
+    worked out once for the sheet."""
     styles = [c.style for c in columns]
-    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style in (WRAP, HEADER)]
-    row, height = ws.row, row_height
+    wrapping = _wrapping(columns, styles)
+    row = ws.row
     for index, values in enumerate(rows, start=2):
-        row(index, values, styles, height((values[i], w) for i, w in wrapped if isinstance(values[i], str)))  # fmt: skip
+        row(index, values, styles, _height(values, wrapping))
+
+
+def _wrapping(columns: Sequence[Column], styles: Sequence[str | None]) -> list[tuple[int, float]]:
+    """The cells of a row in these styles that wrap: (their index, their column's width in
+    characters of that style; bold header text is wider)."""
+    return [(i, c.width * (BOLD_WIDTH if s == HEADER else 1))
+            for i, (c, s) in enumerate(zip(columns, styles, strict=True)) if s in (WRAP, HEADER)]  # fmt: skip
+
+
+def _height(values: Sequence, wrapping: list[tuple[int, float]]) -> float | None:
+    return row_height((values[i], width) for i, width in wrapping if isinstance(values[i], str))
 
 
 def local(data: WorkbookData, moment):

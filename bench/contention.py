@@ -104,14 +104,13 @@ def main() -> None:
             cast += int(args.rate)
             for _ in range(args.rounds):
                 for kind in ("quiet", "busy"):
-                    if not worker.is_alive():  # its traceback is above
-                        raise SystemExit("the export/decide/App Home process died")
                     if kind == "quiet":
                         # An export still finishing would make it busy.
-                        while not idle.wait(1):
-                            if not worker.is_alive():
-                                raise SystemExit("the export/decide/App Home process died")
-                    else:
+                        while worker.is_alive() and not idle.wait(1):
+                            pass
+                    if not worker.is_alive():  # its traceback is above
+                        raise SystemExit("the export/decide/App Home process died")
+                    if kind == "busy":
                         go.set()
                         time.sleep(1)  # let the export get going
                     lat = votes(ctx, made, cast, args.seconds, args.rate)
